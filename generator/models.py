@@ -1,0 +1,106 @@
+"""Frozen values passed between pipeline stages.
+
+site.yaml -> SiteConfig (config.py); content/ -> Article (content.py); articles -> Topic
+(topics.py); everything -> Site (site.py) -> OutputFile (render.py) -> build/ (output.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One anchored paragraph of an article body, numbered as on its page (`#p1`...)."""
+
+    number: int
+    """1-based; the page gives the paragraph the anchor `p{number}`."""
+    text: str
+    """Plain text (inline Markdown rendered, tags removed): what summaries quote."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article of content/articles/, parsed and validated."""
+
+    id: str
+    """Stable identifier: its path under content/articles/, slugified, without `.md`."""
+    path: str
+    """Source file relative to content/, with forward slashes."""
+    title: str
+    outlet: str | None
+    """Outlet name as written in front matter; None when the source does not say."""
+    authors: tuple[str, ...]
+    date: datetime | None
+    """Publication time, timezone-aware; a date-only value is midnight in the site zone."""
+    date_has_time: bool
+    """False when front matter gave a date without a time of day."""
+    body_markdown: str
+    body_html: str
+    """Body rendered safely (raw HTML off, links allow-listed, paragraphs anchored)."""
+    paragraphs: tuple[Paragraph, ...]
+    dek: str | None = None
+    source_url: str | None = None
+    """The original address of the article, when known (front matter `url`)."""
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+    topic: str | None = None
+    """A manual topic pin (front matter `topic`)."""
+    source_file: str | None = None
+    source_sha256: str | None = None
+    duplicate_of: str | None = None
+    draft: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TopicNote:
+    """An analyst's file content/topics/<slug>.md: title, notes, exclusions."""
+
+    slug: str
+    path: str
+    title: str | None
+    notes_html: str
+    exclude: tuple[str, ...] = ()
+    """Article ids (or content paths) that must not join this topic."""
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A story: articles from one or more outlets about the same event and its follow-ups."""
+
+    id: str
+    """Stable identifier; also the URL slug."""
+    title: str
+    article_ids: tuple[str, ...]
+    """Member articles, oldest first (undated last), ties by id."""
+    outlets: tuple[str, ...]
+    """Distinct outlet names of the members, sorted; unknown outlets are left out."""
+    date_start: datetime | None
+    date_end: datetime | None
+    notes_html: str = ""
+    aliases: tuple[str, ...] = ()
+    """Former ids of this topic (after a merge): their URLs redirect here."""
+    summary: Any = None
+    """The cross-source summary (summarize.py), or None before summaries exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file of the built site: where it goes and its bytes."""
+
+    path: str
+    """Relative to the output root, forward slashes, e.g. `topics/x/index.html`."""
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did, for the one-line summary and for tests."""
+
+    pages: int
+    articles: int
+    topics: int
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    seconds: float = 0.0
