@@ -49,10 +49,26 @@ def _check_relative(value: str) -> str | None:
 class PathsConfig:
     """Where things are, relative to the folder holding site.yaml."""
 
-    content: str = field(default="content", metadata=doc("Articles, topic notes, sources and inbox.", check=_check_relative))
-    templates: str = field(default="templates", metadata=doc("Template overrides: a file here replaces the built-in template of the same name.", check=_check_relative))
-    output: str = field(default="build", metadata=doc("Where the site is written (replaced atomically on each build).", check=_check_relative))
-    cache: str = field(default=".cache", metadata=doc("Build cache; safe to delete.", check=_check_relative))
+    content: str = field(
+        default="content",
+        metadata=doc("Articles, topic notes, sources and inbox.", check=_check_relative),
+    )
+    templates: str = field(
+        default="templates",
+        metadata=doc(
+            "Template overrides: a file here replaces the built-in template of the same name.",
+            check=_check_relative,
+        ),
+    )
+    output: str = field(
+        default="build",
+        metadata=doc(
+            "Where the site is written (replaced atomically on each build).", check=_check_relative
+        ),
+    )
+    cache: str = field(
+        default=".cache", metadata=doc("Build cache; safe to delete.", check=_check_relative)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,63 +85,134 @@ class OutletConfig:
     """One outlet of the registry: how it is named and recognised."""
 
     name: str = field(metadata=doc("Full name as shown on pages, e.g. 'The Independent'."))
-    short_name: str | None = field(default=None, metadata=doc("Short label for tight places, e.g. 'Independent'."))
+    short_name: str | None = field(
+        default=None, metadata=doc("Short label for tight places, e.g. 'Independent'.")
+    )
     home: str | None = field(default=None, metadata=doc("Home page URL."))
-    domains: tuple[str, ...] = field(default=(), metadata=doc("Web domains of the outlet, e.g. ['independent.co.uk'].", ))
-    signatures: tuple[str, ...] = field(default=(), metadata=doc("Lines of page furniture that identify the outlet in pasted text, e.g. 'More National Review'."))
+    domains: tuple[str, ...] = field(
+        default=(),
+        metadata=doc(
+            "Web domains of the outlet, e.g. ['independent.co.uk'].",
+        ),
+    )
+    signatures: tuple[str, ...] = field(
+        default=(),
+        metadata=doc(
+            "Lines of page furniture that identify the outlet in pasted text, "
+            "e.g. 'More National Review'."
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class ImportConfig:
     """`briefing import`."""
 
-    max_size_mb: float = field(default=20.0, metadata=doc("Inputs larger than this are refused.", min=0.001))
+    max_size_mb: float = field(
+        default=20.0, metadata=doc("Inputs larger than this are refused.", min=0.001)
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class TopicsConfig:
     """Grouping articles into topics."""
 
-    window_days: int = field(default=10, metadata=doc("Articles further apart in time than this rarely share a topic.", min=0))
-    threshold: float = field(default=0.5, metadata=doc("Similarity needed to join a topic; higher makes smaller topics.", min=0.0, max=1.0))
+    window_days: int = field(
+        default=10,
+        metadata=doc("Articles further apart in time than this rarely share a topic.", min=0),
+    )
+    threshold: float = field(
+        default=0.5,
+        metadata=doc(
+            "Similarity needed to join a topic; higher makes smaller topics.", min=0.0, max=1.0
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class SearchConfig:
     """Full-text search."""
 
-    enabled: bool = field(default=True, metadata=doc("Index the site with Pagefind on every build."))
+    enabled: bool = field(
+        default=True, metadata=doc("Index the site with Pagefind on every build.")
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class PublishTarget:
     """A named place to publish to."""
 
-    url: str = field(metadata=doc("Where: a folder path or file:// URL, git+file:///repo.git#branch, rsync://host/path or user@host:/path."))
-    base_url: str | None = field(default=None, metadata=doc("The site's address there; defaults to the top-level base_url.", check=_check_base_url))
-    cname: str | None = field(default=None, metadata=doc("Custom domain written to CNAME (git and folder targets)."))
-    max_deletions: int = field(default=256, metadata=doc("Refuse to delete more files than this without --force.", min=0))
+    url: str = field(
+        metadata=doc(
+            "Where: a folder path or file:// URL, git+file:///repo.git#branch, "
+            "rsync://host/path or user@host:/path."
+        )
+    )
+    base_url: str | None = field(
+        default=None,
+        metadata=doc(
+            "The site's address there; defaults to the top-level base_url.", check=_check_base_url
+        ),
+    )
+    cname: str | None = field(
+        default=None, metadata=doc("Custom domain written to CNAME (git and folder targets).")
+    )
+    max_deletions: int = field(
+        default=256, metadata=doc("Refuse to delete more files than this without --force.", min=0)
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     """site.yaml: everything about the archive that is not content."""
 
-    title: str = field(default="Briefing archive", metadata=doc("Site name, shown in every page header and feed."))
-    description: str = field(default="", metadata=doc("One or two sentences about the archive, used in meta tags and feeds."))
-    base_url: str = field(default="/", metadata=doc("Public address of the site, e.g. 'https://example.org/briefings/'; may be a sub-path.", check=_check_base_url))
-    language: str = field(default="en", metadata=doc("Language of the site's own text (BCP 47), used for `<html lang>`."))
-    timezone: str = field(default="UTC", metadata=doc("IANA zone in which dates are shown and date-only values are read.", check=_check_timezone))
-    owner: str = field(default="", metadata=doc("Who keeps the archive; shown in the footer and as feed author."))
-    page_size: int = field(default=20, metadata=doc("Items per page of every paginated list.", min=1))
+    title: str = field(
+        default="Briefing archive", metadata=doc("Site name, shown in every page header and feed.")
+    )
+    description: str = field(
+        default="",
+        metadata=doc("One or two sentences about the archive, used in meta tags and feeds."),
+    )
+    base_url: str = field(
+        default="/",
+        metadata=doc(
+            "Public address of the site, e.g. 'https://example.org/briefings/'; may be a sub-path.",
+            check=_check_base_url,
+        ),
+    )
+    language: str = field(
+        default="en",
+        metadata=doc("Language of the site's own text (BCP 47), used for `<html lang>`."),
+    )
+    timezone: str = field(
+        default="UTC",
+        metadata=doc(
+            "IANA zone in which dates are shown and date-only values are read.",
+            check=_check_timezone,
+        ),
+    )
+    owner: str = field(
+        default="", metadata=doc("Who keeps the archive; shown in the footer and as feed author.")
+    )
+    page_size: int = field(
+        default=20, metadata=doc("Items per page of every paginated list.", min=1)
+    )
     paths: PathsConfig = field(default_factory=PathsConfig, metadata=doc("Folder locations."))
     feeds: FeedsConfig = field(default_factory=FeedsConfig, metadata=doc("Atom feeds."))
-    outlets: tuple[OutletConfig, ...] = field(default=(), metadata=doc("Outlet registry, added to the built-in one."))
-    import_: ImportConfig = field(default_factory=ImportConfig, metadata=doc("`briefing import` settings.", yaml="import"))
+    outlets: tuple[OutletConfig, ...] = field(
+        default=(), metadata=doc("Outlet registry, added to the built-in one.")
+    )
+    import_: ImportConfig = field(
+        default_factory=ImportConfig, metadata=doc("`briefing import` settings.", yaml="import")
+    )
     topics: TopicsConfig = field(default_factory=TopicsConfig, metadata=doc("Grouping settings."))
     search: SearchConfig = field(default_factory=SearchConfig, metadata=doc("Search settings."))
-    publish: dict[str, PublishTarget] = field(default_factory=dict, metadata=doc("Named publish targets."))
-    extra: dict[str, Any] = field(default_factory=dict, metadata=doc("Free-form values for your templates (`site.extra`)."))
+    publish: dict[str, PublishTarget] = field(
+        default_factory=dict, metadata=doc("Named publish targets.")
+    )
+    extra: dict[str, Any] = field(
+        default_factory=dict, metadata=doc("Free-form values for your templates (`site.extra`).")
+    )
 
     @property
     def base_path(self) -> str:
@@ -173,7 +260,9 @@ def load_config(site_dir: Path) -> SiteConfig:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError([f"{path}: not found (is {site_dir} a briefing site? `briefing new DIR` makes one)"]) from None
+        raise ConfigError(
+            [f"{path}: not found (is {site_dir} a briefing site? `briefing new DIR` makes one)"]
+        ) from None
     except UnicodeDecodeError:
         raise ConfigError([f"{path}: not UTF-8 text"]) from None
     return parse_config(text)
@@ -195,7 +284,7 @@ def reference(cls: type[Any] = SiteConfig, prefix: str = "") -> list[str]:
         default = _default_text(fld)
         rows.append(f"| `{name}` | {fld.metadata.get('doc', '')} | {default} |")
         if dataclasses.is_dataclass(fld.default_factory):
-            rows.extend(reference(fld.default_factory, name + "."))  # type: ignore[arg-type]
+            rows.extend(reference(type(fld.default_factory()), name + "."))
     return rows
 
 

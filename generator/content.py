@@ -22,7 +22,8 @@ from generator.slugs import path_slug, slugify
 
 REQUIRED_KEYS = ("title", "outlet", "author", "date")
 OPTIONAL_KEYS = (
-    "dek", "url", "language", "tags", "topic", "source_file", "source_sha256", "duplicate_of", "draft",
+    "dek", "url", "language", "tags", "topic",
+    "source_file", "source_sha256", "duplicate_of", "draft",
 )  # fmt: skip
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 NOTE_KEYS = ("title", "exclude")
@@ -110,7 +111,9 @@ def _decode(data: bytes, problems: _Problems) -> str | None:
         return None
 
 
-def parse_article(data: bytes, rel_path: str, zone: ZoneInfo) -> tuple[Article | None, list[Diagnostic]]:
+def parse_article(
+    data: bytes, rel_path: str, zone: ZoneInfo
+) -> tuple[Article | None, list[Diagnostic]]:
     """Validate one article file's bytes; returns the Article (or None) and its problems."""
     problems = _Problems(rel_path)
     text = _decode(data, problems)
@@ -171,7 +174,10 @@ class _ArticleFields:
                 problems.warn(self.lines.get(key), f"unknown front matter key '{key}'{hint}")
         for key in REQUIRED_KEYS:
             if key not in self.meta:
-                problems.warn(1, f"front matter has no '{key}' (write '{key}: null' if the source does not say)")
+                problems.warn(
+                    1,
+                    f"front matter has no '{key}' (write '{key}: null' if the source does not say)",
+                )
         self.title = self.text("title", required=True)
         self.date, self.has_time = self._date()
 
@@ -179,8 +185,14 @@ class _ArticleFields:
         return self.lines.get(key, 1)
 
     def _bad(self, key: str, expected: str, value: Any) -> None:
-        hint = f" (quote it: {key}: \"{_yaml_text(value)}\")" if isinstance(value, bool | int | float) else ""
-        self.problems.error(self.line(key), f"{key}: expected {expected}, got {_describe(value)}{hint}")
+        hint = (
+            f' (quote it: {key}: "{_yaml_text(value)}")'
+            if isinstance(value, bool | int | float)
+            else ""
+        )
+        self.problems.error(
+            self.line(key), f"{key}: expected {expected}, got {_describe(value)}{hint}"
+        )
 
     def text(self, key: str, required: bool = False) -> str | None:
         value = self.meta.get(key)
@@ -217,7 +229,9 @@ class _ArticleFields:
     def url(self) -> str | None:
         value = self.text("url")
         if value and not markup.is_safe_url(value):
-            self.problems.error(self.line("url"), "url: only http, https and mailto addresses are allowed")
+            self.problems.error(
+                self.line("url"), "url: only http, https and mailto addresses are allowed"
+            )
             return None
         return value
 
@@ -231,7 +245,11 @@ class _ArticleFields:
             return None, False
         parsed = parse_date(value, self.zone)
         if parsed is None:
-            self._bad("date", "an ISO 8601 date or date-time (2022-08-08 or 2022-08-08T09:00:00-04:00)", value)
+            self._bad(
+                "date",
+                "an ISO 8601 date or date-time (2022-08-08 or 2022-08-08T09:00:00-04:00)",
+                value,
+            )
             return None, False
         moment, has_time, naive = parsed
         if naive:
@@ -282,17 +300,23 @@ def parse_note(data: bytes, rel_path: str) -> tuple[TopicNote | None, list[Diagn
         doc = frontmatter.Document({}, text, 1, {})  # a note may be plain Markdown
     for key in doc.meta:
         if key not in NOTE_KEYS:
-            problems.warn(doc.key_lines.get(key), f"unknown key '{key}'{did_you_mean(key, NOTE_KEYS)}")
+            problems.warn(
+                doc.key_lines.get(key), f"unknown key '{key}'{did_you_mean(key, NOTE_KEYS)}"
+            )
     title = doc.meta.get("title")
     exclude = doc.meta.get("exclude") or []
     if title is not None and not isinstance(title, str):
         problems.error(doc.key_lines.get("title"), "title: expected a string")
     if not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
-        problems.error(doc.key_lines.get("exclude"), "exclude: expected a list of article paths or ids")
+        problems.error(
+            doc.key_lines.get("exclude"), "exclude: expected a list of article paths or ids"
+        )
     if problems.failed:
         return None, problems.items
     slug = slugify(rel_path.removeprefix("topics/").rsplit(".", 1)[0])
-    note = TopicNote(slug, rel_path, title, markup.render(doc.body).html, tuple(_article_ref(e) for e in exclude))
+    note = TopicNote(
+        slug, rel_path, title, markup.render(doc.body).html, tuple(_article_ref(e) for e in exclude)
+    )
     return note, problems.items
 
 
@@ -309,6 +333,8 @@ def _duplicate_ids(articles: Iterable[Article]) -> list[Diagnostic]:
     for article in sorted(articles, key=lambda a: a.path):
         other = first.setdefault(article.id, article)
         if other is not article:
-            message = f"would write the same page as {other.path} (articles/{article.id}/); rename one"
+            message = (
+                f"would write the same page as {other.path} (articles/{article.id}/); rename one"
+            )
             found.append(Diagnostic(article.path, None, message, Severity.ERROR))
     return found

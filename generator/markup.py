@@ -74,7 +74,8 @@ def render(text: str) -> Rendered:
 
 def render_inline(text: str) -> str:
     """Render one line of Markdown (no block elements), safely."""
-    return _parser().renderInline(text)
+    html: str = _parser().renderInline(text)
+    return html
 
 
 def _paragraphs(tokens: list[Token]) -> list[Paragraph]:

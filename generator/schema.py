@@ -89,7 +89,9 @@ def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def coerce(cls: type[Any], data: Any, lines: dict[str, int], prefix: str = "") -> tuple[Any, list[Problem]]:
+def coerce(
+    cls: type[Any], data: Any, lines: dict[str, int], prefix: str = ""
+) -> tuple[Any, list[Problem]]:
     """Build a `cls` instance from `data`, returning it (or defaults) and every problem."""
     problems: list[Problem] = []
     value = _coerce_dataclass(cls, data, prefix, lines, problems)
@@ -118,9 +120,13 @@ def _coerce_dataclass(
         path = f"{prefix}{yaml_name}"
         if yaml_name not in data:
             if _required(fld):
-                problems.append(Problem(path, lines.get(prefix.rstrip(".")), "required key missing"))
+                problems.append(
+                    Problem(path, lines.get(prefix.rstrip(".")), "required key missing")
+                )
             continue
-        values[fld.name] = _coerce_value(hints[fld.name], fld.metadata, data[yaml_name], path, lines, problems)
+        values[fld.name] = _coerce_value(
+            hints[fld.name], fld.metadata, data[yaml_name], path, lines, problems
+        )
     try:
         return cls(**values)
     except TypeError:  # a required key was missing; the problem is already recorded
@@ -147,7 +153,9 @@ def _coerce_value(
     return result
 
 
-def _coerce_type(hint: Any, value: Any, path: str, lines: dict[str, int], problems: list[Problem]) -> Any:
+def _coerce_type(
+    hint: Any, value: Any, path: str, lines: dict[str, int], problems: list[Problem]
+) -> Any:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (types.UnionType, typing.Union):
@@ -159,12 +167,14 @@ def _coerce_type(hint: Any, value: Any, path: str, lines: dict[str, int], proble
         return _coerce_sequence(args[0], value, path, lines, problems)
     if origin is dict or hint is dict:
         return _coerce_mapping(args[1] if args else Any, value, path, lines, problems)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _coerce_dataclass(hint, value, path + ".", lines, problems)
     return _coerce_scalar(hint, value, path, lines, problems)
 
 
-def _coerce_sequence(item: Any, value: Any, path: str, lines: dict[str, int], problems: list[Problem]) -> Any:
+def _coerce_sequence(
+    item: Any, value: Any, path: str, lines: dict[str, int], problems: list[Problem]
+) -> Any:
     if isinstance(value, str) and item is str:
         value = [value]  # a single string where a list is expected is a list of one
     if not isinstance(value, list):
@@ -173,7 +183,9 @@ def _coerce_sequence(item: Any, value: Any, path: str, lines: dict[str, int], pr
     return tuple(_coerce_type(item, v, f"{path}.{i}", lines, problems) for i, v in enumerate(value))
 
 
-def _coerce_mapping(item: Any, value: Any, path: str, lines: dict[str, int], problems: list[Problem]) -> Any:
+def _coerce_mapping(
+    item: Any, value: Any, path: str, lines: dict[str, int], problems: list[Problem]
+) -> Any:
     if not isinstance(value, dict):
         problems.append(Problem(path, lines.get(path), f"expected a mapping, got {_show(value)}"))
         return {}
@@ -190,7 +202,9 @@ _SCALARS: dict[Any, tuple[tuple[type, ...], str]] = {
 }
 
 
-def _coerce_scalar(hint: Any, value: Any, path: str, lines: dict[str, int], problems: list[Problem]) -> Any:
+def _coerce_scalar(
+    hint: Any, value: Any, path: str, lines: dict[str, int], problems: list[Problem]
+) -> Any:
     if hint is Any:
         return value
     accepted, name = _SCALARS[hint]
@@ -198,14 +212,14 @@ def _coerce_scalar(hint: Any, value: Any, path: str, lines: dict[str, int], prob
     if not isinstance(value, accepted) or is_bool_posing:
         problems.append(Problem(path, lines.get(path), f"expected {name}, got {_show(value)}"))
         return None
-    return float(value) if hint is float else value
+    return float(value) if hint is float and isinstance(value, int | float) else value
 
 
 def _constraint_error(meta: Any, value: Any) -> str | None:
     if value is None:
         return None
     low, high = meta.get("min"), meta.get("max")
-    if low is not None and value < low or high is not None and value > high:
+    if (low is not None and value < low) or (high is not None and value > high):
         kind = "an integer" if isinstance(value, int) else "a number"
         bounds = f">= {low}" if high is None else f"from {low} to {high}"
         return f"expected {kind} {bounds}"

@@ -31,7 +31,9 @@ def group_topics(
             pinned.setdefault(article.topic, []).append(article)
         else:
             free.append(article)
-    groups: list[tuple[str | None, list[Article]]] = [(slug, members) for slug, members in pinned.items()]
+    groups: list[tuple[str | None, list[Article]]] = [
+        (slug, members) for slug, members in pinned.items()
+    ]
     # An article a note excludes stays out of automatic grouping: it forms its own topic.
     excluded = {a.id for note in notes for a in free if a.id in note.exclude}
     clusterable = [a for a in free if a.id not in excluded]
@@ -40,7 +42,9 @@ def group_topics(
     return _assign_ids(groups, by_note)
 
 
-def _assign_ids(groups: list[tuple[str | None, list[Article]]], notes: dict[str, TopicNote]) -> tuple[Topic, ...]:
+def _assign_ids(
+    groups: list[tuple[str | None, list[Article]]], notes: dict[str, TopicNote]
+) -> tuple[Topic, ...]:
     """Give each group a stable id: its pin, else the slug of its founding article."""
     topics: list[Topic] = []
     taken: set[str] = set()

@@ -1,0 +1,88 @@
+"""build/archive.json: the archive as data, a documented public interface.
+
+Format (version 1; the README documents every field):
+
+    {"version": 1, "generator": "briefing", "site": {title, base_url, language, timezone},
+     "articles": [{id, path, url, title, dek, outlet, authors, date, source_url, topic,
+                   tags, language, duplicate_of, paragraphs}],
+     "topics": [{id, slug, url, title, articles, outlets, date_start, date_end,
+                 aliases, summary}]}
+
+Dates are ISO 8601 with offset (date-only values as `YYYY-MM-DD`), or null. `url` is
+relative to the site root. Keys are sorted and the output is byte-for-byte stable.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from generator import urls
+from generator.models import Article, OutputFile, Topic
+from generator.site import Site
+
+FORMAT_VERSION = 1
+
+
+def archive_json(site: Site) -> OutputFile:
+    """The whole archive as one JSON document."""
+    data = {
+        "version": FORMAT_VERSION,
+        "generator": "briefing",
+        "site": {
+            "title": site.config.title,
+            "base_url": site.config.base_url,
+            "language": site.config.language,
+            "timezone": site.config.timezone,
+        },
+        "articles": [article_record(a, site) for a in sorted(site.articles, key=lambda a: a.id)],
+        "topics": [topic_record(t) for t in sorted(site.topics, key=lambda t: t.id)],
+    }
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    return OutputFile("archive.json", text.encode("utf-8") + b"\n")
+
+
+def article_record(article: Article, site: Site) -> dict[str, Any]:
+    """One article's entry."""
+    topic = site.topic_of.get(article.id)
+    return {
+        "id": article.id,
+        "path": article.path,
+        "url": urls.article(article.id),
+        "title": article.title,
+        "dek": article.dek,
+        "outlet": article.outlet,
+        "authors": list(article.authors),
+        "date": iso(article.date, article.date_has_time),
+        "source_url": article.source_url,
+        "topic": topic.id if topic else None,
+        "tags": list(article.tags),
+        "language": article.language,
+        "duplicate_of": article.duplicate_of,
+        "paragraphs": len(article.paragraphs),
+    }
+
+
+def topic_record(topic: Topic) -> dict[str, Any]:
+    """One topic's entry; `summary` is null until summaries are computed."""
+    summary = topic.summary.to_json() if topic.summary is not None else None
+    return {
+        "id": topic.id,
+        "slug": topic.id,
+        "url": urls.topic(topic.id),
+        "title": topic.title,
+        "articles": list(topic.article_ids),
+        "outlets": list(topic.outlets),
+        "date_start": iso(topic.date_start, True),
+        "date_end": iso(topic.date_end, True),
+        "aliases": list(topic.aliases),
+        "summary": summary,
+    }
+
+
+def iso(moment: datetime | None, has_time: bool) -> str | None:
+    """ISO 8601 text, date only when no time of day is known."""
+    if moment is None:
+        return None
+    return moment.isoformat() if has_time else moment.date().isoformat()

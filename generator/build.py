@@ -1,0 +1,116 @@
+"""The build, stage by stage: config -> content -> topics -> site -> files -> output.
+
+Nothing touches the output folder until every file is rendered; a content error stops
+the build with every problem listed and the previous site intact.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.config import SiteConfig, load_config, with_base_url
+from generator.content import Content, load_content
+from generator.errors import BuildError, ContentError, Diagnostic, Severity
+from generator.models import BuildReport, OutputFile
+from generator.output import check_output_dir, write_site
+from generator.render import render_site
+from generator.site import Site, make_site
+from generator.topics import group_topics
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What `briefing build` was asked to do."""
+
+    site_dir: Path
+    out: Path | None = None
+    """Output folder; default: `paths.output` of site.yaml."""
+    base_url: str | None = None
+    """Override of site.yaml's base_url (e.g. for a publish target)."""
+    strict: bool = False
+    """Fail on any warning."""
+    drafts: bool = False
+    """Include articles marked `draft: true`."""
+
+
+@dataclass(frozen=True, slots=True)
+class SitePaths:
+    """The folders of one site, resolved from site.yaml."""
+
+    site: Path
+    content: Path
+    templates: Path
+    output: Path
+
+
+def resolve_paths(config: SiteConfig, options: BuildOptions) -> SitePaths:
+    """Folders relative to the site, with --out taking precedence."""
+    site = options.site_dir
+    out = options.out if options.out is not None else site / config.paths.output
+    return SitePaths(site, site / config.paths.content, site / config.paths.templates, out)
+
+
+def load_site_config(options: BuildOptions) -> SiteConfig:
+    """site.yaml with the command line's overrides applied."""
+    config = load_config(options.site_dir)
+    return with_base_url(config, options.base_url) if options.base_url else config
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """Run every stage and swap the new site in; raises GeneratorError on user errors."""
+    started = time.perf_counter()
+    config = load_site_config(options)
+    paths = resolve_paths(config, options)
+    check_output_dir(paths.output, paths.site, (paths.content, paths.templates))
+    content = read_content(paths, config, options)
+    warnings = check_diagnostics(content.diagnostics, options.strict, config.paths.content)
+    site = assemble(config, content)
+    files = render_site(site, paths.templates)
+    write_site(paths.output, files)
+    return BuildReport(
+        pages=count_pages(files),
+        articles=len(site.articles),
+        topics=len(site.topics),
+        warnings=tuple(str(w) for w in warnings),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def read_content(paths: SitePaths, config: SiteConfig, options: BuildOptions) -> Content:
+    """Load content/, naming the folder when it is missing."""
+    if not paths.content.is_dir():
+        raise BuildError(f"{paths.content}: content folder not found")
+    return load_content(paths.content, config.zone, include_drafts=options.drafts)
+
+
+def check_diagnostics(
+    diagnostics: tuple[Diagnostic, ...], strict: bool, content_dir: str = "content"
+) -> list[Diagnostic]:
+    """Raise on errors (or on warnings under --strict); return the warnings.
+
+    Content diagnostics name files relative to content/; users see them from the site.
+    """
+    prefix = content_dir.rstrip("/") + "/"
+    located = [Diagnostic(prefix + d.path, d.line, d.message, d.severity) for d in diagnostics]
+    errors = [d for d in located if d.severity is Severity.ERROR]
+    warnings = [d for d in located if d.severity is Severity.WARNING]
+    if errors:
+        raise ContentError(located)
+    if strict and warnings:
+        raise ContentError(
+            [*warnings, Diagnostic("--strict", None, f"{len(warnings)} warning(s)", Severity.ERROR)]
+        )
+    return warnings
+
+
+def assemble(config: SiteConfig, content: Content) -> Site:
+    """Group, then freeze everything into the Site snapshot."""
+    topics = group_topics(content.articles, content.notes, config.topics)
+    return make_site(config, content.articles, topics)
+
+
+def count_pages(files: list[OutputFile]) -> int:
+    """HTML pages among the output files."""
+    return sum(1 for f in files if f.path.endswith(".html"))

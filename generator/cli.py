@@ -1,0 +1,150 @@
+"""The `briefing` command: the only place that prints or exits.
+
+Heavy modules are imported inside each command so that `briefing --help` starts fast.
+User errors are one line each (`path:line: message`) and exit status 1; anything else
+is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.errors import ConfigError, ContentError, GeneratorError
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script and of `python -m generator`."""
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        code: int = args.run(args)
+    except ContentError as exc:
+        _print_lines(str(d) for d in exc.diagnostics)
+        return 1
+    except ConfigError as exc:
+        _print_lines(exc.problems)
+        return 1
+    except GeneratorError as exc:
+        _print_lines([f"error: {exc}"])
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+def _print_lines(lines: object) -> None:
+    for line in lines:  # type: ignore[attr-defined]
+        print(line, file=sys.stderr)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """All commands and flags (the README lists the same)."""
+    parser = argparse.ArgumentParser(
+        prog="briefing",
+        description="Build, preview and publish a news briefing archive.",
+    )
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_build(commands)
+    _add_new(commands)
+    _add_import(commands)
+    return parser
+
+
+def _site_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the archive folder (default: .)",
+    )
+
+
+def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmd = commands.add_parser(
+        "build", help="build the site into build/", description="Build the site."
+    )
+    _site_option(cmd)
+    cmd.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: paths.output)"
+    )
+    cmd.add_argument("--base-url", metavar="URL", help="public address, overriding site.yaml")
+    cmd.add_argument("--strict", action="store_true", help="fail on any warning")
+    cmd.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+    cmd.set_defaults(run=run_build)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """`briefing build`."""
+    from generator.build import BuildOptions, build
+
+    options = BuildOptions(args.site, args.out, args.base_url, args.strict, args.drafts)
+    report = build(options)
+    _print_lines(report.warnings)
+    print(
+        f"built {report.pages} pages, {report.articles} articles, {report.topics} topics, "
+        f"{len(report.warnings)} warnings in {report.seconds:.2f} s"
+    )
+    return 0
+
+
+def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmd = commands.add_parser(
+        "new", help="create a new, empty archive", description="Create a new archive."
+    )
+    cmd.add_argument("directory", type=Path, metavar="DIR")
+    cmd.set_defaults(run=run_new)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """`briefing new DIR`."""
+    from generator.scaffold import create_site
+
+    for path in create_site(args.directory):
+        print(f"created {path}")
+    print(f"next: cd {args.directory} && briefing build")
+    return 0
+
+
+def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmd = commands.add_parser(
+        "import",
+        help="turn saved or pasted news pages into Markdown articles",
+        description="Import articles (default: everything in content/inbox/).",
+    )
+    cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    _site_option(cmd)
+    cmd.add_argument("--outlet", metavar="NAME", help="outlet name (overrides detection)")
+    cmd.add_argument("--author", metavar="NAME", help="author name (overrides detection)")
+    cmd.add_argument("--date", metavar="WHEN", help="publication date, ISO 8601")
+    cmd.add_argument("--url", metavar="URL", help="original address")
+    cmd.add_argument(
+        "--dry-run", action="store_true", help="show what would be written; write nothing"
+    )
+    cmd.add_argument("--force", action="store_true", help="overwrite articles edited since import")
+    cmd.set_defaults(run=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """`briefing import`."""
+    from generator.config import load_config
+    from generator.importer import ImportOptions, import_paths
+
+    config = load_config(args.site)
+    options = ImportOptions(args.outlet, args.author, args.date, args.url, args.dry_run, args.force)
+    results = import_paths(args.site, config, args.paths, options)
+    for result in results:
+        print(result.line)
+    failed = sum(1 for r in results if r.status == "failed")
+    print(f"{len(results)} inputs: {len(results) - failed} processed, {failed} failed")
+    return 1 if failed else 0

@@ -1,0 +1,110 @@
+"""Atom feeds: the whole site, each outlet and each topic (RFC 4287)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+
+from generator import urls
+from generator.markup import safe_url
+from generator.models import Article, OutputFile
+from generator.site import Site, newest_first
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def all_feeds(site: Site) -> Iterator[OutputFile]:
+    """The site feed, then one per outlet and per topic as configured."""
+    yield _feed(site, "feed.xml", "", site.config.title, site.articles)
+    if site.config.feeds.per_outlet:
+        for outlet in site.outlets:
+            members = [site.by_id[i] for i in outlet.article_ids]
+            path = urls.outlet(outlet.slug)
+            yield _feed(
+                site, path + "feed.xml", path, f"{outlet.name} - {site.config.title}", members
+            )
+    if site.config.feeds.per_topic:
+        for topic in site.topics:
+            members = sorted((site.by_id[i] for i in topic.article_ids), key=newest_first)
+            path = urls.topic(topic.id)
+            yield _feed(
+                site, path + "feed.xml", path, f"{topic.title} - {site.config.title}", members
+            )
+
+
+def _feed(site: Site, path: str, page: str, title: str, articles: Sequence[Article]) -> OutputFile:
+    links = urls.Links.for_config(site.config)
+    entries = list(articles[: site.config.feeds.size])
+    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": site.config.language})
+    _text(root, "id", _id(links, path))
+    _text(root, "title", title)
+    if site.config.description:
+        _text(root, "subtitle", site.config.description)
+    _text(root, "updated", _stamp(_updated(entries, site.updated)))
+    ET.SubElement(
+        root, "link", {"rel": "self", "type": "application/atom+xml", "href": links.absolute(path)}
+    )
+    ET.SubElement(
+        root, "link", {"rel": "alternate", "type": "text/html", "href": links.absolute(page)}
+    )
+    _text(ET.SubElement(root, "author"), "name", site.config.owner or site.config.title)
+    _text(root, "generator", "briefing")
+    for article in entries:
+        root.append(_entry(links, article, site.updated))
+    ET.indent(root)
+    return OutputFile(
+        path,
+        b'<?xml version="1.0" encoding="utf-8"?>\n'
+        + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+        + b"\n",
+    )
+
+
+def _entry(links: urls.Links, article: Article, fallback: datetime) -> ET.Element:
+    entry = ET.Element("entry")
+    page = urls.article(article.id)
+    _text(entry, "id", _id(links, page))
+    _text(entry, "title", article.title)
+    ET.SubElement(
+        entry, "link", {"rel": "alternate", "type": "text/html", "href": links.absolute(page)}
+    )
+    original = safe_url(article.source_url)
+    if original:
+        ET.SubElement(entry, "link", {"rel": "related", "type": "text/html", "href": original})
+    stamp = _stamp(article.date or fallback)
+    if article.date:
+        _text(entry, "published", stamp)
+    _text(entry, "updated", stamp)
+    for name in article.authors or ((article.outlet,) if article.outlet else ()):
+        _text(ET.SubElement(entry, "author"), "name", name)
+    if article.outlet:
+        ET.SubElement(entry, "category", {"term": article.outlet})
+    summary = article.dek or (article.paragraphs[0].text if article.paragraphs else "")
+    if summary:
+        _text(entry, "summary", summary)
+    content = ET.SubElement(entry, "content", {"type": "html"})
+    content.text = article.body_html
+    return entry
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = text
+    return element
+
+
+def _id(links: urls.Links, path: str) -> str:
+    """Atom ids must be absolute IRIs: the page URL, or a tag URI when no host is set."""
+    return (
+        links.absolute(path) if links.has_host else f"tag:briefing.invalid,2000:{links.url(path)}"
+    )
+
+
+def _updated(entries: Sequence[Article], fallback: datetime) -> datetime:
+    dates = [a.date for a in entries if a.date]
+    return max(dates) if dates else fallback
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

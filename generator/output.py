@@ -1,0 +1,126 @@
+"""The only writer of the output folder: write beside it, then swap atomically.
+
+A build writes every file into a temporary sibling folder and, when all are written,
+exchanges it with the old output in one step (Linux `renameat2(RENAME_EXCHANGE)`; two
+renames elsewhere). A build that fails or is killed leaves the previous site as it was.
+We refuse to replace a folder we did not create (it has no marker file), the site
+itself, its content or templates, `/` and the home directory.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from generator.errors import BuildError
+from generator.models import OutputFile
+
+MARKER = ".briefing-build"
+MARKER_TEXT = b"This folder is written by `briefing build` and replaced on every build.\n"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def check_output_dir(out: Path, site_dir: Path, protected: Iterable[Path]) -> None:
+    """Refuse output folders whose replacement would destroy something."""
+    out = out.resolve()
+    home = Path.home().resolve()
+    if out == Path(out.anchor) or out == home:
+        raise BuildError(f"refusing to build into {out}: choose a dedicated folder such as build/")
+    site = site_dir.resolve()
+    if out == site or site.is_relative_to(out):
+        raise BuildError(f"refusing to build into {out}: it contains the site itself")
+    for folder in protected:
+        folder = folder.resolve()
+        if out == folder or out.is_relative_to(folder) or folder.is_relative_to(out):
+            raise BuildError(f"refusing to build into {out}: it overlaps {folder}")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise BuildError(
+            f"refusing to replace {out}: it was not made by `briefing build` (no {MARKER} file)"
+        )
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"refusing to build into {out}: it is a file")
+
+
+def write_site(out: Path, files: Sequence[OutputFile]) -> None:
+    """Write `files` as the new content of `out`, atomically."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out)
+    staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    try:
+        _write_tree(staging, files)
+        _swap(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(
+            f"cannot write {out}: {exc.strerror or exc} ({exc.filename or out}); previous site kept"
+        ) from None
+    shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
+
+
+def remove_leftovers(out: Path) -> None:
+    """Delete staging folders of builds that were killed before they finished."""
+    for stale in out.parent.glob(f".{out.name}.tmp-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if not (pid.isdigit() and _alive(int(pid))) or int(pid) == os.getpid():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _write_tree(root: Path, files: Sequence[OutputFile]) -> None:
+    root.mkdir()
+    made: set[Path] = {root}
+    for item in (*files, OutputFile(MARKER, MARKER_TEXT)):
+        target = root / item.path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(item.data)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not out.exists():
+        staging.rename(out)
+        return
+    if _exchange(staging, out):
+        return
+    # No atomic exchange here: two renames, with the old site kept until the new one is in.
+    backup = out.parent / f".{out.name}.old-{os.getpid()}"
+    out.rename(backup)
+    staging.rename(out)
+    backup.rename(staging)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step when the kernel can; False when it cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))

@@ -1,0 +1,172 @@
+"""Which pages a Site has: path, template and what the template is given.
+
+Pure and cheap: no rendering happens here, so the list can be diffed to render only
+what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from generator import urls
+from generator.site import Group, Site
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """One page of a paginated list."""
+
+    number: int
+    count: int
+    items: tuple[Any, ...]
+    first_path: str
+    """Path of page 1; other pages are `<first_path>page/N/`."""
+
+    @property
+    def path(self) -> str:
+        return urls.page(self.first_path, self.number)
+
+    @property
+    def previous_path(self) -> str | None:
+        return urls.page(self.first_path, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_path(self) -> str | None:
+        return urls.page(self.first_path, self.number + 1) if self.number < self.count else None
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """A page to render."""
+
+    path: str
+    """Site-relative path ('' is the home page; pages end in '/')."""
+    template: str
+    title: str
+    description: str = ""
+    context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    """Template variables besides the globals (`site`, `url`, ...)."""
+    in_sitemap: bool = True
+    """False for redirects, the 404 page and later pages of lists."""
+
+
+def paginate(items: Sequence[Any], size: int, first_path: str) -> list[Pager]:
+    """Split `items` into pages of `size`; an empty list still has one page."""
+    count = max(1, -(-len(items) // size))
+    return [
+        Pager(n + 1, count, tuple(items[n * size : (n + 1) * size]), first_path)
+        for n in range(count)
+    ]
+
+
+def all_pages(site: Site) -> list[PageSpec]:
+    """Every HTML page of the site, in a stable order."""
+    makers = (_home, _articles, _topics, _outlets, _authors, _tags, _archive, _special)
+    return [page for make in makers for page in make(site)]
+
+
+def _spec(path: str, template: str, title: str, description: str = "", **context: Any) -> PageSpec:
+    return PageSpec(path, template, title, description, MappingProxyType(context))
+
+
+def _home(site: Site) -> Iterator[PageSpec]:
+    size = site.config.page_size
+    yield _spec(
+        "", "home.html", site.config.title, site.config.description,
+        topics=site.topics[:size], articles=site.articles[:size],
+    )  # fmt: skip
+
+
+def _articles(site: Site) -> Iterator[PageSpec]:
+    for article in site.articles:
+        topic = site.topic_of.get(article.id)
+        others = tuple(i for i in topic.article_ids if i != article.id) if topic else ()
+        description = article.dek or (article.paragraphs[0].text if article.paragraphs else "")
+        yield _spec(
+            urls.article(article.id), "article.html", article.title, _clip(description),
+            article=article, topic=topic, others=others,
+        )  # fmt: skip
+
+
+def _topics(site: Site) -> Iterator[PageSpec]:
+    for pager in paginate(site.topics, site.config.page_size, "topics/"):
+        yield _listing(pager, "topics.html", "Topics", f"Every story in {site.config.title}.")
+    for topic in site.topics:
+        description = f"{len(topic.article_ids)} articles from {len(topic.outlets)} outlets."
+        members = tuple(site.by_id[i] for i in topic.article_ids)
+        yield _spec(
+            urls.topic(topic.id), "topic.html", topic.title, description,
+            topic=topic, members=members, articles=site.by_id,
+        )  # fmt: skip
+        for alias in topic.aliases:
+            target = MappingProxyType({"target": urls.topic(topic.id)})
+            yield PageSpec(urls.topic(alias), "redirect.html", topic.title, "", target, False)
+
+
+def _listing(pager: Pager, template: str, title: str, description: str, **context: Any) -> PageSpec:
+    suffix = f" (page {pager.number} of {pager.count})" if pager.number > 1 else ""
+    spec = _spec(pager.path, template, title + suffix, description, pager=pager, **context)
+    return (
+        spec
+        if pager.number == 1
+        else PageSpec(spec.path, template, spec.title, description, spec.context, False)
+    )
+
+
+def _group_pages(groups: Sequence[Group], kind: str, site: Site) -> Iterator[PageSpec]:
+    index_title = {"outlets": "Outlets", "authors": "Authors", "tags": "Tags"}[kind]
+    yield _spec(
+        f"{kind}/",
+        f"{kind}.html",
+        index_title,
+        f"{index_title} in {site.config.title}.",
+        groups=groups,
+    )
+    for group in groups:
+        first = f"{kind}/{group.slug}/"
+        for pager in paginate(group.article_ids, site.config.page_size, first):
+            description = f"{len(group.article_ids)} articles: {group.name}."
+            yield _listing(pager, "group.html", group.name, description, group=group, kind=kind)
+
+
+def _outlets(site: Site) -> Iterator[PageSpec]:
+    return _group_pages(site.outlets, "outlets", site)
+
+
+def _authors(site: Site) -> Iterator[PageSpec]:
+    return _group_pages(site.authors, "authors", site)
+
+
+def _tags(site: Site) -> Iterator[PageSpec]:
+    return _group_pages(site.tags, "tags", site)
+
+
+def _archive(site: Site) -> Iterator[PageSpec]:
+    undated = tuple(a.id for a in site.articles if a.date is None)
+    yield _spec(
+        "archive/", "archive.html", "Archive", "Articles by date.", undated_count=len(undated)
+    )
+    for period in (*site.years, *site.months):
+        for pager in paginate(period.article_ids, site.config.page_size, urls.period(period.key)):
+            yield _listing(
+                pager, "period.html", period.label, f"Articles of {period.label}.", period=period
+            )
+    if undated:
+        for pager in paginate(undated, site.config.page_size, "archive/undated/"):
+            yield _listing(pager, "period.html", "Undated", "Articles without a date.", period=None)
+
+
+def _special(site: Site) -> Iterator[PageSpec]:
+    yield PageSpec(
+        "404.html", "404.html", "Page not found", "", MappingProxyType({}), in_sitemap=False
+    )
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    """Shorten a description at a word boundary."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
