@@ -38,7 +38,7 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 def ensure_venv(extras: str) -> None:
     """Create .venv and install the package (editable) when pyproject.toml changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under any python3
         sys.exit(f"briefing needs Python >= 3.11, this is {sys.version.split()[0]}")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
@@ -68,7 +68,9 @@ def example() -> None:
     """Build the bundled example archive into build/."""
     ensure_venv("")
     run(BIN / "briefing", "build", "--site", ROOT)
-    print(f"\nOpen the site: {BIN / 'briefing'} serve --site {ROOT}   (then http://127.0.0.1:8000/)")
+    print(
+        f"\nOpen the site: {BIN / 'briefing'} serve --site {ROOT}   (then http://127.0.0.1:8000/)"
+    )
     print(f"or serve {ROOT / 'build'} with any static web server.")
 
 

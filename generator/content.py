@@ -185,11 +185,8 @@ class _ArticleFields:
         return self.lines.get(key, 1)
 
     def _bad(self, key: str, expected: str, value: Any) -> None:
-        hint = (
-            f' (quote it: {key}: "{_yaml_text(value)}")'
-            if isinstance(value, bool | int | float)
-            else ""
-        )
+        # YAML reads NO, yes, 12:30 or 0777 as non-strings; quoting is the fix.
+        hint = " (put the value in quotes)" if isinstance(value, bool | int | float) else ""
         self.problems.error(
             self.line(key), f"{key}: expected {expected}, got {_describe(value)}{hint}"
         )
@@ -282,10 +279,6 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return repr(value)
-
-
-def _yaml_text(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def parse_note(data: bytes, rel_path: str) -> tuple[TopicNote | None, list[Diagnostic]]:

@@ -20,14 +20,23 @@ _RESERVED = frozenset(
 
 # Latin letters that Unicode decomposition leaves alone (NFKD keeps "Œ" whole).
 _LETTERS = str.maketrans(
-    {"Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae", "ß": "ss", "Ø": "O", "ø": "o", "Ł": "L",
-     "ł": "l", "Đ": "D", "đ": "d", "Þ": "Th", "þ": "th", "ð": "d", "ı": "i", "ħ": "h"}
-)  # fmt: skip
+    dict(
+        zip(
+            "ŒœÆæØøŁłĐđÞþðıħß",
+            ["OE", "oe", "AE", "ae", "O", "o", "L", "l", "D", "d", "Th", "th", "d", "i", "h", "ss"],
+            strict=True,
+        )
+    )
+)
 
 
 def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
     """Lower-case ASCII words joined by '-'; text with no ASCII letters gets a hash slug."""
-    ascii_text = unicodedata.normalize("NFKD", text.translate(_LETTERS)).encode("ascii", "ignore").decode("ascii")
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.translate(_LETTERS))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+    )
     slug = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]

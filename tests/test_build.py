@@ -1,0 +1,204 @@
+"""Whole builds: the example archive, determinism, strictness and errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from generator.build import BuildOptions, build
+from generator.errors import BuildError, ContentError
+
+from .conftest import FIXTURES, REPO
+from .test_golden import tree
+
+GOLDEN_SITE = FIXTURES / "golden-site"
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("example") / "build"
+    build(BuildOptions(REPO, out=out))
+    return out
+
+
+def test_example_builds_both_seed_articles(example: Path) -> None:
+    data = json.loads((example / "archive.json").read_text())
+    outlets = sorted(a["outlet"] for a in data["articles"])
+    assert outlets == ["National Review", "The Independent"]
+    for record in data["articles"]:
+        page = example / record["url"] / "index.html"
+        assert page.is_file()
+        assert record["title"] in page.read_text().replace("&#39;", "'")
+    independent = next(a for a in data["articles"] if a["outlet"] == "The Independent")
+    assert independent["authors"] == ["Arpan Rai"]
+    assert independent["date"] == "2022-08-08T09:00:00-04:00"
+
+
+def test_archive_json_fields(example: Path) -> None:
+    data = json.loads((example / "archive.json").read_text())
+    article_keys = {
+        "id",
+        "path",
+        "url",
+        "title",
+        "dek",
+        "outlet",
+        "authors",
+        "date",
+        "source_url",
+        "topic",
+    }
+    topic_keys = {"id", "slug", "url", "title", "articles", "outlets", "date_start", "date_end"}
+    assert all(article_keys <= set(a) for a in data["articles"])
+    assert all(topic_keys <= set(t) for t in data["topics"])
+    topic_ids = {t["id"] for t in data["topics"]}
+    assert all(a["topic"] in topic_ids for a in data["articles"])
+
+
+def test_feeds_parse_cleanly(example: Path) -> None:
+    for feed_path in sorted(example.rglob("feed.xml")):
+        parsed = feedparser.parse(feed_path.read_bytes())
+        assert not parsed.bozo, (feed_path, parsed.get("bozo_exception"))
+    site_feed = feedparser.parse((example / "feed.xml").read_bytes())
+    assert len(site_feed.entries) == 2
+
+
+def test_sitemap_and_robots(example: Path) -> None:
+    sitemap = (example / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/briefings/articles/2022/08/" in sitemap
+    assert "404" not in sitemap
+    assert (
+        "Sitemap: https://example.org/briefings/sitemap.xml" in (example / "robots.txt").read_text()
+    )
+
+
+def test_sub_path_links(example: Path) -> None:
+    home = (example / "index.html").read_text()
+    assert 'href="/briefings/static/style.css"' in home
+    assert 'href="/briefings/topics/"' in home
+
+
+def test_second_build_is_identical(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    build(BuildOptions(GOLDEN_SITE, out=first))
+    build(BuildOptions(GOLDEN_SITE, out=second))
+    build(BuildOptions(GOLDEN_SITE, out=second))  # rebuilding in place too
+    assert tree(first) == tree(second)
+
+
+def test_determinism_across_environments(tmp_path: Path) -> None:
+    """Different hash seed, time zone and locale give the same bytes."""
+    outputs = []
+    for seed, tz in (("1", "UTC"), ("4242", "Pacific/Auckland")):
+        out = tmp_path / f"out-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": tz, "LC_ALL": "C.UTF-8"}
+        cmd = [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--site",
+            str(GOLDEN_SITE),
+            "--out",
+            str(out),
+        ]
+        subprocess.run(cmd, check=True, env=env, capture_output=True)
+        outputs.append(tree(out))
+    assert outputs[0] == outputs[1]
+
+
+def make_site(root: Path, articles: dict[str, str], site_yaml: str = "title: T\n") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text(site_yaml)
+    for name, text in articles.items():
+        path = root / "content" / "articles" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    (root / "content" / "articles").mkdir(parents=True, exist_ok=True)
+    return root
+
+
+GOOD = "---\ntitle: Good\noutlet: O\nauthor: []\ndate: 2024-01-01\n---\nText.\n"
+
+
+def test_content_error_keeps_previous_site(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"good.md": GOOD})
+    build(BuildOptions(site))
+    before = tree(site / "build")
+    (site / "content/articles/bad.md").write_text("---\ntitle: [\n---\n")
+    with pytest.raises(ContentError) as info:
+        build(BuildOptions(site))
+    assert [str(d) for d in info.value.diagnostics] == [
+        "content/articles/bad.md:2: invalid YAML in front matter: expected the node content, but found '<stream end>'"
+    ]
+    assert tree(site / "build") == before
+
+
+def test_strict_fails_on_warnings(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"a.md": GOOD.replace("author: []\n", "")})
+    assert build(BuildOptions(site)).warnings
+    with pytest.raises(ContentError):
+        build(BuildOptions(site, strict=True))
+
+
+def test_template_override_and_error(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"a.md": GOOD})
+    (site / "templates").mkdir()
+    (site / "templates/404.html").write_text(
+        "{% extends 'base.html' %}{% block main %}Custom 404{% endblock %}"
+    )
+    build(BuildOptions(site))
+    assert "Custom 404" in (site / "build/404.html").read_text()
+    (site / "templates/404.html").write_text("{{ no_such_variable }}")
+    with pytest.raises(BuildError, match=r"404\.html: template error.*no_such_variable"):
+        build(BuildOptions(site))
+    assert "Custom 404" in (site / "build/404.html").read_text()
+
+
+def test_pagination(tmp_path: Path) -> None:
+    articles = {
+        f"a{i}.md": GOOD.replace("Good", f"Story {i}").replace("01-01", f"01-{i + 1:02}")
+        for i in range(5)
+    }
+    site = make_site(tmp_path, articles, "title: T\npage_size: 2\n")
+    build(BuildOptions(site))
+    assert (site / "build/outlets/o/page/3/index.html").is_file()
+    assert not (site / "build/outlets/o/page/4").exists()
+    assert (
+        'rel="next" href="/outlets/o/page/2/"' in (site / "build/outlets/o/index.html").read_text()
+    )
+
+
+@pytest.mark.parametrize("target", ["content", "templates", "content/articles", "."])
+def test_refuses_dangerous_output(tmp_path: Path, target: str) -> None:
+    site = make_site(tmp_path, {"a.md": GOOD})
+    (site / "templates").mkdir(exist_ok=True)
+    with pytest.raises(BuildError, match="refusing"):
+        build(BuildOptions(site, out=site / target))
+    assert (site / "content/articles/a.md").is_file()
+
+
+def test_refuses_foreign_folder(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"a.md": GOOD})
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work")
+    with pytest.raises(BuildError, match=r"not made by `briefing build`"):
+        build(BuildOptions(site, out=precious))
+    assert (precious / "thesis.txt").read_text() == "years of work"
+
+
+def test_new_site_builds(tmp_path: Path) -> None:
+    from generator.scaffold import create_site
+
+    create_site(tmp_path / "mine")
+    report = build(BuildOptions(tmp_path / "mine", strict=True))
+    assert report.articles == 0 and (tmp_path / "mine/build/index.html").is_file()
+    shutil.rmtree(tmp_path / "mine/build")

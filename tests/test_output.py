@@ -1,0 +1,57 @@
+"""Atomic output: the old site stays whole until the new one is complete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import output
+from generator.errors import BuildError
+from generator.models import OutputFile
+
+
+def files(text: str) -> list[OutputFile]:
+    return [OutputFile("index.html", text.encode()), OutputFile("a/b/c.html", b"deep")]
+
+
+def test_write_then_replace(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    output.write_site(out, files("one"))
+    output.write_site(out, [OutputFile("index.html", b"two")])
+    assert (out / "index.html").read_text() == "two"
+    assert not (out / "a").exists()
+    assert (out / output.MARKER).is_file()
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]
+
+
+def test_failure_while_writing_keeps_old_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "build"
+    output.write_site(out, files("old"))
+    real_write = Path.write_bytes
+
+    def failing(self: Path, data: bytes) -> int:
+        if self.name == "c.html":
+            raise OSError(28, "No space left on device", str(self))
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(BuildError, match=r"No space left on device.*previous site kept"):
+        output.write_site(out, files("new"))
+    assert (out / "index.html").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]
+
+
+def test_leftovers_of_killed_builds_are_removed(tmp_path: Path) -> None:
+    stale = tmp_path / ".build.tmp-999999999"
+    stale.mkdir()
+    output.write_site(tmp_path / "build", files("x"))
+    assert not stale.exists()
+
+
+def test_refuses_root_and_home(tmp_path: Path) -> None:
+    for place in (Path("/"), Path.home()):
+        with pytest.raises(BuildError, match="refusing"):
+            output.check_output_dir(place, tmp_path, [])
