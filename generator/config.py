@@ -8,6 +8,7 @@ a did-you-mean; every problem is reported at once.
 from __future__ import annotations
 
 import dataclasses
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,9 +66,6 @@ class PathsConfig:
         metadata=doc(
             "Where the site is written (replaced atomically on each build).", check=_check_relative
         ),
-    )
-    cache: str = field(
-        default=".cache", metadata=doc("Build cache; safe to delete.", check=_check_relative)
     )
 
 
@@ -130,39 +128,6 @@ class TopicsConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchConfig:
-    """Full-text search."""
-
-    enabled: bool = field(
-        default=True, metadata=doc("Index the site with Pagefind on every build.")
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class PublishTarget:
-    """A named place to publish to."""
-
-    url: str = field(
-        metadata=doc(
-            "Where: a folder path or file:// URL, git+file:///repo.git#branch, "
-            "rsync://host/path or user@host:/path."
-        )
-    )
-    base_url: str | None = field(
-        default=None,
-        metadata=doc(
-            "The site's address there; defaults to the top-level base_url.", check=_check_base_url
-        ),
-    )
-    cname: str | None = field(
-        default=None, metadata=doc("Custom domain written to CNAME (git and folder targets).")
-    )
-    max_deletions: int = field(
-        default=256, metadata=doc("Refuse to delete more files than this without --force.", min=0)
-    )
-
-
-@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """site.yaml: everything about the archive that is not content."""
 
@@ -206,10 +171,6 @@ class SiteConfig:
         default_factory=ImportConfig, metadata=doc("`briefing import` settings.", yaml="import")
     )
     topics: TopicsConfig = field(default_factory=TopicsConfig, metadata=doc("Grouping settings."))
-    search: SearchConfig = field(default_factory=SearchConfig, metadata=doc("Search settings."))
-    publish: dict[str, PublishTarget] = field(
-        default_factory=dict, metadata=doc("Named publish targets.")
-    )
     extra: dict[str, Any] = field(
         default_factory=dict, metadata=doc("Free-form values for your templates (`site.extra`).")
     )
@@ -277,15 +238,26 @@ def with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
 
 
 def reference(cls: type[Any] = SiteConfig, prefix: str = "") -> list[str]:
-    """Markdown lines documenting every key of the schema (for the README)."""
+    """Markdown table rows documenting every key of the schema (for the README)."""
     rows: list[str] = []
+    hints = typing.get_type_hints(cls)
     for fld in dataclasses.fields(cls):
         name = prefix + str(fld.metadata.get("yaml", fld.name))
-        default = _default_text(fld)
-        rows.append(f"| `{name}` | {fld.metadata.get('doc', '')} | {default} |")
-        if dataclasses.is_dataclass(fld.default_factory):
-            rows.extend(reference(type(fld.default_factory()), name + "."))
+        rows.append(f"| `{name}` | {fld.metadata.get('doc', '')} | {_default_text(fld)} |")
+        nested = _nested_schema(hints[fld.name])
+        if nested is not None:
+            rows.extend(reference(nested[0], name + nested[1]))
     return rows
+
+
+def _nested_schema(hint: Any) -> tuple[type[Any], str] | None:
+    """The dataclass inside a section, list or mapping type, and how its keys are written."""
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return hint, "."
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) is tuple and args and dataclasses.is_dataclass(args[0]):
+        return args[0], "[]."
+    return None
 
 
 def _default_text(fld: dataclasses.Field[Any]) -> str:

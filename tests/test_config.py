@@ -18,13 +18,12 @@ def test_full_example() -> None:
     config = parse_config(
         "title: T\nbase_url: https://example.org/briefings\ntimezone: Europe/London\n"
         "feeds: {size: 5}\noutlets:\n  - name: The Independent\n    domains: independent.co.uk\n"
-        "publish:\n  pages: {url: 'git+file:///tmp/x.git#gh-pages'}\nextra: {anything: [1, 2]}\n"
+        "extra: {anything: [1, 2]}\n"
     )
     assert config.base_path == "/briefings/"
     assert config.absolute_base == "https://example.org/briefings/"
     assert config.feeds.size == 5
     assert config.outlets[0].domains == ("independent.co.uk",)
-    assert config.publish["pages"].max_deletions == 256
     assert config.extra == {"anything": [1, 2]}
 
 
