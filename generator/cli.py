@@ -56,7 +56,6 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_build(commands)
     _add_new(commands)
-    _add_import(commands)
     return parser
 
 
@@ -114,37 +113,3 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"created {path}")
     print(f"next: cd {args.directory} && briefing build")
     return 0
-
-
-def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    cmd = commands.add_parser(
-        "import",
-        help="turn saved or pasted news pages into Markdown articles",
-        description="Import articles (default: everything in content/inbox/).",
-    )
-    cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
-    _site_option(cmd)
-    cmd.add_argument("--outlet", metavar="NAME", help="outlet name (overrides detection)")
-    cmd.add_argument("--author", metavar="NAME", help="author name (overrides detection)")
-    cmd.add_argument("--date", metavar="WHEN", help="publication date, ISO 8601")
-    cmd.add_argument("--url", metavar="URL", help="original address")
-    cmd.add_argument(
-        "--dry-run", action="store_true", help="show what would be written; write nothing"
-    )
-    cmd.add_argument("--force", action="store_true", help="overwrite articles edited since import")
-    cmd.set_defaults(run=run_import)
-
-
-def run_import(args: argparse.Namespace) -> int:
-    """`briefing import`."""
-    from generator.config import load_config
-    from generator.importer import ImportOptions, import_paths
-
-    config = load_config(args.site)
-    options = ImportOptions(args.outlet, args.author, args.date, args.url, args.dry_run, args.force)
-    results = import_paths(args.site, config, args.paths, options)
-    for result in results:
-        print(result.line)
-    failed = sum(1 for r in results if r.status == "failed")
-    print(f"{len(results)} inputs: {len(results) - failed} processed, {failed} failed")
-    return 1 if failed else 0

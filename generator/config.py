@@ -251,12 +251,13 @@ def reference(cls: type[Any] = SiteConfig, prefix: str = "") -> list[str]:
 
 
 def _nested_schema(hint: Any) -> tuple[type[Any], str] | None:
-    """The dataclass inside a section, list or mapping type, and how its keys are written."""
+    """The dataclass inside a section or list type, and how its keys are written."""
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return hint, "."
     args = typing.get_args(hint)
-    if typing.get_origin(hint) is tuple and args and dataclasses.is_dataclass(args[0]):
-        return args[0], "[]."
+    item = args[0] if typing.get_origin(hint) is tuple and args else None
+    if isinstance(item, type) and dataclasses.is_dataclass(item):
+        return item, "[]."
     return None
 
 

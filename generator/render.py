@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from generator import archive, feeds, sitemap, urls
+from generator import archive, feeds, hosting, sitemap, urls
 from generator.errors import BuildError
 from generator.models import OutputFile
 from generator.pages import PageSpec, all_pages
@@ -21,12 +21,16 @@ from generator.theme import STATIC_DIR, make_environment
 
 def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
     """Every file of the built site, sorted by path."""
-    env = make_environment(site, site_templates)
+    asset_paths, assets = hosting.fingerprinted(theme_assets(site_templates))
+    env = make_environment(site, site_templates, asset_paths)
     pages = all_pages(site)
-    files = [*render_pages(env, pages), *feeds.all_feeds(site), *_static(site_templates)]
+    links = urls.Links.for_config(site.config)
+    files = [*render_pages(env, pages), *feeds.all_feeds(site), *assets]
     files.append(sitemap.sitemap(site, [p.path for p in pages if p.in_sitemap]))
     files.append(sitemap.robots(site))
     files.append(archive.archive_json(site))
+    files.append(hosting.headers(links))
+    files.append(hosting.redirects(links, site.topics))
     _check_unique(files)
     return sorted(files, key=lambda f: f.path)
 
@@ -54,15 +58,15 @@ def render_page(env: jinja2.Environment, page: PageSpec) -> bytes:
         raise BuildError(f"template not found: {exc.name} (needed for /{page.path})") from None
 
 
-def _static(site_templates: Path) -> Iterator[OutputFile]:
-    """Theme assets; a file in templates/static/ replaces the built-in one."""
+def theme_assets(site_templates: Path) -> dict[str, bytes]:
+    """Theme assets by name; a file in templates/static/ replaces the built-in one."""
     override = site_templates / "static"
-    names = {p.name for p in STATIC_DIR.iterdir() if p.is_file()}
+    found = {p.name: p for p in STATIC_DIR.iterdir() if p.is_file()}
     if override.is_dir():
-        names |= {p.name for p in override.iterdir() if p.is_file() and not p.name.startswith(".")}
-    for name in sorted(names):
-        source = override / name if (override / name).is_file() else STATIC_DIR / name
-        yield OutputFile(f"static/{name}", source.read_bytes())
+        found |= {
+            p.name: p for p in override.iterdir() if p.is_file() and not p.name.startswith(".")
+        }
+    return {name: path.read_bytes() for name, path in sorted(found.items())}
 
 
 def _check_unique(files: list[OutputFile]) -> None:

@@ -9,7 +9,7 @@ because autoescaping does not stop `javascript:`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,9 @@ def template_dirs(site_templates: Path) -> list[Path]:
     return [site_templates, TEMPLATES_DIR] if site_templates.is_dir() else [TEMPLATES_DIR]
 
 
-def make_environment(site: Site, site_templates: Path) -> jinja2.Environment:
+def make_environment(
+    site: Site, site_templates: Path, assets: Mapping[str, str]
+) -> jinja2.Environment:
     """An environment bound to one Site: its links, labels and dates."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in template_dirs(site_templates)]),
@@ -41,7 +43,7 @@ def make_environment(site: Site, site_templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    helpers = ThemeHelpers(site)
+    helpers = ThemeHelpers(site, assets)
     env.globals.update(helpers.globals())
     env.filters.update(helpers.filters())
     return env
@@ -62,8 +64,9 @@ def template_fingerprint(site_templates: Path) -> str:
 class ThemeHelpers:
     """Functions templates call; all derived from the Site, none with side effects."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, assets: Mapping[str, str]) -> None:
         self.site = site
+        self.assets = assets
         self.links = urls.Links.for_config(site.config)
         self.outlet_slugs = {g.name.casefold(): g.slug for g in site.outlets}
         self.author_slugs = {g.name.casefold(): g.slug for g in site.authors}
@@ -87,6 +90,7 @@ class ThemeHelpers:
             "topic_of": lambda article: self.site.topic_of.get(article.id),
             "articles_of": self.articles_of,
             "month_name": lambda number: MONTHS[number - 1],
+            "asset_url": self.asset_url,
         }
 
     def filters(self) -> dict[str, Any]:
@@ -95,6 +99,12 @@ class ThemeHelpers:
             "iso_date": self.iso_date,
             "safe_url": safe_url,
         }
+
+    def asset_url(self, name: str) -> str:
+        """URL of a theme asset under its fingerprinted name (`style.css` -> ...)."""
+        if name not in self.assets:
+            raise jinja2.TemplateRuntimeError(f"no theme asset named {name!r}")
+        return self.links.url(self.assets[name])
 
     def article_url(self, article_id: str, paragraph: int | None = None) -> str:
         """URL of our copy of an article, pointing at a paragraph when given."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -81,7 +82,7 @@ def test_sitemap_and_robots(example: Path) -> None:
 
 def test_sub_path_links(example: Path) -> None:
     home = (example / "index.html").read_text()
-    assert 'href="/briefings/static/style.css"' in home
+    assert re.search(r'href="/briefings/static/style\.[0-9a-f]{8}\.css"', home)
     assert 'href="/briefings/topics/"' in home
 
 
@@ -202,3 +203,11 @@ def test_new_site_builds(tmp_path: Path) -> None:
     report = build(BuildOptions(tmp_path / "mine", strict=True))
     assert report.articles == 0 and (tmp_path / "mine/build/index.html").is_file()
     shutil.rmtree(tmp_path / "mine/build")
+
+
+def test_hosting_files(example: Path) -> None:
+    headers = (example / "_headers").read_text()
+    assert "/briefings/static/*\n  Cache-Control: public, max-age=31536000, immutable" in headers
+    assert (example / "_redirects").read_text() == ""
+    css = list((example / "static").glob("style.*.css"))
+    assert len(css) == 1
