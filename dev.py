@@ -47,8 +47,8 @@ def ensure_venv(extras: str) -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     target = f".[{extras}]" if extras else "."
-    # Editable, so tests and `briefing` use this checkout; pip's warnings are noise here.
-    run(BIN / "python", "-m", "pip", "install", "--quiet", "--no-warn-script-location", "-e", target)
+    # Editable, so that tests and `briefing` run this checkout.
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", target)
     STAMP.write_text(wanted)
 
 
