@@ -14,7 +14,7 @@ import ctypes.util
 import errno
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from generator.errors import BuildError
@@ -47,17 +47,27 @@ def check_output_dir(out: Path, site_dir: Path, protected: Iterable[Path]) -> No
         raise BuildError(f"refusing to build into {out}: it is a file")
 
 
-def write_site(out: Path, files: Sequence[OutputFile]) -> None:
-    """Write `files` as the new content of `out`, atomically."""
+def write_site(
+    out: Path, files: Sequence[OutputFile], finish: Callable[[Path], None] | None = None
+) -> None:
+    """Write `files` as the new content of `out`, atomically.
+
+    `finish` runs on the complete staging folder before the swap (the search indexer
+    adds its files there), so its work is atomic too.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
     try:
         _write_tree(staging, files)
+        if finish is not None:
+            finish(staging)
         _swap(staging, out)
-    except OSError as exc:
+    except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if not isinstance(exc, OSError):
+            raise
         raise BuildError(
             f"cannot write {out}: {exc.strerror or exc} ({exc.filename or out}); previous site kept"
         ) from None
