@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 
 FENCE = "---"
+# libyaml's loader is ~10x faster; it is the same safe constructor set as `safe_load`.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # YAML reads these as line breaks or rejects them even inside double quotes.
 _YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
@@ -52,16 +54,26 @@ def parse(text: str) -> Document:
     end = _closing_fence(lines)
     block = "\n".join(line.rstrip("\r") for line in lines[1:end])
     try:
-        meta = yaml.safe_load(block) if block.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 2
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise FrontMatterError(line, f"invalid YAML in front matter: {problem}") from None
+        meta = yaml.load(block, Loader=SAFE_LOADER) if block.strip() else {}
+    except yaml.YAMLError:
+        raise _yaml_error(block) from None
     if not isinstance(meta, dict):
         raise FrontMatterError(2, "front matter must be a mapping of keys to values")
     body = "\n".join(lines[end + 1 :])
     return Document({str(k): v for k, v in meta.items()}, body, end + 2, _key_lines(lines[1:end]))
+
+
+def _yaml_error(block: str) -> FrontMatterError:
+    """Locate a YAML error with the pure-Python loader, whose messages are clearer."""
+    try:
+        yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        return FrontMatterError(
+            mark.line + 2 if mark else 2, f"invalid YAML in front matter: {problem}"
+        )
+    return FrontMatterError(2, "invalid YAML in front matter")
 
 
 def _closing_fence(lines: list[str]) -> int:
