@@ -128,6 +128,18 @@ class TopicsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchConfig:
+    """Full-text search (Pagefind), built into the site: no external service."""
+
+    enabled: bool = field(
+        default=True,
+        metadata=doc(
+            "Index articles and topics at every build and add the search page and header box."
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """site.yaml: everything about the archive that is not content."""
 
@@ -171,6 +183,7 @@ class SiteConfig:
         default_factory=ImportConfig, metadata=doc("`briefing import` settings.", yaml="import")
     )
     topics: TopicsConfig = field(default_factory=TopicsConfig, metadata=doc("Grouping settings."))
+    search: SearchConfig = field(default_factory=SearchConfig, metadata=doc("Full-text search."))
     extra: dict[str, Any] = field(
         default_factory=dict, metadata=doc("Free-form values for your templates (`site.extra`).")
     )
