@@ -8,6 +8,7 @@ a did-you-mean; every problem is reported at once.
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,6 +140,62 @@ class SearchConfig:
     )
 
 
+def _check_publish_url(value: str) -> str | None:
+    if not value.strip() or value.startswith("-"):
+        return "expected a folder path or a URL such as 'git+file:///srv/site.git#gh-pages'"
+    return None
+
+
+def _check_cname(value: str) -> str | None:
+    labels = value.split(".")
+    if len(labels) < 2 or not all(re.fullmatch(r"[A-Za-z0-9-]{1,63}", x) for x in labels):
+        return "expected a bare domain name such as 'news.example.org'"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishTarget:
+    """One place `briefing publish` puts the site."""
+
+    url: str = field(
+        metadata=doc(
+            "Where to publish: a folder (a path or file:///srv/www), a git branch "
+            "(git+file:///srv/site.git#gh-pages, git+ssh://host/repo.git#pages, ...), "
+            "or rsync (user@host:/path, rsync://host/module/path, rsync:///local/path). "
+            "A relative folder is relative to the folder holding site.yaml.",
+            check=_check_publish_url,
+        )
+    )
+    base_url: str | None = field(
+        default=None,
+        metadata=doc(
+            "Public address of the site on this target; default: the site's `base_url`.",
+            check=_check_base_url,
+        ),
+    )
+    cname: str | None = field(
+        default=None,
+        metadata=doc(
+            "Custom domain written to a `CNAME` file (git and folder targets), "
+            "e.g. 'news.example.org'.",
+            check=_check_cname,
+        ),
+    )
+    max_deletions: int = field(
+        default=256,
+        metadata=doc(
+            "Refuse a publish that would delete more files than this, unless --force.", min=0
+        ),
+    )
+    gzip: bool = field(
+        default=False,
+        metadata=doc(
+            "Add pre-compressed `.gz` copies of text files, for servers that serve them "
+            "(nginx `gzip_static`)."
+        ),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     """site.yaml: everything about the archive that is not content."""
@@ -184,6 +241,13 @@ class SiteConfig:
     )
     topics: TopicsConfig = field(default_factory=TopicsConfig, metadata=doc("Grouping settings."))
     search: SearchConfig = field(default_factory=SearchConfig, metadata=doc("Full-text search."))
+    publish: dict[str, PublishTarget] = field(
+        default_factory=dict,
+        metadata=doc(
+            "Publish targets by name, for `briefing publish NAME`; each has `url`, `base_url`, "
+            "`cname`, `max_deletions` and `gzip`."
+        ),
+    )
     extra: dict[str, Any] = field(
         default_factory=dict, metadata=doc("Free-form values for your templates (`site.extra`).")
     )
