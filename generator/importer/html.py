@@ -1,0 +1,145 @@
+"""Saved HTML page -> Draft, on trafilatura (body) and the page's own metadata.
+
+trafilatura finds the article and writes it as Markdown (headings, lists, quotes, links);
+it copies link targets verbatim, so `markdown.sanitise` drops any that are not http(s),
+mailto or relative. Headline, authors and date come from what the page states about itself
+(`pagemeta.py`), where publishers are more exact than any reading of the layout; htmldate is
+the fallback for the date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import trafilatura
+from htmldate import find_date
+
+from generator import markup
+from generator.importer import bylines
+from generator.importer.dates import When, parse_iso, parse_printed
+from generator.importer.draft import Draft
+from generator.importer.markdown import sanitise
+from generator.importer.pagemeta import HtmlElement, PageMeta, clean, read_meta
+
+# How much each statement of the headline counts when they disagree.
+_TITLE_WEIGHTS = {"ld": 1.1, "og": 1.0, "twitter": 0.9, "h1": 1.0, "title": 0.8}
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "`": "'", "´": "'"})
+_VISIBLE_TEXT = "//body//text()[not(ancestor::script|ancestor::style|ancestor::noscript)]"
+_CLOSED = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_OPENED = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
+
+
+class NotAnArticle(ValueError):
+    """The page cannot be read as a news article; the message says why."""
+
+
+def extract(text: str) -> Draft:
+    """Read one saved page (already decoded); raises NotAnArticle."""
+    if _OPENED.search(text) and not _CLOSED.search(text):
+        raise NotAnArticle("truncated HTML: the page ends before </body> (save it again)")
+    tree = trafilatura.load_html(text)
+    if tree is None:
+        raise NotAnArticle("not an HTML page that can be parsed")
+    meta = read_meta(tree)
+    body = _body(text)
+    title = choose_title(meta)
+    return Draft(
+        title=title,
+        body=_without_title(body, title),
+        dek=_dek(meta, tree, body),
+        authors=_authors(meta, text),
+        date=_date(meta, text),
+        url=next((u for u in meta.urls if _is_web_url(u)), None),
+        site_name=next(iter(meta.site_names), None),
+        language=meta.language,
+    )
+
+
+def _body(text: str) -> str:
+    markdown = trafilatura.extract(
+        text,
+        output_format="markdown",
+        favor_precision=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=True,
+        include_formatting=True,
+    )
+    return sanitise(markdown or "").strip()
+
+
+def _without_title(body: str, title: str | None) -> str:
+    """trafilatura sometimes repeats the headline as the first line."""
+    first, _, rest = body.partition("\n")
+    if title and _norm(first.lstrip("# ")) == _norm(title):
+        return rest.strip()
+    return body
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.translate(_QUOTES).casefold().split())
+
+
+def choose_title(meta: PageMeta) -> str | None:
+    """The headline most statements agree on (the `<title>` without its site suffix)."""
+    votes: dict[str, float] = {}
+    first: dict[str, str] = {}
+    for source, text in meta.titles:
+        if source == "title":
+            text = _SITE_SUFFIX.sub("", text)
+        key = _norm(text)
+        votes[key] = votes.get(key, 0.0) + _TITLE_WEIGHTS[source]
+        first.setdefault(key, text)
+    if not votes:
+        return None
+    return first[max(votes, key=lambda k: (votes[k], -list(first).index(k)))]
+
+
+def _authors(meta: PageMeta, text: str) -> tuple[str, ...]:
+    sites = {_norm(s) for s in meta.site_names}
+    for found in (*meta.authors, (_trafilatura_author(text),)):
+        names = _people(found, sites)
+        if names:
+            return names
+    return ()
+
+
+def _people(found: Sequence[str | None], sites: set[str]) -> tuple[str, ...]:
+    names: dict[str, str] = {}
+    for value in found:
+        for name in bylines.split_names(value or ""):
+            if _norm(name) not in sites and "http" not in name and not name.startswith("@"):
+                names.setdefault(_norm(name), name)
+    return tuple(names.values())
+
+
+def _trafilatura_author(text: str) -> str | None:
+    document = trafilatura.extract_metadata(text)
+    return document.author if document is not None else None
+
+
+def _date(meta: PageMeta, text: str) -> When | None:
+    for value in meta.dates:
+        found = parse_iso(value) or parse_printed(value)
+        if found is not None:
+            return found
+    day = find_date(text, original_date=True, extensive_search=False)
+    return parse_iso(day) if day else None
+
+
+def _dek(meta: PageMeta, tree: HtmlElement, body: str) -> str | None:
+    """The page description when the page prints it above the article (not its first lines)."""
+    page_text = _norm(" ".join(tree.xpath(_VISIBLE_TEXT)))
+    opening = _norm(body[:600])
+    for description in meta.descriptions:
+        key = _norm(description)
+        if 5 <= len(key.split()) <= 60 and key in page_text and key[:80] not in opening:
+            return clean(description)
+    return None
+
+
+def _is_web_url(url: str) -> bool:
+    return url.startswith(("http://", "https://")) and markup.is_safe_url(url)

@@ -1,0 +1,98 @@
+"""Markdown in and out: escaping plain text, cleaning extracted Markdown, reading Markdown input.
+
+Plain text must stay plain when written as Markdown: a line starting with `#`, `>` or
+`1.` would become a heading, quote or list, and `*`, `_`, `[` or backquotes would turn into
+markup. Anything shaped like an HTML tag is written as an entity, so no `<script>` or
+`<iframe>` ever stands in an article file (the renderer shows raw HTML as text anyway).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, tzinfo
+
+from generator import frontmatter, markup
+from generator.importer.dates import When, parse_iso
+from generator.importer.draft import Draft
+
+_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+_LINK_LIKE = re.compile(r"\](?=[(\[:])")
+_PAIRED = ("*", "_", "`", "~")
+_TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[-+*](?=\s)|=+\s*$|-+\s*$|(\d{1,9})([.)])(?=\s|$))")
+_BULLET = re.compile(r"^(?:[*+•·▪►–-])\s+")
+_MD_LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def escape_text(line: str) -> str:
+    """One line of plain text as Markdown that renders to the same text (bullets as lists)."""
+    bullet = _BULLET.match(line)
+    if bullet:
+        return "- " + escape_text(line[bullet.end() :])
+    text = _ENTITY_LIKE.sub("&amp;", line)
+    text = _TAG_LIKE.sub("&lt;", text)
+    text = _BACKSLASH.sub(r"\\\\", text)
+    for mark in _PAIRED:  # emphasis and code need a pair; a lone mark stays as it is
+        if text.count(mark) >= 2:
+            text = text.replace(mark, "\\" + mark)
+    text = _LINK_LIKE.sub(r"\\]", text)
+    return _BLOCK_START.sub(_escape_block, text, count=1)
+
+
+def _escape_block(match: re.Match[str]) -> str:
+    if match.group(2):  # "1." -> "1\." keeps the number and loses the list
+        return f"{match.group(2)}\\{match.group(3)}"
+    return "\\" + match.group(1)
+
+
+def sanitise(markdown: str) -> str:
+    """Extracted Markdown made safe: tag-like text as entities, unsafe link targets dropped."""
+    text = _TAG_LIKE.sub("&lt;", markdown)
+    return _MD_LINK.sub(_safe_link, text)
+
+
+def _safe_link(match: re.Match[str]) -> str:
+    image, label, target = match.group(1), match.group(2), match.group(3)
+    if image:
+        return ""  # images are not kept: the archive stores text
+    if not target or not markup.is_safe_url(target) or target.startswith("#"):
+        return label
+    return f"[{label}]({target})"
+
+
+def read_markdown(text: str, zone: tzinfo) -> Draft:
+    """A Markdown article with front matter, as a Draft (raises FrontMatterError).
+
+    A date-time without offset is read in `zone` (as the build would) and written with it.
+    """
+    doc = frontmatter.parse(text)
+    meta = doc.meta
+    return Draft(
+        title=_string(meta.get("title")),
+        body=sanitise(doc.body.strip("\n")),
+        dek=_string(meta.get("dek")),
+        authors=_strings(meta.get("author")),
+        date=_when(meta.get("date"), zone),
+        url=_string(meta.get("url")),
+        site_name=_string(meta.get("outlet")),
+        language=_string(meta.get("language")),
+        extras=tuple((k, meta[k]) for k in ("tags", "topic", "draft") if k in meta),
+    )
+
+
+def _string(value: object) -> str | None:
+    return " ".join(str(value).split()) or None if value is not None else None
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    return tuple(s for s in (_string(v) for v in items) if s)
+
+
+def _when(value: object, zone: tzinfo) -> When | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+    if isinstance(value, date):
+        return value
+    return parse_iso(str(value)) if value is not None else None

@@ -1,0 +1,118 @@
+"""Pasted text (a browser's select-all, copy) -> Draft.
+
+No library does this, so the method is ours, in three steps:
+
+1. every non-blank line gets a score: prose (sentences, or long) counts its words, a short
+   line (menu item, headline, label) costs a little, furniture a little less (it is dropped
+   but does not break an article), and a stop (comments, "More from", copyright) costs so
+   much that an article never runs across one;
+2. the article body is the run of lines with the highest total (maximum subarray), so a
+   caption or an "Advertisement" between paragraphs is crossed but a menu is not;
+3. the header above the body is read for the headline, dek, byline and date
+   (`header.py`).
+
+Inside the body only furniture lines are dropped; short lines stay (they are subheadings
+far more often than junk), so removal never costs a paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.importer import boilerplate
+from generator.importer.draft import Draft
+from generator.importer.header import Header, read_header
+from generator.importer.markdown import escape_text
+
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]$")
+_BULLET = re.compile(r"^(?:[*+•·▪►–-]|\d{1,2}[.)])\s+")
+_STOP_COST = -30.0
+_SHORT_COST = -4.0
+_FURNITURE_COST = -1.5
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-blank line of the pasted text."""
+
+    index: int
+    """0-based position among all lines (blank ones included)."""
+    text: str
+    """Stripped, inner whitespace squeezed."""
+    score: float
+    furniture: bool
+    stop: bool
+
+
+def extract(text: str, outlets: Sequence[str] = ()) -> Draft:
+    """Find the article in pasted text; `outlets` are known outlet names (for bylines)."""
+    lines = [line for line in _lines(text) if line.text]
+    start, end = _best_run(lines)
+    header = read_header(lines, start, outlets)
+    start = max(start, header.body_start)
+    body_lines = _trim_tail(lines[start:end], header)
+    body = "\n\n".join(escape_text(line.text) for line in body_lines if not line.furniture)
+    outside = tuple(line.text for line in lines[:start] + lines[end:])
+    return Draft(
+        title=header.title,
+        body=body,
+        dek=header.dek,
+        authors=header.authors,
+        date=header.date,
+        furniture=outside,
+    )
+
+
+def _lines(text: str) -> list[Line]:
+    return [_line(i, " ".join(raw.split())) for i, raw in enumerate(text.split("\n"))]
+
+
+def _line(index: int, text: str) -> Line:
+    if not text:
+        return Line(index, text, 0.0, False, False)
+    if boilerplate.is_stop(text):
+        return Line(index, text, _STOP_COST, True, True)
+    if boilerplate.is_furniture(text):
+        return Line(index, text, _FURNITURE_COST, True, False)
+    return Line(index, text, prose_score(text), False, False)
+
+
+def prose_score(text: str) -> float:
+    """Words for a line that reads as prose, a small cost for anything else."""
+    content = _BULLET.sub("", text)
+    words = len(content.split())
+    lower = sum(1 for w in content.split() if w[:1].islower())
+    if words >= 30 or (words >= 5 and _SENTENCE_END.search(content) and lower * 3 >= words):
+        return float(words)
+    return _SHORT_COST
+
+
+def _best_run(lines: Sequence[Line]) -> tuple[int, int]:
+    """Start and end (exclusive) of the highest-scoring run of lines (Kadane)."""
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for index, line in enumerate(lines):
+        if total <= 0:
+            total, start = 0.0, index
+        total += line.score
+        if total > best:
+            best, best_span = total, (start, index + 1)
+    return best_span
+
+
+def _trim_tail(lines: Sequence[Line], header: Header) -> list[Line]:
+    """Drop what trails the last paragraph: short lines, the author's bio line."""
+    kept = list(lines)
+    while kept and (kept[-1].score <= 0 or _is_bio(kept[-1].text, header.authors)):
+        kept.pop()
+    return kept
+
+
+def _is_bio(text: str, authors: Sequence[str]) -> bool:
+    """ "Jane Doe is a reporter for ..." under the article, naming its own author."""
+    return any(
+        text.startswith(name) and re.match(r"\s+(?:is|was|writes|covers)\b", text[len(name) :])
+        for name in authors
+    )
