@@ -163,6 +163,8 @@ def _special(site: Site) -> Iterator[PageSpec]:
     yield PageSpec(
         "404.html", "404.html", "Page not found", "", MappingProxyType({}), in_sitemap=False
     )
+    if site.config.search.enabled:
+        yield _spec("search/", "search.html", "Search", f"Search {site.config.title}.")
 
 
 def _clip(text: str, limit: int = 200) -> str:

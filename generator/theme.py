@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from generator import urls
+from generator import coverage, footnotes, urls
 from generator.markup import safe_url
 from generator.models import Article
 from generator.site import MONTHS, Site
@@ -91,6 +91,8 @@ class ThemeHelpers:
             "articles_of": self.articles_of,
             "month_name": lambda number: MONTHS[number - 1],
             "asset_url": self.asset_url,
+            "coverage": lambda topic: coverage.strip(topic, self.site.by_id),
+            "topics_covered": lambda ids: coverage.topics_covered(ids, self.site.topic_of),
         }
 
     def filters(self) -> dict[str, Any]:
@@ -98,6 +100,7 @@ class ThemeHelpers:
             "date_label": self.date_label,
             "iso_date": self.iso_date,
             "safe_url": safe_url,
+            "footnotes": footnotes.links_in,
         }
 
     def asset_url(self, name: str) -> str:
