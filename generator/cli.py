@@ -56,6 +56,8 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_build(commands)
     _add_new(commands)
+    _add_import(commands)
+    _add_publish(commands)
     return parser
 
 
@@ -113,3 +115,65 @@ def run_new(args: argparse.Namespace) -> int:
         print(f"created {path}")
     print(f"next: cd {args.directory} && briefing build")
     return 0
+
+
+def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmd = commands.add_parser(
+        "import",
+        help="turn saved or pasted news pages into Markdown articles",
+        description="Import articles (default: everything in content/inbox/).",
+    )
+    cmd.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    _site_option(cmd)
+    cmd.add_argument("--outlet", metavar="NAME", help="outlet name (overrides detection)")
+    cmd.add_argument("--author", metavar="NAME", help="author name (overrides detection)")
+    cmd.add_argument("--date", metavar="WHEN", help="publication date, ISO 8601")
+    cmd.add_argument("--url", metavar="URL", help="original address")
+    cmd.add_argument(
+        "--dry-run", action="store_true", help="show what would be written; write nothing"
+    )
+    cmd.add_argument("--force", action="store_true", help="overwrite articles edited since import")
+    cmd.set_defaults(run=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """`briefing import`."""
+    from generator.config import load_config
+    from generator.importer import ImportOptions, import_paths
+
+    config = load_config(args.site)
+    options = ImportOptions(args.outlet, args.author, args.date, args.url, args.dry_run, args.force)
+    results = import_paths(args.site, config, args.paths, options)
+    for result in results:
+        print(result.line)
+    failed = sum(1 for r in results if r.status == "failed")
+    print(f"{len(results)} inputs: {len(results) - failed} processed, {failed} failed")
+    return 1 if failed else 0
+
+
+def _add_publish(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmd = commands.add_parser(
+        "publish",
+        help="build strictly and put the site on static hosting",
+        description="Publish to a folder, a git branch or rsync (named in site.yaml or a URL).",
+    )
+    cmd.add_argument("target", nargs="?", metavar="TARGET", help="a name from site.yaml or a URL")
+    _site_option(cmd)
+    cmd.add_argument(
+        "--dry-run", action="store_true", help="list what would change; change nothing"
+    )
+    cmd.add_argument(
+        "--force", action="store_true", help="allow large deletions and foreign commits"
+    )
+    cmd.set_defaults(run=run_publish)
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    """`briefing publish`."""
+    from generator.publish import publish
+
+    return publish(args.site, args.target, args.dry_run, args.force, say=_say)
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
