@@ -24,8 +24,18 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".briefing-installed"
-# Debian packages used by tests (publish: rsync; browser checks: chromium, java, xmllint).
-APT_PACKAGES = ("git", "rsync")
+# Debian packages the tests use, by the command that shows they are there.
+APT_PACKAGES = {
+    "git": "git",  # publish to a git branch
+    "rsync": "rsync",  # publish with rsync
+    "chromium": "chromium",  # browser tests (Playwright drives Debian's Chromium)
+    "java": "default-jre-headless",  # the Nu HTML Checker
+    "xmllint": "libxml2-utils",  # feed and sitemap well-formedness
+    "npm": "npm",  # fetches axe-core and vnu-jar below
+}
+# npm packages the tests use, installed into .tools/ (git-ignored).
+NPM_PACKAGES = ("axe-core@4", "vnu-jar")
+TOOLS = ROOT / ".tools"
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
@@ -54,7 +64,7 @@ def ensure_venv(extras: str) -> None:
 
 def ensure_system_packages() -> None:
     """Install the Debian packages the tests use, when missing and we may."""
-    missing = [p for p in APT_PACKAGES if shutil.which(p) is None]
+    missing = [pkg for command, pkg in APT_PACKAGES.items() if shutil.which(command) is None]
     if not missing:
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
@@ -63,6 +73,18 @@ def ensure_system_packages() -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run("apt-get", "update", "-qq", env=env)
     run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
+
+
+def ensure_npm_tools() -> None:
+    """axe-core and the Nu HTML Checker, into .tools/node_modules."""
+    modules = TOOLS / "node_modules"
+    if all((modules / name.split("@")[0]).is_dir() for name in NPM_PACKAGES):
+        return
+    if shutil.which("npm") is None:
+        print("note: npm missing; accessibility and HTML validator tests skip")
+        return
+    TOOLS.mkdir(exist_ok=True)
+    run("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", TOOLS, *NPM_PACKAGES)
 
 
 def example() -> None:
@@ -79,6 +101,7 @@ def test() -> None:
     """Lint, type-check and run the whole test suite."""
     ensure_venv("test")
     ensure_system_packages()
+    ensure_npm_tools()
     sources = [p for p in ("generator", "tests", "bench", "dev.py") if (ROOT / p).exists()]
     run(BIN / "ruff", "check", *sources)
     run(BIN / "ruff", "format", "--check", *sources)
