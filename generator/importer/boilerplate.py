@@ -9,7 +9,8 @@ Two kinds, both matched on whole lines only (a body sentence that merely mention
   copyright lines): the article does not run past them.
 
 Removal is conservative by construction: a line of 25 words or more is never furniture,
-whatever it says, so no body paragraph is lost to a pattern.
+whatever it says, unless it is a photo caption ending with its credit or a teaser cut off
+with "[…]"; so no body paragraph is lost to a pattern.
 """
 
 from __future__ import annotations
@@ -78,21 +79,30 @@ _PLUG = re.compile(
     |in\s+your\s+inbox|straight\s+to\s+your\s+inbox|sent\s+straight\s+to\s+your)""",
     re.IGNORECASE | re.VERBOSE,
 )
-# What follows an article: comment sections, more-stories lists, site footers.
+# What always comes after an article: its comments and the site footer.
+_END = re.compile(
+    r"""^(?:
+      (?:\d+\s+|all\s+|top\s+rated\s+|most\s+recent\s+|reader\s+|show\s+|view\s+)?
+      comments?(?:\s*\(?\d+\)?)?
+    | leave\s+a\s+(?:reply|comment).*|join\s+the\s+conversation|have\s+your\s+say.*
+    | .{1,60}\s+on\s+\w+\s+\d{1,2},?\s+\d{4}\s+at\s+\d{1,2}:\d\d\s*(?:am|pm)?\s+said:
+    | .{1,60}\s+(?:says|said|wrote):
+    | (?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:\d{4}|[^\d]{0,60}\d{4}).*
+    | .*\ball\s+rights\s+reserved\b.*
+    )[.!:]?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# What follows an article: more-stories lists, tags, "about the author".
 _STOP = re.compile(
     r"""^(?:
-      (?:\d+\s+)?comments?(?:\s*\(\d+\))?|leave\s+a\s+(?:reply|comment).*|join\s+the\s+conversation
-    | (?:top\s+rated\s+|most\s+recent\s+|reader\s+)?comments|have\s+your\s+say.*
-    | post\s+navigation|related(?:\s+(?:articles|stories|posts|content|topics|tags|reading
+      post\s+navigation|related(?:\s+(?:articles|stories|posts|content|topics|tags|reading
       |coverage|news|links|videos))?|you\s+(?:may|might)\s+(?:also\s+)?like.*|recommended.*
     | (?:more|latest|read)\s+(?:from|in|on|about)\s+.{1,40}|more\s+stories.*|more\s+news.*
     | (?:read|watch|up)\s+next|most\s+(?:popular|read|viewed|shared|commented).*
     | popular(?:\s+(?:videos?|stories|articles|now|news|posts|on\s+.{1,30}))?
     | (?:top|trending|editor'?s?'?)\s+(?:stories|news|picks|choice).*|trending(?:\s+now)?
     | don'?t\s+miss|what\s+to\s+read\s+next|keep\s+reading|sponsored\s+(?:stories|features)
-    | (?:copyright|©|\(c\)).*|all\s+rights\s+reserved.*|.*\ball\s+rights\s+reserved\b.*
     | (?:share|comment\s+on)\s+(?:or\s+comment\s+on\s+)?this\s+article:.*
-    | .{1,60}\s+on\s+\w+\s+\d{1,2},?\s+\d{4}\s+at\s+\d{1,2}:\d\d\s*(?:am|pm)?\s+said:
     | tags?:?|topics?:?|filed\s+under:?.*|categories:?|explore\s+more.*|more\s+about
     | end\s+of\s+article|about\s+the\s+author|about\s+us|contact\s+us
     )[.!:]?$""",
@@ -110,7 +120,9 @@ _CAPTION = re.compile(
     |\b(?:copyright|©)\s+\S[^.]{0,60}$)""",
     re.IGNORECASE | re.VERBOSE,
 )
-_CAPTION_MAX_WORDS = 60
+_CAPTION_MAX_WORDS = 90
+# A teaser cut short by the site: "Some people ask me why [...]".
+_TEASER = re.compile(r"(?:\[\s*(?:…|\.\.\.)\s*\]|(?:read\s+more|continue\s+reading)\s*[»→>.…]*)$", re.I)
 
 
 def words(line: str) -> int:
@@ -120,9 +132,11 @@ def words(line: str) -> int:
 
 def is_furniture(line: str) -> bool:
     """True for a line that is page furniture wherever it stands (see module docstring)."""
+    text = line.strip()
+    if is_caption(text) or (words(text) <= _CAPTION_MAX_WORDS and _TEASER.search(text)):
+        return True
     if words(line) >= _MAX_WORDS:
         return False
-    text = line.strip()
     if _FURNITURE_LINES.match(text):
         return True
     if _LABELLED_LINK.match(text) and not text.endswith((".", "?", "!")):
@@ -137,4 +151,9 @@ def is_caption(line: str) -> bool:
 
 def is_stop(line: str) -> bool:
     """True for a header of what follows an article: comments, related lists, footers."""
-    return words(line) < _MAX_WORDS and bool(_STOP.match(line.strip()))
+    return is_end(line) or (words(line) < _MAX_WORDS and bool(_STOP.match(line.strip())))
+
+
+def is_end(line: str) -> bool:
+    """True for what only ever follows an article: a comments header, a copyright line."""
+    return words(line) < _MAX_WORDS and bool(_END.match(line.strip()))

@@ -22,7 +22,7 @@ _LOOK_BACK = 25
 """Lines above the body where the headline may be."""
 _LOOK_INTO = 3
 """Lines of the body run that may still be header (the run can swallow a long dek)."""
-_AROUND_TITLE = 8
+_AROUND_TITLE = 14
 """Lines around the headline where its byline and date may be."""
 _BULLET = re.compile(r"^(?:[*+•·▪►]|\d{1,2}[.)])\s+")
 # Breadcrumbs ("Home › News") and all-capitals kickers ("MIDDLE EAST CRISIS") are not headlines.
@@ -109,6 +109,8 @@ def headline_score(lines: Sequence[HeaderLine], at: int, start: int) -> float:
         score += 2.0
     if text.endswith((".", ":")):
         score -= 3.0
+    if _BULLET.match(lines[at].text):
+        score -= 2.0  # menu entries are bullets; headlines rarely are
     distance = start - at
     return score - (0.15 * distance if distance > 0 else 1.5 - distance)
 
@@ -160,7 +162,10 @@ def _authors_near(
     """Byline below the headline: "By ..." first, else a name line next to a date."""
     stop = min(len(lines), max(start, title_at + 1) + _LOOK_INTO, title_at + _AROUND_TITLE + 1)
     for at in range(title_at + 1, stop):
-        names = bylines.from_byline(lines[at].text, outlets)
+        text = lines[at].text
+        if text.casefold() in ("by", "by:") and at + 1 < len(lines):
+            text, at = f"By {lines[at + 1].text}", at + 1  # "By" on a line of its own
+        names = bylines.from_byline(text, outlets)
         if names:
             return names, at
     for at in range(title_at + 1, stop):

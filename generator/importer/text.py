@@ -8,6 +8,8 @@ No library does this, so the method is ours, in three steps:
    much that an article never runs across one;
 2. the article body is the run of lines with the highest total (maximum subarray), so a
    caption or an "Advertisement" between paragraphs is crossed but a menu is not;
+   Comments and footers end the search outright once some prose came before them, so a
+   long comment thread is never mistaken for the article;
 3. the header above the body is read for the headline, dek, byline and date
    (`header.py`).
 
@@ -17,6 +19,7 @@ far more often than junk), so removal never costs a paragraph.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,11 +29,16 @@ from generator.importer.draft import Draft
 from generator.importer.header import Header, read_header
 from generator.importer.markdown import escape_text
 
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]$")
+# A full stop (or ?, !, :) possibly inside closing quotes; a bare closing quote is not one.
+_SENTENCE_END = re.compile(r"[.!?…:;][\"”’')\]]*$")
 _BULLET = re.compile(r"^(?:[*+•·▪►–-]|\d{1,2}[.)])\s+")
 _STOP_COST = -30.0
 _SHORT_COST = -4.0
 _FURNITURE_COST = -1.5
+_ISOLATED = 0.3
+"""Weight of a prose line between two non-prose lines."""
+_PROSE_BEFORE_END = 50.0
+"""Words of prose needed before a comments header or copyright line ends the page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +56,8 @@ class Line:
 
 def extract(text: str, outlets: Sequence[str] = ()) -> Draft:
     """Find the article in pasted text; `outlets` are known outlet names (for bylines)."""
-    lines = [line for line in _lines(text) if line.text]
-    start, end = _best_run(lines)
+    lines = _lines(text)
+    start, end = _best_run(lines[: _hard_end(lines)])
     header = read_header(lines, start, outlets)
     start = max(start, header.body_start)
     body_lines = _trim_tail(lines[start:end], header)
@@ -66,7 +74,24 @@ def extract(text: str, outlets: Sequence[str] = ()) -> Draft:
 
 
 def _lines(text: str) -> list[Line]:
-    return [_line(i, " ".join(raw.split())) for i, raw in enumerate(text.split("\n"))]
+    lines = [_line(i, " ".join(raw.split())) for i, raw in enumerate(text.split("\n"))]
+    return _discount_isolated([line for line in lines if line.text])
+
+
+def _discount_isolated(lines: list[Line]) -> list[Line]:
+    """Prose with no prose on either side (furniture skipped) is most often a teaser in a
+    list of other stories ("headline / summary / time"); it counts for less."""
+    solid = [line for line in lines if not line.furniture]
+    prose = [line.score > 0 for line in solid]
+    isolated = {
+        line.index
+        for at, line in enumerate(solid)
+        if prose[at] and not (at > 0 and prose[at - 1]) and not (at + 1 < len(solid) and prose[at + 1])
+    }
+    return [
+        dataclasses.replace(line, score=line.score * _ISOLATED) if line.index in isolated else line
+        for line in lines
+    ]
 
 
 def _line(index: int, text: str) -> Line:
@@ -87,6 +112,27 @@ def prose_score(text: str) -> float:
     if words >= 30 or (words >= 5 and _SENTENCE_END.search(content) and lower * 3 >= words):
         return float(words)
     return _SHORT_COST
+
+
+def _hard_end(lines: Sequence[Line]) -> int:
+    """Where comments or the footer begin, once an article-like run came before them.
+
+    "Comments" or "Join the conversation" also stand in page headers as links; they only end
+    the page when a run of two prose lines or more (50 words) precedes them.
+    """
+    best = current = 0.0
+    prose = best_prose = 0
+    for index, line in enumerate(lines):
+        if line.stop and best >= _PROSE_BEFORE_END and best_prose >= 2:
+            if boilerplate.is_end(line.text):
+                return index
+        if current <= 0:
+            current, prose = 0.0, 0
+        current += line.score
+        prose += line.score > 0
+        if current > best:
+            best, best_prose = current, prose
+    return len(lines)
 
 
 def _best_run(lines: Sequence[Line]) -> tuple[int, int]:
