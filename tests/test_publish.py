@@ -9,8 +9,10 @@ import pytest
 from generator.config import load_config
 from generator.errors import ContentError, PublishError
 from generator.publish import PUBLISHERS, choose_target, folder, git, publisher_for, rsync
+from generator.publish.tree import MANIFEST
 
-from .publish_site import ARTICLE, make_site, run_publish
+from .conftest import REPO
+from .publish_site import ARTICLE, git, make_site, run_publish
 
 
 @pytest.mark.parametrize(
@@ -76,3 +78,27 @@ def test_target_base_url_is_used(tmp_path: Path) -> None:
         == "building for https://mirror.example.net/news/ (strict: any warning stops the publish)"
     )
     assert "https://mirror.example.net/news/" in (tmp_path / "www/sitemap.xml").read_text()
+
+
+def test_a_misspelt_target_name_is_not_a_new_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path, "publish:\n  www: {url: ../www}\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(
+        PublishError,
+        match=r"no publish target named 'wwww' in site\.yaml \(did you mean 'www'\?\); to publish to a new folder, write \./wwww",
+    ):
+        run_publish(site, "wwww")
+    run_publish(site, "./wwww")
+    assert (tmp_path / "wwww" / "index.html").is_file()
+
+
+def test_the_example_archive_publishes_to_git_and_a_folder(tmp_path: Path) -> None:
+    bare = tmp_path / "pages.git"
+    git("init", "--quiet", "--bare", str(bare))
+    run_publish(REPO, f"git+{bare.as_uri()}#gh-pages")
+    listed = git("--git-dir", str(bare), "ls-tree", "-r", "--name-only", "gh-pages").split()
+    assert {"index.html", ".nojekyll", "archive.json", MANIFEST} <= set(listed)
+    run_publish(REPO, str(tmp_path / "www"))
+    assert (tmp_path / "www" / "index.html").is_file()

@@ -179,3 +179,14 @@ def test_kill_9_midway_leaves_the_old_or_the_new_site_whole(tmp_path: Path) -> N
     folder.run(_job(new, www, tmp_path))
     assert snapshot(www) == new_state
     assert sorted(p.name for p in tmp_path.iterdir()) == ["new", "old", "www"]
+
+
+def test_a_symlinked_web_root_keeps_its_link(site: Path) -> None:
+    releases = site.parent / "releases" / "current"
+    releases.mkdir(parents=True)
+    (site.parent / "www").symlink_to(releases)
+    run_publish(site, "www")
+    run_publish(site, "www")  # the second swap too
+    assert (site.parent / "www").is_symlink()
+    assert (releases / "index.html").is_file()
+    assert sorted(p.name for p in releases.parent.iterdir()) == ["current"]

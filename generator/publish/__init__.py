@@ -86,11 +86,25 @@ def choose_target(config: SiteConfig, site_dir: Path, target: str | None) -> Tar
         target = names[0]
     settings = config.publish.get(target)
     if settings is None:
+        _check_not_a_typo(config, target)
         return Target(redact(target), target, PublishTarget(url=target))
     url = settings.url
     if scheme_of(url) == PATH and not Path(url).expanduser().is_absolute():
         url = str(site_dir / url)  # site.yaml paths are relative to the site
     return Target(target, url, settings)
+
+
+def _check_not_a_typo(config: SiteConfig, target: str) -> None:
+    """Refuse a bare word that is neither a target name nor an existing folder.
+
+    `briefing publish wwww` meant the target `www`, not a new folder beside the user.
+    """
+    if scheme_of(target) == PATH and "/" not in target and not Path(target).expanduser().exists():
+        hint = did_you_mean(target, config.publish)
+        raise PublishError(
+            f"no publish target named {target!r} in site.yaml{hint}; "
+            f"to publish to a new folder, write ./{target}"
+        )
 
 
 def _which_target(names: list[str]) -> str:

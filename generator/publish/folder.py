@@ -38,7 +38,7 @@ class Listing:
 
 def run(job: Job) -> Outcome:
     """Plan the publish, check it, and unless a dry run swap the new folder in."""
-    target = locate(job.url)
+    target = locate(job.url).resolve()  # a symlinked web root: swap the folder it points to
     check_target(target, job.site_dir)
     output.remove_leftovers(target)
     listing = scan(target)

@@ -25,7 +25,9 @@ from generator.publish.manifest import Manifest
 from generator.publish.plan import State, interim_manifest, make_plan, refusal
 from generator.publish.tree import MANIFEST
 
-_BASE = ("rsync", "--checksum", "--mkpath", "--secluded-args")
+_BASE = ("rsync", "--checksum", "--mkpath", "-s")
+"""Compare by content (a build gives every file a new time), create the destination
+folder's parents (rsync >= 3.2.3), and keep file names away from the remote shell (`-s`)."""
 _VANISHED = 24  # "some files vanished": our sources are private, so never expected
 _ADDED = "+++++++++"
 
