@@ -135,7 +135,10 @@ def snapshot(page: Any, name: str) -> None:
 def search_results(page: Any) -> list[str]:
     """Hrefs of the result titles and their topic links, once results are shown."""
     page.wait_for_selector("#search-results .result")
-    return page.eval_on_selector_all("#search-results a", "links => links.map(a => a.href)")
+    links: list[str] = page.eval_on_selector_all(
+        "#search-results a", "links => links.map(a => a.href)"
+    )
+    return links
 
 
 def test_reader_path_home_topic_article_outlet_search(context: Any, site: Example) -> None:
@@ -275,3 +278,14 @@ def test_axe_finds_no_serious_violations(
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def test_search_works_when_the_site_lives_under_a_sub_path(tmp_path: Path, context: Any) -> None:
+    with serve(tmp_path) as served:
+        build_site(REPO, tmp_path / "briefings", served.url("briefings/"))
+        page, console = open_page(context, served.url(f"briefings/search/?q={SEED_TERM}"))
+        links = search_results(page)
+        assert links and all(link.startswith(served.url("briefings/")) for link in links)
+        page.click("#search-results .item-title >> nth=0")
+        assert SEED_TERM in page.inner_text("main")
+        assert console.errors == []

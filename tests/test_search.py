@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ def need_pagefind() -> None:
         pytest.skip(str(exc))
 
 
-def indexed_pages(out: Path) -> dict[str, dict[str, object]]:
+def indexed_pages(out: Path) -> dict[str, Any]:
     """URL -> Pagefind's record (meta, filters) for every page in the index."""
     records = {}
     for path in sorted((out / BUNDLE_DIR / "fragment").iterdir()):
@@ -38,7 +39,7 @@ def indexed_pages(out: Path) -> dict[str, dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def golden_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+def golden_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     need_pagefind()
     out = tmp_path_factory.mktemp("search") / "build"
     build(BuildOptions(GOLDEN_SITE, out=out, base_url="/"))
@@ -54,7 +55,7 @@ def test_arguments_force_the_site_language_and_limit_the_pages() -> None:
     assert args[args.index("--output-subdir") + 1] == BUNDLE_DIR
 
 
-def test_only_articles_and_topics_are_indexed(golden_index: tuple[Path, dict]) -> None:
+def test_only_articles_and_topics_are_indexed(golden_index: tuple[Path, Any]) -> None:
     out, archive = golden_index
     expected = {"/" + a["url"] for a in archive["articles"]} | {
         "/" + t["url"] for t in archive["topics"]
@@ -63,7 +64,7 @@ def test_only_articles_and_topics_are_indexed(golden_index: tuple[Path, dict]) -
     assert (out / BUNDLE_DIR / "pagefind.js").is_file()
 
 
-def test_articles_carry_filters_and_result_metadata(golden_index: tuple[Path, dict]) -> None:
+def test_articles_carry_filters_and_result_metadata(golden_index: tuple[Path, Any]) -> None:
     out, archive = golden_index
     pages = indexed_pages(out)
     for record in archive["articles"]:
@@ -79,7 +80,7 @@ def test_articles_carry_filters_and_result_metadata(golden_index: tuple[Path, di
             assert meta["topic_url"] == "/topics/" + record["topic"] + "/"
 
 
-def test_topics_are_filtered_by_every_member_outlet(golden_index: tuple[Path, dict]) -> None:
+def test_topics_are_filtered_by_every_member_outlet(golden_index: tuple[Path, Any]) -> None:
     out, archive = golden_index
     pages = indexed_pages(out)
     for record in archive["topics"]:
