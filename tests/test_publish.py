@@ -8,7 +8,8 @@ import pytest
 
 from generator.config import load_config
 from generator.errors import ContentError, PublishError
-from generator.publish import PUBLISHERS, choose_target, folder, git, publisher_for, rsync
+from generator.publish import PUBLISHERS, choose_target, folder, publisher_for, rsync
+from generator.publish import git as git_publisher
 from generator.publish.tree import MANIFEST
 
 from .conftest import REPO
@@ -21,9 +22,9 @@ from .publish_site import ARTICLE, git, make_site, run_publish
         ("/srv/www", folder.PUBLISHER),
         ("www", folder.PUBLISHER),
         ("file:///srv/www", folder.PUBLISHER),
-        ("git+file:///srv/site.git#gh-pages", git.PUBLISHER),
-        ("git+ssh://git@example.org/me/site.git#pages", git.PUBLISHER),
-        ("git+https://example.org/me/site.git", git.PUBLISHER),
+        ("git+file:///srv/site.git#gh-pages", git_publisher.PUBLISHER),
+        ("git+ssh://git@example.org/me/site.git#pages", git_publisher.PUBLISHER),
+        ("git+https://example.org/me/site.git", git_publisher.PUBLISHER),
         ("rsync:///srv/www", rsync.PUBLISHER),
         ("rsync://host/module/www", rsync.PUBLISHER),
         ("deploy@host:/srv/www", rsync.PUBLISHER),
