@@ -40,7 +40,6 @@ def run(job: Job) -> Outcome:
     """Plan the publish, check it, and unless a dry run swap the new folder in."""
     target = locate(job.url).resolve()  # a symlinked web root: swap the folder it points to
     check_target(target, job.site_dir)
-    output.remove_leftovers(target)
     listing = scan(target)
     previous = read_manifest(target, job.where)
     plan = make_plan(job.tree, previous, states(target, listing, job.tree, previous))
@@ -122,6 +121,7 @@ def states(target: Path, listing: Listing, tree: Tree, previous: Manifest) -> di
 def replace(target: Path, listing: Listing, plan: Plan, tree: Tree) -> None:
     """Assemble the new folder beside the target and swap it in."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    output.remove_leftovers(target)  # folders of publishes that were killed
     staging = target.parent / f".{target.name}.tmp-{os.getpid()}"
     try:
         assemble(staging, target, listing, plan, tree)
