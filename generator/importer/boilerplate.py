@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 
 _MAX_WORDS = 25
-"""Longer lines are prose whatever they contain."""
+"""Longer lines are prose whatever they contain..."""
+_MAX_BUTTON_WORDS = 40
+"""...except the whole-line patterns below, which are exact enough to allow more."""
 
 # Whole lines (case-insensitive) that are buttons, labels and prompts.
 _FURNITURE_LINES = re.compile(
@@ -46,6 +48,7 @@ _FURNITURE_LINES = re.compile(
     | \(?(?:getty\s+images|ap\s+photo|reuters|afp|pa\s+wire|shutterstock)[^)]*\)?
     | \d+\s+min(?:ute)?s?\s+read|\d+\s+min(?:ute)?\s+read|reading\s+time.*
     | (?:text\s+size|font\s+size|aa|a\+|a-|small|medium|large)
+    | .{0,40}\s+opens\s+in\s+(?:a\s+)?new\s+(?:window|tab)
     | close|menu|search|open\s+menu|close\s+menu|toggle\s+navigation|home
     | (?:watch|listen)\s*(?:now|live)?|play(?:\s+video)?|video|audio|live|breaking(?:\s+news)?
     | up\s+next|next|previous|prev|next\s+post|previous\s+post|post\s+navigation
@@ -60,7 +63,8 @@ _FURNITURE_LINES = re.compile(
 )
 # "Related: <headline>", "READ MORE: <headline>", "PHOTOS: <gallery>": a labelled link.
 _LABELLED_LINK = re.compile(
-    r"""^(?:related|read\s+more|read\s+also|also\s+read|see\s+also|more|watch|photos?|video
+    r"""^(?:related|read\s+more|read\s+also|also\s+read|see\s+also|more|photos?|video
+    |(?:watch|listen)(?:\s+(?:in\s+full|again|now|live|more))?
     |gallery|listen|in\s+pictures|pictured|recommended|opinion|analysis|explainer|must\s+read
     |don'?t\s+miss|trending|latest|more\s+on\s+this|more\s+on\s+this\s+story|click\s+here
     |take\s+our\s+poll|poll|quiz|sign\s+up|subscribe)\s*[:|»>\-–—]\s*\S""",
@@ -76,9 +80,11 @@ _PLUG = re.compile(
     |your\s+email\s+address\s+will\s+not\s+be\s+published|required\s+fields\s+are\s+marked
     |unlock\s+(?:this|unlimited)|to\s+continue\s+reading|create\s+a\s+free\s+account
     |bookmark\s+(?:this|your\s+favourite)|notifications\s+can\s+be\s+managed
-    |in\s+your\s+inbox|straight\s+to\s+your\s+inbox|sent\s+straight\s+to\s+your)""",
+    |in\s+your\s+inbox|straight\s+to\s+your\s+inbox|sent\s+straight\s+to\s+your
+    |preferred\s+source\s+on\s+google|add\s+\S+(?:\s+\S+)?\s+to\s+(?:your\s+)?home\s+screen)""",
     re.IGNORECASE | re.VERBOSE,
 )
+_SHARE = re.compile(r"\b(?:share|tweet|send\s+this|email\s+this|pin\s+it)\b", re.IGNORECASE)
 # What always comes after an article: its comments and the site footer.
 _END = re.compile(
     r"""^(?:
@@ -117,12 +123,17 @@ _CAPTION = re.compile(
     |(?:[/(|]\s*|\bphoto\s*:?\s*|\s[-–—]\s+)(?:getty\s+images|ap\s+photo|reuters|afp
       |shutterstock|pa\s+(?:wire|media)|epa|alamy|bloomberg|ap|file)\b[^()]{0,40}\)?\s*$
     |\((?:getty|ap|afp|reuters|epa|pa|file)[^)]{0,60}\)\s*$
-    |\b(?:copyright|©)\s+\S[^.]{0,60}$)""",
+    |\b(?:copyright|©)\s+\S[^.]{0,60}$
+    |(?:\||\s)(?-i:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s*/\s*
+      (?:via\b|ap|pa|afp|epa|reuters|getty|bloomberg|shutterstock|alamy|nurphoto|sopa|sipa
+      |zuma|anp|dpa|xinhua|anadolu|pool|file|un\s+photo)\b[^.]{0,40}$)""",
     re.IGNORECASE | re.VERBOSE,
 )
 _CAPTION_MAX_WORDS = 90
 # A teaser cut short by the site: "Some people ask me why [...]".
-_TEASER = re.compile(r"(?:\[\s*(?:…|\.\.\.)\s*\]|(?:read\s+more|continue\s+reading)\s*[»→>.…]*)$", re.I)
+_TEASER = re.compile(
+    r"(?:\[\s*(?:…|\.\.\.)\s*\]|(?:read\s+more|continue\s+reading)\s*[»→>.…]*)$", re.I
+)
 
 
 def words(line: str) -> int:
@@ -135,10 +146,12 @@ def is_furniture(line: str) -> bool:
     text = line.strip()
     if is_caption(text) or (words(text) <= _CAPTION_MAX_WORDS and _TEASER.search(text)):
         return True
+    if len(_SHARE.findall(text)) >= 3:
+        return True  # a row of share buttons, however long
+    if words(text) <= _MAX_BUTTON_WORDS and _FURNITURE_LINES.match(text):
+        return True
     if words(line) >= _MAX_WORDS:
         return False
-    if _FURNITURE_LINES.match(text):
-        return True
     if _LABELLED_LINK.match(text) and not text.endswith((".", "?", "!")):
         return True
     return bool(_PLUG.search(text))

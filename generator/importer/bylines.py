@@ -16,28 +16,39 @@ _BY = re.compile(
     re.IGNORECASE,
 )
 # Words that end the names part of a byline.
+# "By X for the Daily Mail": only after "By", where "for" cannot start a headline.
+_FOR_OUTLET = re.compile(r"\s+(?i:for)\s+(?:(?i:the)\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s*$")
 _TRAILER = re.compile(
     r"""\s*(?:[|/•·]|\s-\s|,\s*(?:the\s+)?(?:associated\s+press|reuters|afp)\b
-    |\bfor\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s*$
     |\b(?:published|updated|posted|last\s+updated|follow|view\s+profile|more\s+by)\b
     |\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+\d
     |\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b
     |\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d
     |\b\d{1,2}[:./]\d{1,2}|\b\d+\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|years?)\b
     |\b(?:the\s+)?(?:associated\s+press|canadian\s+press|press\s+association)\b
-    |\b(?:senior|chief|deputy|staff|political|foreign|home|news|sports?|business|health
-       |science|technology|tech|economics|environment|education|crime|court|legal|travel
-       |entertainment|data|investigations|global|general|contributing|freelance)\s+
+    |\b(?:(?:senior|chief|deputy|staff|political|foreign|home|news|sports?|business|health
+       |science|technology|tech|economics|environment|education|crime|court|courts|legal|travel
+       |entertainment|data|investigations|investigative|global|general|contributing|freelance
+       |parliamentary|diplomatic|assistant|associate|managing|executive|digital|multimedia
+       |video|audio|photo|opinion|features?|culture|arts|music|film|football|motoring|property
+       |consumer|community|royal|defence|defense|security|world|national|international|city
+       |money|personal\s+finance|markets|energy|climate|transport|social\s+affairs)\s+)+
        (?:reporter|writer|correspondent|editor|journalist)\b
     |\b(?:reporter|correspondent|journalist|columnist|contributor|editor(?:-at-large)?
        |editor\s+at\s+large|photographer|in\s+[A-Z][a-z]+$)\b)""",
     re.VERBOSE | re.IGNORECASE,
 )
+_LIST_MARK = re.compile(r"^(?:[*+•·]|\d{1,2}[.)])\s+")
+_FOOTNOTE = re.compile(r"(?<=[a-z])[\d*†‡§]+$")
 _SPLIT = re.compile(r"\s*(?:,\s*and\s+|\band\s+|&|;|,)\s*", re.IGNORECASE)
 _PARTICLES = frozenset(
     "van von der den de del della di da das dos du la le bin bint ibn al el ter ten st".split()
 )
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]{1,3}\.?|(?:O|D|L)['’][A-Z][\w-]*)$")
+# In a bare name line: "Jervis-Bardy", "McDonald", "O’Regan", "J." - not "SUPPORT".
+_STRICT_TOKEN = re.compile(
+    r"^(?:[A-Z][a-z'’]*(?:[-'’.]?[A-Z]?[a-z'’]+)*\.?|[A-Z]\.|(?:Jr|Sr|II|III)\.?)$"
+)
 # Capitalised words that are not names: section labels and page words seen next to bylines.
 _NOT_NAMES = frozenset(
     """news world politics business sport sports opinion comment comments share home live
@@ -50,7 +61,8 @@ _NOT_NAMES = frozenset(
     advertisement sponsored related tags topics click here today yesterday minute minutes
     hour hours day days week weeks month months year years ago min read print email
     january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday""".split()
+    monday tuesday wednesday thursday friday saturday sunday a an this that these those it
+    its we our you your my how why what when where who new best""".split()
 )
 
 
@@ -76,10 +88,13 @@ def split_names(text: str) -> tuple[str, ...]:
 
 
 def _names(text: str, strict: bool, outlets: Sequence[str]) -> tuple[str, ...]:
+    text = _FOOTNOTE.sub("", _LIST_MARK.sub("", text))
     text = re.sub(r"(?<=[a-z])(?=(?:Published|Updated|Posted)\b)", " ", text)
     trailer = _TRAILER.search(text, 1)
     if trailer is not None:
         text = text[: trailer.start()]
+    if not strict:
+        text = _FOR_OUTLET.sub("", text)
     for outlet in sorted(outlets, key=len, reverse=True):
         if len(text) > len(outlet) and text.lower().rstrip().endswith(" " + outlet.lower()):
             text = text.rstrip()[: -len(outlet)]
@@ -104,6 +119,8 @@ def looks_like_name(name: str, strict: bool = True) -> bool:
     for token in tokens:
         if token.lower() in _PARTICLES:
             continue
-        if not _NAME_TOKEN.match(token) or (strict and token.lower() in _NOT_NAMES):
+        if not _NAME_TOKEN.match(token):
+            return False
+        if strict and (token.lower() in _NOT_NAMES or not _STRICT_TOKEN.match(token)):
             return False
     return not strict or not all(t.lower() in _NOT_NAMES for t in tokens)

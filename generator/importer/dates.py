@@ -44,7 +44,11 @@ _TIME = (
 )
 _TIME_AFTER = re.compile(rf"^\s*(?:,|\||-|–|—|•|at|@)?\s*(?:at\s+)?{_TIME}", re.IGNORECASE)
 _TIME_BEFORE = re.compile(rf"{_TIME}\s*(?:,|\||-|–|—|•|on)?\s*$", re.IGNORECASE)
-_RELATIVE = re.compile(r"\b\d+\s+(?:sec|min|hour|hr|day|week|month|year)s?\b(?:\s+ago)?", re.I)
+_RELATIVE = re.compile(
+    r"\b(?:\d+|an?)\s+(?:sec(?:ond)?|min(?:ute)?|hour|hr|day|week|month|year)s?\b(?:\s+ago)?"
+    r"|\b(?:just\s+now|yesterday|today)\b",
+    re.I,
+)
 # "Published ..." before "Updated ...": the first is the publication date.
 _PUBLISHED = re.compile(r"\b(?:published|posted|first published|created|date)\b", re.I)
 

@@ -22,11 +22,15 @@ _LOOK_BACK = 25
 """Lines above the body where the headline may be."""
 _LOOK_INTO = 3
 """Lines of the body run that may still be header (the run can swallow a long dek)."""
+_LOOK_INSIDE = 15
+"""Lines of the body run where a headline with its byline or date below may still be."""
 _AROUND_TITLE = 14
 """Lines around the headline where its byline and date may be."""
 _BULLET = re.compile(r"^(?:[*+•·▪►]|\d{1,2}[.)])\s+")
 # Breadcrumbs ("Home › News") and all-capitals kickers ("MIDDLE EAST CRISIS") are not headlines.
-_KICKER = re.compile(r"[›»>|/]|^[^a-z]+$")
+_KICKER = re.compile(r"[›»>]|/.*/|\|.*\||^[^a-z]+$")
+# Menu rows: a few capitalised words and nothing else ("Newsletters Events Podcasts Videos").
+_NAV_LIKE = re.compile(r"^(?:[A-Z0-9][\w&'’-]*\s*){1,6}$")
 _STATUS = re.compile(r"^(?:updated|published|posted|first published|last updated)\b", re.I)
 
 
@@ -41,6 +45,8 @@ class HeaderLine(Protocol):
     def score(self) -> float: ...
     @property
     def furniture(self) -> bool: ...
+    @property
+    def alone(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +80,7 @@ def read_header(lines: Sequence[HeaderLine], start: int, outlets: Sequence[str])
 
 def _title_position(lines: Sequence[HeaderLine], start: int) -> int | None:
     first = max(0, start - _LOOK_BACK)
-    last = min(len(lines), start + _LOOK_INTO)
+    last = min(len(lines), start + _LOOK_INSIDE)
     scored = [(headline_score(lines, p, start), p) for p in range(first, last)]
     best = max(scored, default=(0.0, -1))
     if best[0] <= 0:
@@ -83,58 +89,91 @@ def _title_position(lines: Sequence[HeaderLine], start: int) -> int | None:
 
 
 def _above_if_dek(lines: Sequence[HeaderLine], at: int) -> int:
-    """The line above when it is the shorter headline and `lines[at]` its dek."""
+    """The line above when it is the headline and `lines[at]` its dek.
+
+    Both candidates often have the byline below them; the headline comes first. The line
+    above must be a block of its own, not prose, not a menu entry or a breadcrumb holding
+    the headline ("HomeNews<headline>").
+    """
     above = at - 1
     while above >= 0 and lines[above].furniture:
         above -= 1
-    if above < 0:
+    if above < 0 or not lines[above].alone or lines[above].score > 0:
         return at
-    text = _BULLET.sub("", lines[above].text)
+    text = lines[above].text
     words = len(text.split())
-    if not _could_be_headline(lines[above], text, words) or _KICKER.search(text):
+    if _BULLET.match(text) or not _could_be_headline(lines[above], text, words) or words < 4:
         return at
-    return above if 4 <= words < len(lines[at].text.split()) else at
+    if lines[at].text in text or _NAV_LIKE.match(text):
+        return at
+    return above
 
 
 def headline_score(lines: Sequence[HeaderLine], at: int, start: int) -> float:
-    """How much `lines[at]` looks like the headline of a body starting at `start`."""
+    """How much `lines[at]` looks like the headline of a body starting at `start`.
+
+    Lines inside the body run only qualify with a byline or date right below them (the
+    run may have swallowed a comment thread or a promo printed above the article).
+    """
     text = _BULLET.sub("", lines[at].text)
     words = len(text.split())
     if not _could_be_headline(lines[at], text, words):
         return 0.0
-    score = 2.0 + (2.0 if 6 <= words <= 25 else 0.0)
-    if _has_meta_below(lines, at):
-        score += 3.0
-    if _repeated(lines, at, text):
-        score += 2.0
+    if at >= start + _LOOK_INTO and not (lines[at].alone and _has_meta_below(lines, at, 3, True)):
+        return 0.0
+    score = 2.0 + (2.0 if 5 <= words <= 35 else 0.0) + _meta_bonus(lines, at)
+    score += (2.0 if _repeated(lines, at, text) else 0.0) + (1.0 if lines[at].alone else 0.0)
     if text.endswith((".", ":")):
         score -= 3.0
     if _BULLET.match(lines[at].text):
         score -= 2.0  # menu entries are bullets; headlines rarely are
-    distance = start - at
-    return score - (0.15 * distance if distance > 0 else 1.5 - distance)
+    if any(_is_byline(line.text) for line in lines[max(0, at - 3) : at]):
+        score -= 3.0  # below a byline: a caption or a dek, not the headline
+    if at >= start:
+        return score - 1.5
+    between = sum(1 for line in lines[at + 1 : start] if not line.furniture)
+    return score - 0.1 * between
 
 
 def _could_be_headline(line: HeaderLine, text: str, words: int) -> bool:
-    if line.furniture or not 3 <= words <= 40 or len(text) > 300:
+    if line.furniture or not 3 <= words <= 45 or len(text) > 320:
         return False
     if text.islower() or boilerplate.is_caption(text) or _is_meta(text):
+        return False
+    if bylines.from_name_line(text) or dates.is_relative(text) or _KICKER.search(text):
         return False
     return not text.endswith((",", ";")) and not text.startswith(("(", "©"))
 
 
 def _is_meta(text: str) -> bool:
     """A byline or a date line."""
-    return bool(bylines.from_byline(text)) or _date_line(text) is not None
+    return _is_byline(text) or _date_line(text) is not None
 
 
-def _has_meta_below(lines: Sequence[HeaderLine], at: int) -> bool:
-    return any(_is_meta(line.text) for line in lines[at + 1 : at + 5])
+def _meta_bonus(lines: Sequence[HeaderLine], at: int) -> float:
+    """A byline or date close below is the best sign of a headline."""
+    if _has_meta_below(lines, at):
+        return 4.0
+    return 3.0 if _has_meta_below(lines, at, 12, True) else 0.0
+
+
+def _is_byline(text: str) -> bool:
+    return text.casefold() in ("by", "by:") or bool(bylines.from_byline(text))
+
+
+def _has_meta_below(
+    lines: Sequence[HeaderLine], at: int, within: int = 4, strict: bool = False
+) -> bool:
+    """A byline or a date (or, unless strict, a name line) within the next lines that are
+    not furniture."""
+    below = [line.text for line in lines[at + 1 : at + 3 * within] if not line.furniture]
+    below = below[:within]
+    return any(_is_meta(t) or (not strict and bylines.from_name_line(t)) for t in below)
 
 
 def _repeated(lines: Sequence[HeaderLine], at: int, text: str) -> bool:
     """The same headline elsewhere on the page ("Share this story: ...", breadcrumbs)."""
-    if len(text) < 20:
+    if len(text.split()) < 6:
         return False
     return any(text in line.text for i, line in enumerate(lines) if i != at)
 
@@ -163,8 +202,8 @@ def _authors_near(
     stop = min(len(lines), max(start, title_at + 1) + _LOOK_INTO, title_at + _AROUND_TITLE + 1)
     for at in range(title_at + 1, stop):
         text = lines[at].text
-        if text.casefold() in ("by", "by:") and at + 1 < len(lines):
-            text, at = f"By {lines[at + 1].text}", at + 1  # "By" on a line of its own
+        if text.casefold() in ("by", "by:"):
+            return _names_after_by(lines, at, outlets)
         names = bylines.from_byline(text, outlets)
         if names:
             return names, at
@@ -175,9 +214,29 @@ def _authors_near(
     return (), None
 
 
+def _names_after_by(
+    lines: Sequence[HeaderLine], at: int, outlets: Sequence[str]
+) -> tuple[tuple[str, ...], int | None]:
+    """ "By" on a line of its own: the names are the lines below it (one or several)."""
+    found: list[str] = []
+    last = at
+    for below in range(at + 1, min(len(lines), at + 7)):
+        text = lines[below].text
+        names = (
+            bylines.from_name_line(text, outlets)
+            if found
+            else bylines.from_byline(f"By {text}", outlets)
+        )
+        if not names:
+            break
+        found.extend(n for n in names if n not in found)
+        last = below
+    return (tuple(found), last) if found else ((), None)
+
+
 def _next_to_date(lines: Sequence[HeaderLine], at: int, title_at: int) -> bool:
     """A name line is a byline when a date or the headline block is right beside it."""
-    if _date_line(lines[at].text) is not None:
+    if _date_line(lines[at].text) is not None or dates.is_relative(lines[at].text):
         return True
     neighbours = [lines[i].text for i in (at - 1, at + 1) if 0 <= i < len(lines)]
     return any(_date_line(text) or dates.is_relative(text) for text in neighbours) or (

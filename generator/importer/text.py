@@ -50,8 +50,11 @@ class Line:
     text: str
     """Stripped, inner whitespace squeezed."""
     score: float
+    """Words for prose, a cost for anything else (see the module docstring)."""
     furniture: bool
     stop: bool
+    alone: bool = False
+    """A blank line (or the edge of the text) above and below: a block of its own."""
 
 
 def extract(text: str, outlets: Sequence[str] = ()) -> Draft:
@@ -74,8 +77,31 @@ def extract(text: str, outlets: Sequence[str] = ()) -> Draft:
 
 
 def _lines(text: str) -> list[Line]:
-    lines = [_line(i, " ".join(raw.split())) for i, raw in enumerate(text.split("\n"))]
-    return _discount_isolated([line for line in lines if line.text])
+    raw = [" ".join(line.split()) for line in text.split("\n")]
+    lines = [
+        dataclasses.replace(_line(i, line), alone=_blank(raw, i - 1) and _blank(raw, i + 1))
+        for i, line in enumerate(raw)
+        if line
+    ]
+    return _discount_isolated(_repeats_as_furniture(lines))
+
+
+def _repeats_as_furniture(lines: list[Line]) -> list[Line]:
+    """A line printed twice in a row is a ticker or a widget, not a paragraph."""
+    twice = {
+        i
+        for i in range(len(lines) - 1)
+        if lines[i].text == lines[i + 1].text and lines[i].score > 0
+    }
+    twice |= {i + 1 for i in twice}
+    return [
+        dataclasses.replace(line, score=_FURNITURE_COST, furniture=True) if i in twice else line
+        for i, line in enumerate(lines)
+    ]
+
+
+def _blank(raw: Sequence[str], index: int) -> bool:
+    return not 0 <= index < len(raw) or not raw[index]
 
 
 def _discount_isolated(lines: list[Line]) -> list[Line]:
@@ -86,7 +112,9 @@ def _discount_isolated(lines: list[Line]) -> list[Line]:
     isolated = {
         line.index
         for at, line in enumerate(solid)
-        if prose[at] and not (at > 0 and prose[at - 1]) and not (at + 1 < len(solid) and prose[at + 1])
+        if prose[at]
+        and not (at > 0 and prose[at - 1])
+        and not (at + 1 < len(solid) and prose[at + 1])
     }
     return [
         dataclasses.replace(line, score=line.score * _ISOLATED) if line.index in isolated else line
