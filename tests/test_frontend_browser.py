@@ -134,7 +134,10 @@ def snapshot(page: Any, name: str) -> None:
 
 def search_results(page: Any) -> list[str]:
     """Hrefs of the result titles and their topic links, once results are shown."""
-    page.wait_for_selector("#search-results .result")
+    # search.js always ends by saying something: a count, or why search is unavailable.
+    page.wait_for_function("() => document.getElementById('search-status').textContent")
+    status = page.inner_text("#search-status")
+    assert page.locator("#search-results .result").count() > 0, status
     links: list[str] = page.eval_on_selector_all(
         "#search-results a", "links => links.map(a => a.href)"
     )
