@@ -115,19 +115,23 @@ function say(text) {
   status.textContent = text;
 }
 
-async function showPage(results, start) {
-  const page = results.slice(start, start + PAGE_SIZE);
-  const datas = await Promise.all(page.map((r) => r.data()));
+// Append results [start, start + PAGE_SIZE) and a "More results" button if any remain.
+function showPage(results, datas, start) {
   for (const data of datas) {
     list.append(resultNode(data));
   }
   root.querySelector(".more-results")?.remove();
-  if (start + PAGE_SIZE < results.length) {
+  const next = start + PAGE_SIZE;
+  if (next < results.length) {
     const more = document.createElement("button");
     more.type = "button";
     more.className = "more-results";
     more.textContent = "More results";
-    more.addEventListener("click", () => showPage(results, start + PAGE_SIZE));
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      const page = results.slice(next, next + PAGE_SIZE);
+      showPage(results, await Promise.all(page.map((r) => r.data())), next);
+    });
     list.after(more);
   }
 }
@@ -137,22 +141,22 @@ async function run() {
   const query = input.value.trim();
   const filters = chosenFilters();
   writeAddress(query, filters);
-  const filtered = Object.keys(filters).length > 0;
-  if (!query && !filtered) {
+  if (!query && Object.keys(filters).length === 0) {
     list.replaceChildren();
     root.querySelector(".more-results")?.remove();
     say("");
     return;
   }
   const found = await pagefind.search(query || null, { filters });
+  const datas = await Promise.all((found?.results || []).slice(0, PAGE_SIZE).map((r) => r.data()));
   if (ticket !== latest || found === null) {
     return; // a newer search has started; its results win
   }
   list.replaceChildren();
+  showPage(found.results, datas, 0);
   const count = found.results.length;
   const what = query ? ` for “${query}”` : "";
   say(count === 0 ? `No results${what}.` : `${count} result${count === 1 ? "" : "s"}${what}.`);
-  await showPage(found.results, 0);
 }
 
 async function start() {
