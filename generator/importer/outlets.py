@@ -1,9 +1,10 @@
 """The outlet registry, and recognising an outlet from a URL, a site name or page furniture.
 
 The registry ships in `generator/data/outlets.yaml`; site.yaml's `outlets:` adds entries, and
-extends a built-in entry of the same name (its names win, domains and signatures add up). Recognition never guesses: a domain must be an
-outlet's domain (or a sub-domain of it), a site name must be an outlet's name, and pasted
-text must carry a signature line or name one outlet, and only one, in its furniture.
+extends a built-in entry of the same name (its names win, domains and signatures add up).
+Recognition never guesses: a domain must be an outlet's domain (or a sub-domain of it), a
+site name must be an outlet's name, and pasted text must carry a signature line or name one
+outlet, and only one, in its furniture.
 """
 
 from __future__ import annotations

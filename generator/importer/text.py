@@ -151,9 +151,9 @@ def _hard_end(lines: Sequence[Line]) -> int:
     best = current = 0.0
     prose = best_prose = 0
     for index, line in enumerate(lines):
-        if line.stop and best >= _PROSE_BEFORE_END and best_prose >= 2:
-            if boilerplate.is_end(line.text):
-                return index
+        article_before = best >= _PROSE_BEFORE_END and best_prose >= 2
+        if line.stop and article_before and boilerplate.is_end(line.text):
+            return index
         if current <= 0:
             current, prose = 0.0, 0
         current += line.score
