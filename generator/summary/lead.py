@@ -1,0 +1,183 @@
+"""The lead: 3-5 sentences, taken whole from the articles, that tell the story.
+
+Each sentence gets a salience from a few measurable signals: how close it is to the
+topic's centroid, how much of it other sources also say (cosine to their closest sentence
+and the share of its word pairs they use), how close it is to the headlines, and where it
+stands in its article (openings carry the news; a sentence that starts with "He" or "But"
+leans on one before it; a teaser cut with "..." is incomplete). The weights are fixed
+constants, set once against the AllSides reference summaries (bench/score_summaries.py).
+The lead takes the most salient sentences, skipping near-repeats, until it has about
+LEAD_WORDS words, and shows them in reading order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from itertools import pairwise
+
+from generator.models import Article
+from generator.summary.align import Alignment, Vector, cosine
+from generator.summary.sentences import Sentence, stem, terms_of, words_of
+
+LEAD_WORDS = 110
+MIN_SENTENCES = 3
+MAX_SENTENCES = 5
+# Two lead sentences closer than this say the same thing: the second is skipped.
+REPEAT = 0.5
+LEANS_BACK = re.compile(
+    r"^(?:He|She|It|This|They|That|These|Those|His|Her|Their|Its|But|And|Also|However|"
+    r"Meanwhile|Still|So|Then|Yet|Additionally|Moreover)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What the salience of one sentence is computed from (each about 0-1)."""
+
+    centroid: float
+    """Cosine to the topic's centroid."""
+    support: float
+    """Cosine to the closest sentence of another source."""
+    headline: float
+    """Share of the headlines' words."""
+    shared_pairs: float
+    """Share of the sentence's word pairs that other sources use too."""
+    opening: float
+    """First sentence of its article."""
+    position: float
+    """Place in the article, 0 (first) to 1 (seventh or later)."""
+    incomplete: float
+    """Ends with "..." (a teaser or a cut excerpt)."""
+    leans_back: float
+    """Starts with a pronoun or a connective."""
+    length: float
+    """Words / 60, at most 1."""
+
+
+# Fitted once on the AllSides clusters (see the module docstring); not per cluster.
+WEIGHTS = Signals(
+    centroid=0.9, support=0.9, headline=0.7, shared_pairs=0.5, opening=0.1, position=-0.15,
+    incomplete=-0.05, leans_back=-0.05, length=-0.3,
+)  # fmt: skip
+
+
+def salience(signals: Signals) -> float:
+    """Weighted sum of the signals."""
+    return sum(
+        float(getattr(signals, f.name)) * float(getattr(WEIGHTS, f.name)) for f in fields(Signals)
+    )
+
+
+def _pairs(sentence_words: Sequence[str]) -> set[tuple[str, str]]:
+    tokens = [stem(w.lower()) for w in sentence_words]
+    return set(pairwise(tokens))
+
+
+def unit_signals(
+    alignment: Alignment, members: Sequence[Article], source_of: Mapping[str, str]
+) -> list[Signals]:
+    """The signals of every unit (sentence as its source has it)."""
+    heads = [u.sentence for u in alignment.units]
+    vectors = [alignment.vectors[s.key] for s in heads]
+    centroid = _normalised(vectors)
+    support = _support(alignment, source_of)
+    titles = Counter(t for a in members for t in set(terms_of(words_of(a.title))))
+    title_norm = math.sqrt(sum(c * c for c in titles.values())) or 1.0
+    users = _pair_users(heads, members, source_of)
+    signals = []
+    for unit, sentence, vector in zip(alignment.units, heads, vectors, strict=True):
+        terms = set(sentence.terms)
+        pairs = _pairs(sentence.words)
+        shared = sum(1 for p in pairs if users[p] - {unit.source})
+        signals.append(
+            Signals(
+                centroid=cosine(vector, centroid),
+                support=support.get(sentence.key, 0.0),
+                headline=sum(titles[t] for t in terms) / (title_norm * math.sqrt(len(terms) or 1)),
+                shared_pairs=shared / (len(pairs) or 1),
+                opening=float(sentence.position == 0),
+                position=min(sentence.position, 6) / 6,
+                incomplete=float(sentence.text.endswith(("...", "…"))),
+                leans_back=float(LEANS_BACK.match(sentence.text) is not None),
+                length=min(len(sentence.text.split()), 60) / 60,
+            )
+        )
+    return signals
+
+
+def _normalised(vectors: Sequence[Vector]) -> Vector:
+    total: dict[str, float] = defaultdict(float)
+    for vector in vectors:
+        for term, weight in vector.items():
+            total[term] += weight
+    norm = math.sqrt(sum(w * w for w in total.values())) or 1.0
+    return {t: w / norm for t, w in total.items()}
+
+
+def _support(alignment: Alignment, source_of: Mapping[str, str]) -> dict[int, float]:
+    """Sentence key -> cosine to the closest sentence of another source."""
+    best: dict[int, float] = {}
+    for pair in alignment.related:
+        for key in (pair.a, pair.b):
+            best[key] = max(best.get(key, 0.0), pair.similarity)
+    return best
+
+
+def _pair_users(
+    heads: Sequence[Sentence], members: Sequence[Article], source_of: Mapping[str, str]
+) -> dict[tuple[str, str], set[str]]:
+    """Word pair -> the sources using it (headlines included)."""
+    users: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for sentence in heads:
+        for pair in _pairs(sentence.words):
+            users[pair].add(source_of[sentence.article_id])
+    for article in members:
+        for pair in _pairs(words_of(article.title)):
+            users[pair].add(source_of[article.id])
+    return users
+
+
+def choose_lead(alignment: Alignment, scores: Sequence[float]) -> list[int]:
+    """Unit indexes of the lead, in reading order."""
+    fact_of = {i: n for n, group in enumerate(alignment.facts) for i in group}
+    chosen: list[int] = []
+    words = 0
+    for index in sorted(range(len(scores)), key=lambda i: (-scores[i], i)):
+        if _repeats(alignment, index, chosen, fact_of):
+            continue
+        chosen.append(index)
+        words += len(alignment.units[index].sentence.text.split())
+        if len(chosen) >= MAX_SENTENCES or (words >= LEAD_WORDS and len(chosen) >= MIN_SENTENCES):
+            break
+    return sorted(chosen, key=lambda i: (alignment.units[i].sentence.position, i))
+
+
+def _repeats(
+    alignment: Alignment, index: int, chosen: Sequence[int], fact_of: Mapping[int, int]
+) -> bool:
+    """The unit says what a chosen one says: same fact, or a close cosine."""
+    if index in fact_of and any(fact_of.get(j) == fact_of[index] for j in chosen):
+        return True
+    vector = alignment.vectors[alignment.units[index].sentence.key]
+    return any(
+        cosine(vector, alignment.vectors[alignment.units[j].sentence.key]) > REPEAT for j in chosen
+    )
+
+
+def opening(alignment: Alignment) -> list[int]:
+    """A single source's lead: the opening sentences of its first article."""
+    first = alignment.units[0].sentence.article_id if alignment.units else None
+    chosen: list[int] = []
+    words = 0
+    for index, unit in enumerate(alignment.units):
+        if unit.sentence.article_id != first:
+            continue
+        chosen.append(index)
+        words += len(unit.sentence.text.split())
+        if len(chosen) >= MAX_SENTENCES or (words >= LEAD_WORDS and len(chosen) >= MIN_SENTENCES):
+            break
+    return chosen
