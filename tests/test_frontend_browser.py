@@ -115,11 +115,14 @@ def context(browser: Any) -> Iterator[Any]:
 
 
 def open_page(context: Any, url: str) -> tuple[Any, Console]:
-    """A new tab at `url`, loaded and idle, with its console watched."""
+    """A new tab at `url`, loaded (search: answered), with its console watched."""
     page = context.new_page()
     console = Console()
     console.watch(page)
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="load")
+    if page.locator("#search-status").count() and "q=" in url:
+        # The search page works after load: wait until it has said what it found.
+        page.wait_for_function("() => document.getElementById('search-status').textContent")
     return page, console
 
 
@@ -158,7 +161,7 @@ def test_reader_path_home_topic_article_outlet_search(context: Any, site: Exampl
         console = Console()
         console.watch(page)
         page.click(link)
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
         assert expected in page.url, f"{name}: landed on {page.url}"
         snapshot(page, name)
         errors[name] = console.errors
