@@ -34,7 +34,7 @@ APT_PACKAGES = {
     "npm": "npm",  # fetches axe-core and vnu-jar below
 }
 # npm packages the tests use, installed into .tools/ (git-ignored).
-NPM_PACKAGES = ("axe-core@4", "vnu-jar")
+NPM_PACKAGES = ("axe-core@4.14.1", "vnu-jar@26.9.27")
 TOOLS = ROOT / ".tools"
 
 
@@ -78,13 +78,15 @@ def ensure_system_packages() -> None:
 def ensure_npm_tools() -> None:
     """axe-core and the Nu HTML Checker, into .tools/node_modules."""
     modules = TOOLS / "node_modules"
-    if all((modules / name.split("@")[0]).is_dir() for name in NPM_PACKAGES):
+    if all((modules / name.rsplit("@", 1)[0]).is_dir() for name in NPM_PACKAGES):
         return
     if shutil.which("npm") is None:
         print("note: npm missing; accessibility and HTML validator tests skip")
         return
     TOOLS.mkdir(exist_ok=True)
-    run("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", TOOLS, *NPM_PACKAGES)
+    # --ignore-scripts: vnu-jar's postinstall would download a Java runtime; Debian's is used.
+    args = ("--silent", "--no-audit", "--no-fund", "--ignore-scripts", "--prefix", TOOLS)
+    run("npm", "install", *args, *NPM_PACKAGES)
 
 
 def example() -> None:

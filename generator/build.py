@@ -1,4 +1,5 @@
-"""The build, stage by stage: config -> content -> topics -> site -> files -> output.
+"""The build, stage by stage: config -> content -> topics -> summaries -> site -> files
+-> output (with its search index).
 
 Nothing touches the output folder until every file is rendered; a content error stops
 the build with every problem listed and the previous site intact.
@@ -7,16 +8,19 @@ the build with every problem listed and the previous site intact.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.config import SiteConfig, load_config, with_base_url
 from generator.content import Content, load_content
 from generator.errors import BuildError, ContentError, Diagnostic, Severity
-from generator.models import BuildReport, OutputFile
+from generator.models import Article, BuildReport, OutputFile, Topic
 from generator.output import check_output_dir, write_site
 from generator.render import render_site
+from generator.search import index_site
 from generator.site import Site, make_site
+from generator.summarize import summarize_topic
 from generator.topics import group_topics
 
 
@@ -68,7 +72,7 @@ def build(options: BuildOptions) -> BuildReport:
     warnings = check_diagnostics(content.diagnostics, options.strict, config.paths.content)
     site = assemble(config, content)
     files = render_site(site, paths.templates)
-    write_site(paths.output, files)
+    write_site(paths.output, files, finish=search_step(config))
     return BuildReport(
         pages=count_pages(files),
         articles=len(site.articles),
@@ -106,9 +110,24 @@ def check_diagnostics(
 
 
 def assemble(config: SiteConfig, content: Content) -> Site:
-    """Group, then freeze everything into the Site snapshot."""
+    """Group, summarise, then freeze everything into the Site snapshot."""
     topics = group_topics(content.articles, content.notes, config.topics)
-    return make_site(config, content.articles, topics)
+    by_id = {a.id: a for a in content.articles}
+    summarised = [summarise(topic, by_id, config) for topic in topics]
+    return make_site(config, content.articles, summarised)
+
+
+def summarise(topic: Topic, by_id: Mapping[str, Article], config: SiteConfig) -> Topic:
+    """The topic with its cross-source summary attached."""
+    members = [by_id[i] for i in topic.article_ids]
+    return replace(topic, summary=summarize_topic(topic, members, config.zone))
+
+
+def search_step(config: SiteConfig) -> Callable[[Path], None] | None:
+    """Pagefind indexing of the complete staging folder, unless search is off."""
+    if not config.search.enabled:
+        return None
+    return lambda staging: index_site(staging, config)
 
 
 def count_pages(files: list[OutputFile]) -> int:

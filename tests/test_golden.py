@@ -21,11 +21,17 @@ SITE = FIXTURES / "golden-site"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
+# Pagefind's index is not byte-stable between identical runs (upstream issue #638:
+# filter and meta files come from hash maps); test_search.py checks the index itself.
+UNSTABLE = "pagefind"
+
+
 def tree(root: Path) -> dict[str, bytes]:
+    """Every output file by path, except the marker and Pagefind's index."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != MARKER
+        if p.is_file() and p.name != MARKER and p.relative_to(root).parts[0] != UNSTABLE
     }
 
 
@@ -40,7 +46,7 @@ def test_golden_tree(built: Path, update_golden: bool) -> None:
     actual = tree(built)
     if update_golden:
         shutil.rmtree(GOLDEN, ignore_errors=True)
-        shutil.copytree(built, GOLDEN, ignore=shutil.ignore_patterns(MARKER))
+        shutil.copytree(built, GOLDEN, ignore=shutil.ignore_patterns(MARKER, UNSTABLE))
         pytest.skip("golden files rewritten")
     expected = tree(GOLDEN)
     assert sorted(actual) == sorted(expected), "files added or missing; see --update-golden"
