@@ -4,7 +4,7 @@ trafilatura finds the article and writes it as Markdown (headings, lists, quotes
 it copies link targets verbatim, so `markdown.sanitise` drops any that are not http(s),
 mailto or relative. Headline, authors and date come from what the page states about itself
 (`pagemeta.py`), where publishers are more exact than any reading of the layout; htmldate is
-the fallback for the date.
+the fallback for the date. A body split into sections is completed by `continuation.py`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from htmldate import find_date
 
 from generator import markup
 from generator.importer import bylines
+from generator.importer.continuation import continue_body
 from generator.importer.dates import When, parse_iso, parse_printed
 from generator.importer.draft import Draft
 from generator.importer.markdown import sanitise
 from generator.importer.pagemeta import HtmlElement, PageMeta, clean, read_meta
 
-# How much each statement of the headline counts when they disagree.
-_TITLE_WEIGHTS = {"ld": 1.1, "og": 1.0, "twitter": 0.9, "h1": 1.0, "title": 0.8}
+# Which statement of the headline wins: the publisher's structured data first.
+_TITLE_ORDER = ("ld", "og", "twitter", "h1", "title")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "`": "'", "´": "'"})
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script|ancestor::style|ancestor::noscript)]"
@@ -43,7 +44,7 @@ def extract(text: str) -> Draft:
     if tree is None:
         raise NotAnArticle("not an HTML page that can be parsed")
     meta = read_meta(tree)
-    body = _body(text)
+    body = continue_body(tree, _body(text))
     title = choose_title(meta)
     return Draft(
         title=title,
@@ -84,18 +85,14 @@ def _norm(text: str) -> str:
 
 
 def choose_title(meta: PageMeta) -> str | None:
-    """The headline most statements agree on (the `<title>` without its site suffix)."""
-    votes: dict[str, float] = {}
-    first: dict[str, str] = {}
-    for source, text in meta.titles:
-        if source == "title":
-            text = _SITE_SUFFIX.sub("", text)
-        key = _norm(text)
-        votes[key] = votes.get(key, 0.0) + _TITLE_WEIGHTS[source]
-        first.setdefault(key, text)
-    if not votes:
-        return None
-    return first[max(votes, key=lambda k: (votes[k], -list(first).index(k)))]
+    """The headline as the publisher states it: JSON-LD `headline`, then Open Graph, then
+    Twitter, then the page's `<h1>`, then its `<title>` without the site suffix."""
+    stated = dict(reversed(meta.titles))  # the first statement of each source
+    for source in _TITLE_ORDER:
+        text = stated.get(source)
+        if text:
+            return _SITE_SUFFIX.sub("", text) if source == "title" else text
+    return None
 
 
 def _authors(meta: PageMeta, text: str) -> tuple[str, ...]:
