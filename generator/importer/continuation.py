@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from generator.importer import boilerplate
-from generator.importer.markdown import escape_text
+from generator.importer.markdown import escape_text, plain
 from generator.importer.pagemeta import HtmlElement
 
 MIN_WORDS = 8
@@ -22,7 +22,6 @@ MIN_PARAGRAPHS = 2
 """A container must hold this many prose paragraphs to count as a section of the body."""
 _KEY_LENGTH = 60
 _MIN_KEY = 20
-_MARKUP = re.compile(r"\]\([^)]*\)|[\[\]*_`#>\\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +36,7 @@ def continue_body(tree: HtmlElement, markdown: str) -> str:
     blocks = [b for b in markdown.split("\n\n") if b.strip()]
     # Holding every element keeps lxml's proxies alive, so they can be dictionary keys.
     order: dict[HtmlElement, int] = {el: i for i, el in enumerate(tree.iter())}
-    kept = {k: b for b in blocks if len(k := _key(_MARKUP.sub("", b))) >= _MIN_KEY}
+    kept = {k: b for b in blocks if len(k := _key(plain(b))) >= _MIN_KEY}
     hits = [p for p in tree.iter("p") if _key(p.text_content()) in kept]
     missing = _missing(tree, hits, set(kept), order)
     if not missing:
@@ -90,7 +89,7 @@ def _merge(blocks: list[str], placed: dict[str, int], missing: list[_Paragraph])
     pending = sorted(missing, key=lambda p: p.position)
     out: list[str] = []
     for block in blocks:
-        position = placed.get(_key(_MARKUP.sub("", block)))
+        position = placed.get(_key(plain(block)))
         if position is not None:
             while pending and pending[0].position < position:
                 out.append(escape_text(pending.pop(0).text))

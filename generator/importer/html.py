@@ -4,7 +4,8 @@ trafilatura finds the article and writes it as Markdown (headings, lists, quotes
 it copies link targets verbatim, so `markdown.sanitise` drops any that are not http(s),
 mailto or relative. Headline, authors and date come from what the page states about itself
 (`pagemeta.py`), where publishers are more exact than any reading of the layout; htmldate is
-the fallback for the date. A body split into sections is completed by `continuation.py`.
+the fallback for the date. A body split into sections is completed by `continuation.py`, and
+blocks that are page furniture (`boilerplate.py`) are dropped as in pasted text.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import trafilatura
 from htmldate import find_date
 
 from generator import markup
-from generator.importer import bylines
+from generator.importer import boilerplate, bylines
 from generator.importer.continuation import continue_body
 from generator.importer.dates import When, parse_iso, parse_printed
 from generator.importer.draft import Draft
-from generator.importer.markdown import sanitise
+from generator.importer.markdown import plain, sanitise
 from generator.importer.pagemeta import HtmlElement, PageMeta, clean, read_meta
 
 # Which statement of the headline wins: the publisher's structured data first.
@@ -69,7 +70,8 @@ def _body(text: str) -> str:
         include_links=True,
         include_formatting=True,
     )
-    return sanitise(markdown or "").strip()
+    blocks = sanitise(markdown or "").strip().split("\n\n")
+    return "\n\n".join(b for b in blocks if not boilerplate.is_furniture(plain(b)))
 
 
 def _without_title(body: str, title: str | None) -> str:

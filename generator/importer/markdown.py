@@ -22,6 +22,7 @@ _TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[-+*](?=\s)|=+\s*$|-+\s*$|(\d{1,9})([.)])(?=\s|$))")
 _BULLET = re.compile(r"^(?:[*+•·▪►–-])\s+")
+_MARKUP = re.compile(r"\]\([^)]*\)|[\[\]*_`#>\\]|^\s*(?:[-+*]|\d+[.)])\s+", re.MULTILINE)
 _MD_LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
@@ -59,6 +60,11 @@ def _safe_link(match: re.Match[str]) -> str:
     if not target or not markup.is_safe_url(target) or target.startswith("#"):
         return label
     return f"[{label}]({target})"
+
+
+def plain(block: str) -> str:
+    """A Markdown block's text without link targets and markup characters (for matching)."""
+    return " ".join(_MARKUP.sub("", block).split())
 
 
 def read_markdown(text: str, zone: tzinfo) -> Draft:
