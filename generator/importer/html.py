@@ -1,11 +1,11 @@
 """Saved HTML page -> Draft, on trafilatura (body) and the page's own metadata.
 
-trafilatura finds the article and writes it as Markdown (headings, lists, quotes, links);
-it copies link targets verbatim, so `markdown.sanitise` drops any that are not http(s),
-mailto or relative. Headline, authors and date come from what the page states about itself
-(`pagemeta.py`), where publishers are more exact than any reading of the layout; htmldate is
-the fallback for the date. A body split into sections is completed by `continuation.py`, and
-blocks that are page furniture (`boilerplate.py`) are dropped as in pasted text.
+trafilatura finds the article and gives its structure as XML; `treemd.py` writes the
+Markdown (headings, lists, quotes, tables, allow-listed links), escaping all page text.
+Headline, authors and date come from what the page states about itself (`pagemeta.py`),
+where publishers are more exact than any reading of the layout; htmldate is the fallback
+for the date. A body split into sections is completed by `continuation.py`, and blocks that
+are page furniture (`boilerplate.py`) are dropped as in pasted text.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from generator.importer import boilerplate, bylines
 from generator.importer.continuation import continue_body
 from generator.importer.dates import When, parse_iso, parse_printed
 from generator.importer.draft import Draft
-from generator.importer.markdown import plain, sanitise
+from generator.importer.markdown import plain
 from generator.importer.pagemeta import HtmlElement, PageMeta, clean, read_meta
+from generator.importer.treemd import to_markdown
 
 # Which statement of the headline wins: the publisher's structured data first.
 _TITLE_ORDER = ("ld", "og", "twitter", "h1", "title")
@@ -60,9 +61,9 @@ def extract(text: str) -> Draft:
 
 
 def _body(text: str) -> str:
-    markdown = trafilatura.extract(
+    xml = trafilatura.extract(
         text,
-        output_format="markdown",
+        output_format="xml",
         favor_precision=True,
         include_comments=False,
         include_tables=True,
@@ -70,7 +71,7 @@ def _body(text: str) -> str:
         include_links=True,
         include_formatting=True,
     )
-    blocks = sanitise(markdown or "").strip().split("\n\n")
+    blocks = to_markdown(xml or "").split("\n\n")
     return "\n\n".join(b for b in blocks if not boilerplate.is_furniture(plain(b)))
 
 

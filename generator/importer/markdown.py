@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime, tzinfo
 
 from generator import frontmatter, markup
+from generator.importer.bylines import split_names
 from generator.importer.dates import When, parse_iso
 from generator.importer.draft import Draft
 
@@ -31,13 +32,23 @@ def escape_text(line: str) -> str:
     bullet = _BULLET.match(line)
     if bullet:
         return "- " + escape_text(line[bullet.end() :])
-    text = _ENTITY_LIKE.sub("&amp;", line)
+    return escape_block_start(escape_inline(line))
+
+
+def escape_inline(text: str, always: bool = False) -> str:
+    """Text that stays text inline: tag-like `<` and entities neutralised, emphasis and
+    code marks escaped (only when paired, unless `always`), `](` link syntax broken."""
+    text = _ENTITY_LIKE.sub("&amp;", text)
     text = _TAG_LIKE.sub("&lt;", text)
     text = _BACKSLASH.sub(r"\\\\", text)
     for mark in _PAIRED:  # emphasis and code need a pair; a lone mark stays as it is
-        if text.count(mark) >= 2:
+        if always or text.count(mark) >= 2:
             text = text.replace(mark, "\\" + mark)
-    text = _LINK_LIKE.sub(r"\\]", text)
+    return _LINK_LIKE.sub(r"\\]", text)
+
+
+def escape_block_start(text: str) -> str:
+    """A paragraph that cannot start a heading, quote, list or rule."""
     return _BLOCK_START.sub(_escape_block, text, count=1)
 
 
@@ -78,7 +89,7 @@ def read_markdown(text: str, zone: tzinfo) -> Draft:
         title=_string(meta.get("title")),
         body=sanitise(doc.body.strip("\n")),
         dek=_string(meta.get("dek")),
-        authors=_strings(meta.get("author")),
+        authors=_authors(meta.get("author")),
         date=_when(meta.get("date"), zone),
         url=_string(meta.get("url")),
         site_name=_string(meta.get("outlet")),
@@ -96,7 +107,19 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(s for s in (_string(v) for v in items) if s)
 
 
+def _authors(value: object) -> tuple[str, ...]:
+    """A list as written; one string may name several people ("A and B")."""
+    if isinstance(value, str):
+        return split_names(value)
+    return _strings(value)
+
+
 def _when(value: object, zone: tzinfo) -> When | None:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip()) if len(value.strip()) > 10 else value
+        except ValueError:
+            return parse_iso(value)
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=zone)
     if isinstance(value, date):
