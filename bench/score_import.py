@@ -225,7 +225,9 @@ def main() -> int:
         scores = score_kind(args.data, kind)
         if args.details:
             for s in sorted(scores, key=lambda s: s.body):
-                print(f"{kind} {s.body:.3f} t={s.title} d={s.day} m={s.minute} a={s.author} {s.name}")
+                print(
+                    f"{kind} {s.body:.3f} t={s.title} d={s.day} m={s.minute} a={s.author} {s.name}"
+                )
         tables.append(table(kind, scores))
     print(render(tables))
     return 0

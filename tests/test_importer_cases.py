@@ -16,7 +16,9 @@ from generator.config import load_config
 from generator.importer import ImportOptions, Status, import_paths
 
 CASES = Path(__file__).resolve().parent / "importer_cases"
-INPUTS = sorted(p for p in CASES.iterdir() if p.suffix in (".txt", ".html", ".md") and ".expected" not in p.name)
+INPUTS = sorted(
+    p for p in CASES.iterdir() if p.suffix in (".txt", ".html", ".md") and ".expected" not in p.name
+)
 
 
 @pytest.mark.parametrize("source", INPUTS, ids=[p.name for p in INPUTS])

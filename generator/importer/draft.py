@@ -22,6 +22,9 @@ class Draft:
     """The original address, when the page states it."""
     site_name: str | None = None
     """The outlet as the page names itself (`og:site_name`, front matter `outlet`)."""
+    site_name_is_outlet: bool = False
+    """True when `site_name` was written by a person (Markdown `outlet:`): kept as given
+    unless the registry knows it under another spelling."""
     language: str | None = None
     """BCP 47 tag from the page, e.g. `en`."""
     furniture: tuple[str, ...] = ()

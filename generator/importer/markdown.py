@@ -93,6 +93,7 @@ def read_markdown(text: str, zone: tzinfo) -> Draft:
         date=_when(meta.get("date"), zone),
         url=_string(meta.get("url")),
         site_name=_string(meta.get("outlet")),
+        site_name_is_outlet=True,
         language=_string(meta.get("language")),
         extras=tuple((k, meta[k]) for k in ("tags", "topic", "draft") if k in meta),
     )

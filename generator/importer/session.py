@@ -153,6 +153,9 @@ class Run:
         if self.options.outlet:
             known = outlets.by_name(self.options.outlet, self.registry)
             return known.name if known else self.options.outlet.strip()
+        if draft.site_name_is_outlet and draft.site_name:
+            known = outlets.by_name(draft.site_name, self.registry)
+            return known.name if known else draft.site_name
         found = (
             outlets.by_url(self.options.url or draft.url, self.registry)
             or outlets.by_name(draft.site_name, self.registry)
