@@ -28,7 +28,7 @@ import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -197,10 +197,9 @@ def table(kind: str, scores: list[PageScore]) -> Table:
 
 def render(tables: list[Table]) -> str:
     """The issue's table (plus date to the minute)."""
-    lines = [
-        "| input | pages | body token F1 (mean) | title exact | date (day) | author | date (minute) |",
-        "|---|---|---|---|---|---|---|",
-    ]
+    columns = ("input", "pages", "body token F1 (mean)", "title exact", "date (day)", "author")
+    columns += ("date (minute)",)
+    lines = ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
     names = {"html": "HTML", "text": "pasted text"}
     for t in tables:
         lines.append(

@@ -209,7 +209,7 @@ BAD_INPUTS: list[tuple[str, bytes, str]] = [
     ("bad-bom.txt", b"\xef\xbb\xbfabc\xff\xfe\xfd", "failed: cannot read the text"),
     (
         "short.txt",
-        "Hello there.\n\nJust a note.".encode(),
+        b"Hello there.\n\nJust a note.",
         "failed: not a news page: no article text found",
     ),
     (

@@ -117,10 +117,11 @@ def _authors(value: object) -> tuple[str, ...]:
 
 def _when(value: object, zone: tzinfo) -> When | None:
     if isinstance(value, str):
+        text = value.strip()
         try:
-            value = datetime.fromisoformat(value.strip()) if len(value.strip()) > 10 else value
+            value = datetime.fromisoformat(text) if len(text) > 10 else text
         except ValueError:
-            return parse_iso(value)
+            return parse_iso(text)
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=zone)
     if isinstance(value, date):
