@@ -18,7 +18,7 @@ from generator.errors import BuildError, ContentError, Diagnostic, Severity
 from generator.models import Article, BuildReport, OutputFile, Topic
 from generator.output import check_output_dir, write_site
 from generator.render import render_site
-from generator.search import index_site
+from generator.search import index_site_cached
 from generator.site import Site, make_site
 from generator.summarize import summarize_topic
 from generator.topics import group_topics
@@ -72,7 +72,7 @@ def build(options: BuildOptions) -> BuildReport:
     warnings = check_diagnostics(content.diagnostics, options.strict, config.paths.content)
     site = assemble(config, content)
     files = render_site(site, paths.templates)
-    write_site(paths.output, files, finish=search_step(config))
+    write_site(paths.output, files, finish=search_step(config, paths.site / config.paths.cache))
     return BuildReport(
         pages=count_pages(files),
         articles=len(site.articles),
@@ -123,11 +123,11 @@ def summarise(topic: Topic, by_id: Mapping[str, Article], config: SiteConfig) ->
     return replace(topic, summary=summarize_topic(topic, members, config.zone))
 
 
-def search_step(config: SiteConfig) -> Callable[[Path], None] | None:
+def search_step(config: SiteConfig, cache: Path) -> Callable[[Path], None] | None:
     """Pagefind indexing of the complete staging folder, unless search is off."""
     if not config.search.enabled:
         return None
-    return lambda staging: index_site(staging, config)
+    return lambda staging: index_site_cached(staging, config, cache)
 
 
 def count_pages(files: list[OutputFile]) -> int:

@@ -68,6 +68,12 @@ class PathsConfig:
             "Where the site is written (replaced atomically on each build).", check=_check_relative
         ),
     )
+    cache: str = field(
+        default=".cache",
+        metadata=doc(
+            "Build cache (the search index by content); safe to delete.", check=_check_relative
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,9 @@ metadata come from `data-pagefind-filter` / `data-pagefind-meta` attributes in t
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,6 +24,69 @@ BUNDLE_DIR = "pagefind"
 """Folder of the search index inside the site; the search page loads it from there."""
 SECTIONS = (urls.article("x").split("/")[0], urls.topic("x").split("/")[0])
 """Folders holding the indexed pages (`articles`, `topics`); Pagefind reads no others."""
+
+
+KEEP_INDEXES = 3
+"""Cached indexes kept per site (the newest ones); older ones are removed."""
+
+
+def index_site_cached(staging: Path, config: SiteConfig, cache: Path) -> None:
+    """`index_site`, reusing the index made earlier from byte-identical pages.
+
+    Pagefind's index is not byte-stable between runs on the same pages (its hash maps
+    are randomly seeded; upstream issue #638), so two builds, or a publish after a
+    build, would differ for no reason. Keeping the index under the hash of everything
+    Pagefind reads makes the same input give the same files, and skips the indexing.
+    """
+    digest = input_digest(staging, config)
+    stored = cache / "pagefind" / digest
+    if not stored.is_dir():
+        index_site(staging, config)
+        if (staging / BUNDLE_DIR).is_dir():
+            _store(staging / BUNDLE_DIR, stored)
+    if stored.is_dir():
+        shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
+        shutil.copytree(stored, staging / BUNDLE_DIR)
+        os.utime(stored)  # newest use first when pruning
+
+
+def input_digest(staging: Path, config: SiteConfig) -> str:
+    """Hash of the pages Pagefind reads, its arguments and its version."""
+    digest = hashlib.sha256(" ".join(index_arguments(Path("."), config)).encode())
+    digest.update(_pagefind_version().encode())
+    for section in SECTIONS:
+        for page in sorted((staging / section).glob("**/*.html")):
+            digest.update(page.relative_to(staging).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(page.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind_bin_extended")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _store(index: Path, stored: Path) -> None:
+    """Copy an index into the cache atomically, then keep only the newest few."""
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    partial = stored.with_name(f".{stored.name}.{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(index, partial)
+    try:
+        partial.rename(stored)
+    except OSError:  # another build stored the same index first
+        shutil.rmtree(partial, ignore_errors=True)
+    entries = sorted(
+        (p for p in stored.parent.iterdir() if not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in entries[KEEP_INDEXES:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def index_site(staging: Path, config: SiteConfig) -> None:
