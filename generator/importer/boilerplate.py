@@ -84,7 +84,10 @@ _PLUG = re.compile(
     |preferred\s+source\s+on\s+google|add\s+\S+(?:\s+\S+)?\s+to\s+(?:your\s+)?home\s+screen)""",
     re.IGNORECASE | re.VERBOSE,
 )
-_SHARE = re.compile(r"\b(?:share|tweet|send\s+this|email\s+this|pin\s+it)\b", re.IGNORECASE)
+_SHARE = re.compile(
+    r"\bshare\s+(?:this|on|via|to)\b|\btweet\b|\bsend\s+this\s+page\b|\bemail\s+this\b|\bpin\s+it\b",
+    re.IGNORECASE,
+)
 # What always comes after an article: its comments and the site footer.
 _END = re.compile(
     r"""^(?:

@@ -102,7 +102,7 @@ def _above_if_dek(lines: Sequence[HeaderLine], at: int) -> int:
         return at
     text = lines[above].text
     words = len(text.split())
-    if _BULLET.match(text) or not _could_be_headline(lines[above], text, words) or words < 4:
+    if _BULLET.match(text) or not _could_be_headline(lines[above], text, words):
         return at
     if lines[at].text in text or _NAV_LIKE.match(text):
         return at
@@ -121,7 +121,9 @@ def headline_score(lines: Sequence[HeaderLine], at: int, start: int) -> float:
         return 0.0
     if at >= start + _LOOK_INTO and not (lines[at].alone and _has_meta_below(lines, at, 3, True)):
         return 0.0
-    score = 2.0 + (2.0 if 5 <= words <= 35 else 0.0) + _meta_bonus(lines, at)
+    if at >= start and lines[at].score > 0 and text.endswith("."):
+        return 0.0  # a sentence of the body itself
+    score = 2.0 + (2.0 if 4 <= words <= 35 else 0.0) + _meta_bonus(lines, at)
     score += (2.0 if _repeated(lines, at, text) else 0.0) + (1.0 if lines[at].alone else 0.0)
     if text.endswith((".", ":")):
         score -= 3.0

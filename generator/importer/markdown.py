@@ -24,7 +24,11 @@ _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[-+*](?=\s)|=+\s*$|-+\s*$|(\d{1,9})([.)])(?=\s|$))")
 _BULLET = re.compile(r"^(?:[*+•·▪►–-])\s+")
 _MARKUP = re.compile(r"\]\([^)]*\)|[\[\]*_`#>\\]|^\s*(?:[-+*]|\d+[.)])\s+", re.MULTILINE)
-_MD_LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+# [label](target "title"), the target possibly in <...> or holding one level of (...).
+_MD_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\(\s*(?:<([^>]*)>|((?:[^()\s]|\([^()\s]*\))*))"
+    r"(?:\s+\"[^\"]*\")?\s*\)"
+)
 
 
 def escape_text(line: str) -> str:
@@ -59,13 +63,13 @@ def _escape_block(match: re.Match[str]) -> str:
 
 
 def sanitise(markdown: str) -> str:
-    """Extracted Markdown made safe: tag-like text as entities, unsafe link targets dropped."""
-    text = _TAG_LIKE.sub("&lt;", markdown)
-    return _MD_LINK.sub(_safe_link, text)
+    """Markdown made safe: unsafe link targets dropped, then tag-like text as entities."""
+    return _TAG_LIKE.sub("&lt;", _MD_LINK.sub(_safe_link, markdown))
 
 
 def _safe_link(match: re.Match[str]) -> str:
-    image, label, target = match.group(1), match.group(2), match.group(3)
+    image, label = match.group(1), match.group(2)
+    target = (match.group(3) or match.group(4) or "").strip()
     if image:
         return ""  # images are not kept: the archive stores text
     if not target or not markup.is_safe_url(target) or target.startswith("#"):

@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.importer import boilerplate
+from generator.importer import boilerplate, bylines, dates
 from generator.importer.draft import Draft
 from generator.importer.header import Header, read_header
 from generator.importer.markdown import escape_text
@@ -35,7 +35,7 @@ _BULLET = re.compile(r"^(?:[*+•·▪►–-]|\d{1,2}[.)])\s+")
 _STOP_COST = -30.0
 _SHORT_COST = -4.0
 _FURNITURE_COST = -1.5
-_ISOLATED = 0.3
+_ISOLATED = 0.25
 """Weight of a prose line between two non-prose lines."""
 _PROSE_BEFORE_END = 50.0
 """Words of prose needed before a comments header or copyright line ends the page."""
@@ -106,20 +106,28 @@ def _blank(raw: Sequence[str], index: int) -> bool:
 
 def _discount_isolated(lines: list[Line]) -> list[Line]:
     """Prose with no prose on either side (furniture skipped) is most often a teaser in a
-    list of other stories ("headline / summary / time"); it counts for less."""
+    list of other stories ("headline / summary / time"); it counts for less, unless a byline
+    or a date stands right above it (the first paragraph of a short article)."""
     solid = [line for line in lines if not line.furniture]
     prose = [line.score > 0 for line in solid]
-    isolated = {
+    teasers = {
         line.index
         for at, line in enumerate(solid)
         if prose[at]
-        and not (at > 0 and prose[at - 1])
+        and not (at > 0 and (prose[at - 1] or _is_header_line(solid[at - 1].text)))
         and not (at + 1 < len(solid) and prose[at + 1])
     }
     return [
-        dataclasses.replace(line, score=line.score * _ISOLATED) if line.index in isolated else line
+        dataclasses.replace(line, score=line.score * _ISOLATED) if line.index in teasers else line
         for line in lines
     ]
+
+
+def _is_header_line(text: str) -> bool:
+    """A byline or a short dated line."""
+    if bylines.from_byline(text):
+        return True
+    return len(text.split()) <= 12 and dates.parse_printed(text) is not None
 
 
 def _line(index: int, text: str) -> Line:
