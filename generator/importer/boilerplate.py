@@ -81,7 +81,7 @@ _PLUG = re.compile(
     |unlock\s+(?:this|unlimited)|to\s+continue\s+reading|create\s+a\s+free\s+account
     |bookmark\s+(?:this|your\s+favourite)|notifications\s+can\s+be\s+managed
     |in\s+your\s+inbox|straight\s+to\s+your\s+inbox|sent\s+straight\s+to\s+your
-    |preferred\s+source\s+on\s+google|add\s+\S+(?:\s+\S+)?\s+to\s+(?:your\s+)?home\s+screen)""",
+    |preferred\s+source\s+on\s+google|\bauto-?play|\b(?:click|tap)\s+to\s+(?:play|watch)|add\s+\S+(?:\s+\S+)?\s+to\s+(?:your\s+)?home\s+screen)""",
     re.IGNORECASE | re.VERBOSE,
 )
 _SHARE = re.compile(

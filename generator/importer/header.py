@@ -28,7 +28,7 @@ _AROUND_TITLE = 14
 """Lines around the headline where its byline and date may be."""
 _BULLET = re.compile(r"^(?:[*+•·▪►]|\d{1,2}[.)])\s+")
 # Breadcrumbs ("Home › News") and all-capitals kickers ("MIDDLE EAST CRISIS") are not headlines.
-_KICKER = re.compile(r"[›»>]|/.*/|\|.*\||^[^a-z]+$")
+_KICKER = re.compile(r"[›»>]|/.*/|\|.*\||^(?:\S+\s+){0,3}\|\s+(?:\S+\s*){0,3}$|^[^a-z]+$")
 # Menu rows: a few capitalised words and nothing else ("Newsletters Events Podcasts Videos").
 _NAV_LIKE = re.compile(r"^(?:[A-Z0-9][\w&'’-]*\s*){1,6}$")
 _STATUS = re.compile(r"^(?:updated|published|posted|first published|last updated)\b", re.I)
@@ -251,7 +251,7 @@ def _date_after(
 ) -> tuple[dates.When | None, int | None]:
     stop = min(len(lines), max(start, title_at + 1) + _LOOK_INTO, title_at + _AROUND_TITLE + 1)
     for at in range(title_at + 1, stop):
-        found = _date_line(lines[at].text)
+        found = None if lines[at].furniture else _date_line(lines[at].text)
         if found is not None:
             return found, at
     return None, None
@@ -260,7 +260,7 @@ def _date_after(
 def _date_near(lines: Sequence[HeaderLine], title_at: int, start: int) -> dates.When | None:
     """A date line just above the headline (some pages print it there)."""
     for at in range(title_at - 1, max(-1, title_at - 4), -1):
-        found = _date_line(lines[at].text)
+        found = None if lines[at].furniture else _date_line(lines[at].text)
         if found is not None:
             return found
     return None
