@@ -352,3 +352,25 @@ def test_front_matter_reads_back_exactly(
     got = article(site, result)
     assert got.title == "NO" and got.outlet == "12:30" and got.authors == ("0777", "yes")
     assert got.dek == 'Line one line two: with # and "quotes"'
+
+
+def test_damaged_manifest_fails_the_whole_command(site: Path) -> None:
+    manifest = site / "content" / "sources" / "imports.json"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text("{not json")
+    with pytest.raises(GeneratorError, match=re.escape("imports.json: cannot be read")):
+        run(site, PAGE)
+
+
+def test_markdown_keeps_keys_it_does_not_rewrite(
+    site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    page = tmp_path_factory.mktemp("md") / "note.md"
+    page.write_text(
+        "---\ntitle: A note\noutlet: Valley Courier\nauthor: [A B]\ndate: 2024-01-02\n"
+        "topic: ferry-strike\ndraft: true\n---\n\nShort body.\n",
+        "utf-8",
+    )
+    (result,) = run(site, page)
+    got = article(site, result)
+    assert got.topic == "ferry-strike" and got.draft

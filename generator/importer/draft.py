@@ -30,4 +30,5 @@ class Draft:
     furniture: tuple[str, ...] = ()
     """Lines outside the article (pasted text): where outlet signatures are looked for."""
     extras: tuple[tuple[str, object], ...] = ()
-    """Other front matter to keep as it was (Markdown input: tags, topic, draft)."""
+    """Other front matter to keep as it was (Markdown input: tags, topic, draft, and any
+    key import does not know, which the build then warns about)."""

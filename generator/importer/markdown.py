@@ -23,6 +23,10 @@ _TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[-+*](?=\s)|=+\s*$|-+\s*$|(\d{1,9})([.)])(?=\s|$))")
 _BULLET = re.compile(r"^(?:[*+•·▪►–-])\s+")
+# Front matter keys import writes itself; any other key of a Markdown input is kept as it is.
+_REWRITTEN = frozenset(
+    "title dek outlet author date url language source_file source_sha256 duplicate_of".split()
+)
 _MARKUP = re.compile(r"\]\([^)]*\)|[\[\]*_`#>\\]|^\s*(?:[-+*]|\d+[.)])\s+", re.MULTILINE)
 # [label](target "title"), the target possibly in <...> or holding one level of (...).
 _MD_LINK = re.compile(
@@ -99,7 +103,7 @@ def read_markdown(text: str, zone: tzinfo) -> Draft:
         site_name=_string(meta.get("outlet")),
         site_name_is_outlet=True,
         language=_string(meta.get("language")),
-        extras=tuple((k, meta[k]) for k in ("tags", "topic", "draft") if k in meta),
+        extras=tuple((k, v) for k, v in meta.items() if k not in _REWRITTEN),
     )
 
 

@@ -18,10 +18,10 @@ from typing import Any
 
 from lxml.etree import LxmlError  # type: ignore[import-untyped]
 
-from generator import frontmatter
+from generator import frontmatter, markup
 from generator.config import SiteConfig
 from generator.content import parse_article
-from generator.errors import Severity
+from generator.errors import GeneratorError, Severity
 from generator.importer import bylines, decode, detect, duplicates, outlets, writer
 from generator.importer import html as html_input
 from generator.importer import markdown as markdown_input
@@ -68,7 +68,11 @@ class Run:
         self.options = options
         self.content = site_dir / config.paths.content
         self.registry = outlets.load_registry(config)
-        self.manifest = writer.load_manifest(self.content)
+        try:
+            self.manifest = writer.load_manifest(self.content)
+        except (ValueError, TypeError) as exc:
+            manifest = self.content / writer.MANIFEST
+            raise GeneratorError(f"{manifest}: cannot be read ({exc}); fix or delete it") from None
         self.known = duplicates.scan(self.content)
         self.taken: set[str] = set()
         """Article paths given to earlier inputs of this run (they may not exist yet)."""
@@ -301,6 +305,25 @@ def _walk(folder: Path) -> Iterator[Path]:
         if path.suffix.lower() in _ASSET_SUFFIXES or path.name.endswith(_TEMP_SUFFIXES):
             continue
         yield path
+
+
+def checked_date(options: ImportOptions, config: SiteConfig) -> When | None:
+    """`--date` parsed, and `--url` checked; GeneratorError names the flag otherwise."""
+    if options.url and not _is_web_url(options.url):
+        raise GeneratorError(f"--url: expected an http(s) address, got {options.url!r}")
+    if not options.date:
+        return None
+    try:
+        return parse_when(options.date, config)
+    except ValueError:
+        raise GeneratorError(
+            "--date: expected an ISO 8601 date or date-time such as 2022-08-08 or "
+            f"2022-08-08T09:00:00-04:00, got {options.date!r}"
+        ) from None
+
+
+def _is_web_url(url: str) -> bool:
+    return url.startswith(("http://", "https://")) and markup.is_safe_url(url)
 
 
 def parse_when(text: str, config: SiteConfig) -> When:
