@@ -100,3 +100,17 @@ def test_no_header_at_all() -> None:
 
 def test_a_paragraph_printed_twice_in_a_row_is_a_widget() -> None:
     assert extract(paste("By Ann Poe", ONE, TWO, THREE, THREE)).body.split("\n\n") == [ONE, TWO]
+
+
+def test_hard_wrapped_text_is_joined() -> None:
+    wrapped = (
+        "The council agreed the new ferry timetable on Tuesday after a long\n"
+        "debate in the chamber that ran well past midnight, members said.\n\n"
+        "Members said the winter sailings would leave earlier, so that pupils\n"
+        "reach school on time, and that the last boat would wait for the train."
+    )
+    draft = extract(paste("Ferry timetable agreed", "By Ann Poe", wrapped))
+    assert draft.body.split("\n\n") == [
+        "The council agreed the new ferry timetable on Tuesday after a long debate in the chamber that ran well past midnight, members said.",
+        "Members said the winter sailings would leave earlier, so that pupils reach school on time, and that the last boat would wait for the train.",
+    ]

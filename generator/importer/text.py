@@ -32,6 +32,9 @@ from generator.importer.markdown import escape_text
 # A full stop (or ?, !, :) possibly inside closing quotes; a bare closing quote is not one.
 _SENTENCE_END = re.compile(r"[.!?…:;][\"”’')\]]*$")
 _BULLET = re.compile(r"^(?:[*+•·▪►–-]|\d{1,2}[.)])\s+")
+_WRAP_WIDTH = 50
+"""A line at least this long that stops mid-sentence may be hard-wrapped."""
+_CONTINUES = re.compile(r"^(?!by\s|\d{1,3}[.)]\s)[a-z0-9(“\"'‘]")
 _STOP_COST = -30.0
 _SHORT_COST = -4.0
 _FURNITURE_COST = -1.5
@@ -77,13 +80,29 @@ def extract(text: str, outlets: Sequence[str] = ()) -> Draft:
 
 
 def _lines(text: str) -> list[Line]:
-    raw = [" ".join(line.split()) for line in text.split("\n")]
+    raw = _unwrapped([" ".join(line.split()) for line in text.split("\n")])
     lines = [
         dataclasses.replace(_line(i, line), alone=_blank(raw, i - 1) and _blank(raw, i + 1))
         for i, line in enumerate(raw)
         if line
     ]
     return _discount_isolated(_repeats_as_furniture(lines))
+
+
+def _unwrapped(raw: list[str]) -> list[str]:
+    """Hard-wrapped text (from e-mail or PDF) joined back into paragraphs: a long line that
+    stops mid-sentence continues on the next line when that one starts in lower case. The
+    joined lines leave blank ones behind, so line numbers stay those of the text."""
+    out = list(raw)
+    for i in range(len(out) - 1, 0, -1):
+        previous, line = out[i - 1], out[i]
+        if (
+            len(previous) >= _WRAP_WIDTH
+            and not _SENTENCE_END.search(previous)
+            and _CONTINUES.match(line)
+        ):
+            out[i - 1], out[i] = f"{previous} {line}", ""
+    return out
 
 
 def _repeats_as_furniture(lines: list[Line]) -> list[Line]:
