@@ -374,3 +374,22 @@ def test_markdown_keeps_keys_it_does_not_rewrite(
     (result,) = run(site, page)
     got = article(site, result)
     assert got.topic == "ferry-strike" and got.draft
+
+
+def test_single_file_page_mhtml(site: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    html = (CASES / "saved_page.html").read_text("utf-8")
+    body = html.encode("utf-8").replace(b"=", b"=3D")  # quoted-printable, as browsers write it
+    mime = (
+        b"From: <Saved by Blink>\r\nSnapshot-Content-Location: https://www.harbourledger.example/x\r\n"
+        b"Subject: Wind farm\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="----B"\r\n\r\n'
+        b"------B\r\nContent-Type: text/html\r\nContent-ID: <frame>\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\n" + body + b"\r\n------B--\r\n"
+    )
+    page = tmp_path_factory.mktemp("mhtml") / "page.mhtml"
+    page.write_bytes(mime)
+    (result,) = run(site, page)
+    got = article(site, result)
+    assert got.title == "Wind farm off Isle of Fenn approved after six-year wait"
+    assert got.authors == ("Carla Nand", "Boris Hale")
+    assert (site / "content/sources/page.mhtml").read_bytes() == mime

@@ -5,7 +5,8 @@ any result failed):
 
     import_paths(site_dir, config, paths, options) -> tuple[ImportResult, ...]
 
-Stages, one module each: `decode` (bytes -> text), `detect` (kind by content); then a
+Stages, one module each: `decode` (bytes -> text), `detect` (kind by content), `mhtml`
+(single-file saved pages); then a
 `Draft` (`draft.py`) from `text` with `header` and `boilerplate` (pasted text), `html`
 with `pagemeta`, `treemd` and `continuation` (saved pages), or `markdown` (Markdown input,
 and escaping for all); `dates` and `bylines` read metadata as printed, `outlets` is the

@@ -22,7 +22,7 @@ from generator import frontmatter, markup
 from generator.config import SiteConfig
 from generator.content import parse_article
 from generator.errors import GeneratorError, Severity
-from generator.importer import bylines, decode, detect, duplicates, outlets, writer
+from generator.importer import bylines, decode, detect, duplicates, mhtml, outlets, writer
 from generator.importer import html as html_input
 from generator.importer import markdown as markdown_input
 from generator.importer import text as text_input
@@ -122,6 +122,11 @@ class Run:
         return None
 
     def _extract(self, data: bytes, name: str) -> Draft:
+        if mhtml.is_mhtml(data):
+            page = mhtml.html_part(data)
+            if page is None:
+                raise Failed("a single-file page (MHTML) without an HTML part")
+            data, name = page, f"{name}.html"
         try:
             text = decode.decode(data, decode.declared_charset(data)).text
         except decode.DecodeError as exc:
