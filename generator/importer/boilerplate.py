@@ -80,7 +80,7 @@ _PLUG = re.compile(
     |your\s+email\s+address\s+will\s+not\s+be\s+published|required\s+fields\s+are\s+marked
     |unlock\s+(?:this|unlimited)|to\s+continue\s+reading|create\s+a\s+free\s+account
     |bookmark\s+(?:this|your\s+favourite)|notifications\s+can\s+be\s+managed
-    |in\s+your\s+inbox|straight\s+to\s+your\s+inbox|sent\s+straight\s+to\s+your
+    |\bget\s+the\s+latest\s+(?:news|updates|headlines|stories)\b|in\s+your\s+inbox|straight\s+to\s+your\s+inbox|sent\s+straight\s+to\s+your
     |preferred\s+source\s+on\s+google|\bauto-?play|\b(?:click|tap)\s+to\s+(?:play|watch)|add\s+\S+(?:\s+\S+)?\s+to\s+(?:your\s+)?home\s+screen)""",
     re.IGNORECASE | re.VERBOSE,
 )

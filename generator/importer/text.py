@@ -206,7 +206,9 @@ def _best_run(lines: Sequence[Line]) -> tuple[int, int]:
 def _trim_tail(lines: Sequence[Line], header: Header) -> list[Line]:
     """Drop what trails the last paragraph: short lines, the author's bio line."""
     kept = list(lines)
-    while kept and (kept[-1].score <= 0 or _is_bio(kept[-1].text, header.authors)):
+    while kept and (
+        kept[-1].score <= 0 or kept[-1].furniture or _is_bio(kept[-1].text, header.authors)
+    ):
         kept.pop()
     return kept
 
