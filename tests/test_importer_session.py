@@ -393,3 +393,11 @@ def test_single_file_page_mhtml(site: Path, tmp_path_factory: pytest.TempPathFac
     assert got.title == "Wind farm off Isle of Fenn approved after six-year wait"
     assert got.authors == ("Carla Nand", "Boris Hale")
     assert (site / "content/sources/page.mhtml").read_bytes() == mime
+
+
+def test_example_archive_is_what_the_importer_writes(tmp_path: Path) -> None:
+    shutil.copy(REPO / "site.yaml", tmp_path / "site.yaml")
+    results = run(tmp_path, *sorted(SEEDS.glob("*.txt")))
+    for result in results:
+        assert result.output is not None
+        assert (tmp_path / result.output).read_bytes() == (REPO / result.output).read_bytes()
