@@ -60,7 +60,7 @@ class Signals:
 
 # Fitted once on the AllSides clusters (see the module docstring); not per cluster.
 WEIGHTS = Signals(
-    centroid=0.9, support=0.9, headline=0.7, shared_pairs=0.5, opening=0.1, position=-0.15,
+    centroid=0.9, support=0.9, headline=1.0, shared_pairs=0.8, opening=0.0, position=-0.15,
     incomplete=-0.05, leans_back=-0.05, length=-0.3,
 )  # fmt: skip
 
