@@ -28,6 +28,8 @@ MIN_SENTENCES = 3
 MAX_SENTENCES = 5
 # Two lead sentences closer than this say the same thing: the second is skipped.
 REPEAT = 0.5
+# A sentence this short ("New York Post reported.") leans on its neighbours: not a lead line.
+MIN_WORDS = 5
 LEANS_BACK = re.compile(
     r"^(?:He|She|It|This|They|That|These|Those|His|Her|Their|Its|But|And|Also|However|"
     r"Meanwhile|Still|So|Then|Yet|Additionally|Moreover)\b"
@@ -147,7 +149,8 @@ def choose_lead(alignment: Alignment, scores: Sequence[float]) -> list[int]:
     chosen: list[int] = []
     words = 0
     for index in sorted(range(len(scores)), key=lambda i: (-scores[i], i)):
-        if _repeats(alignment, index, chosen, fact_of):
+        too_short = len(alignment.units[index].sentence.text.split()) < MIN_WORDS
+        if too_short or _repeats(alignment, index, chosen, fact_of):
             continue
         chosen.append(index)
         words += len(alignment.units[index].sentence.text.split())
