@@ -47,17 +47,14 @@ class WatchScope:
     folders: tuple[Path, ...]
     """Watched recursively."""
     ignored: tuple[Path, ...]
-    """Never counted, even inside a watched folder (the output folder)."""
+    """Never counted, even inside a watched folder: the output and cache folders."""
 
     @classmethod
     def for_site(cls, site: Path, config: SiteConfig) -> WatchScope:
         """The scope of the site in `site` (an absolute path) configured by `config`."""
         paths = config.paths
-        return cls(
-            site / CONFIG_NAME,
-            (site / paths.content, site / paths.templates),
-            (site / paths.output,),
-        )
+        folders = (site / paths.content, site / paths.templates)
+        return cls(site / CONFIG_NAME, folders, (site / paths.output, site / paths.cache))
 
     def counts(self, path: Path) -> bool:
         """True when a change to `path` should cause a rebuild."""
@@ -108,7 +105,9 @@ class ChangeCollector(FileSystemEventHandler):
     ) -> list[Path] | None:
         """The paths of the next burst of changes, sorted; None once closed."""
         with self._changed:
-            self._changed.wait_for(lambda: bool(self._pending) or self._closed)
+            # Waiting in slices keeps the main thread responsive to Ctrl+C on every platform.
+            while not self._changed.wait_for(lambda: bool(self._pending) or self._closed, 0.5):
+                pass
             self._wait_quiet(self._first, quiet, longest)
             return None if self._closed else self._take()
 
