@@ -22,9 +22,7 @@ def make_site(root: Path, publish_yaml: str = "") -> Path:
     site = root / "site"
     shutil.copytree(GOLDEN_SITE, site)
     with (site / "site.yaml").open("a", encoding="utf-8") as config:
-        # The Pagefind index is not yet byte-identical from one build to the next (its
-        # filter files get new names), which would make every publish change files.
-        config.write("search:\n  enabled: false\n" + publish_yaml)
+        config.write(publish_yaml)
     return site
 
 
