@@ -57,6 +57,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_build(commands)
     _add_new(commands)
     _add_import(commands)
+    _add_serve(commands)
     _add_publish(commands)
     return parser
 
@@ -149,6 +150,28 @@ def run_import(args: argparse.Namespace) -> int:
     failed = sum(1 for r in results if r.status == "failed")
     print(f"{len(results)} inputs: {len(results) - failed} processed, {failed} failed")
     return 1 if failed else 0
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cmd = commands.add_parser(
+        "serve",
+        help="preview the site, rebuilding and reloading on every change",
+        description="Build, serve on 127.0.0.1, watch for changes, rebuild and reload pages.",
+    )
+    _site_option(cmd)
+    cmd.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    cmd.add_argument("--no-reload", action="store_true", help="do not watch for changes")
+    cmd.add_argument("--open", action="store_true", help="open the site in a browser")
+    cmd.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """`briefing serve`."""
+    from generator.serve import ServeOptions, serve
+
+    options = ServeOptions(args.site, args.host, args.port, not args.no_reload, args.open)
+    return serve(options, say=_say)
 
 
 def _add_publish(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

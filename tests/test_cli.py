@@ -13,7 +13,7 @@ def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
-    for command in ("build", "new", "import", "publish"):
+    for command in ("build", "new", "import", "serve", "publish"):
         assert command in out
 
 
