@@ -613,6 +613,9 @@ def test_new_inbox_file_is_imported_and_served(preview: tuple[Preview, list[str]
     (running.inbox / "lanterns.md").write_text(LANTERNS)
     wait_until(lambda: any(line.startswith("import: ") for line in lines), "the import")
     wait_until(lambda: "Lanterns return" in served_text(running, ""), "the imported article")
+    # The page can be served before the rebuild's line is said: wait for the line too.
+    wait_until(lambda: any(line.startswith("rebuilt ") for line in lines), "the rebuild line")
+    time.sleep(1.0)  # time for a second, unwanted rebuild to show if the import caused one
     rebuilds = [line for line in lines if line.startswith("rebuilt ")]
     assert len(rebuilds) == 1  # the import's own writes did not start a second rebuild
 
