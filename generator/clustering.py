@@ -1,13 +1,337 @@
-"""Find which articles tell the same story (the fuzzy part of grouping)."""
+"""Find which articles tell the same story (the fuzzy part of grouping).
+
+1. `features.extract`: each article's words, names and figures, and its date.
+2. Similar pairs: a weighted sum of cosines (words, names, figures) over distinctive
+   terms, scaled down by the time between the two articles. One sparse product per time
+   block finds them (an inverted index in matrix form): articles sharing no distinctive
+   term are never compared, and terms too common within a block to tell stories apart
+   are left out, so the work grows with the number of articles, not its square.
+3. Weighted average-link agglomeration (WPGMA): the two most similar groups merge, and a
+   merged group is as similar to a third as the mean of its two halves, until no two
+   groups reach the threshold. Averaging keeps a chain of loosely related articles from
+   pulling two different incidents of the same kind together.
+
+Articles are taken in id order and every tie is broken by position in that order, so
+the result does not depend on the order of the input.
+"""
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from generator.config import TopicsConfig
+from generator.features import Features, Matrix, extract
 from generator.models import Article
+
+WORD_WEIGHT = 0.7
+NAME_WEIGHT = 0.3
+"""Shared people, places and organisations: what tells two earthquakes apart."""
+FIGURE_WEIGHT = 0.1
+UNDATED_FACTOR = 0.7
+"""Similarity of a pair with an undated article is scaled by this: content alone must
+be stronger evidence than content and a matching date."""
+MAX_POSTING = 200
+"""A term found in more articles than this within a time block is not distinctive there."""
+KEEP_FRACTION = 0.5
+"""Pairs less similar than this fraction of the threshold count as unrelated (sparsity)."""
+MAX_LINKS = 30
+"""An article keeps its links to its most similar articles only: in a dense neighbourhood
+(a month of one long-running story) the rest change nothing but cost time and memory."""
+CHUNK_ROWS = 2000
+TINY_SCALE = 2.0**-500
+
+Indices = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Pairs:
+    """Candidate pairs of articles (by row), `left < right`, and their similarity."""
+
+    left: Indices
+    right: Indices
+    similarity: npt.NDArray[np.float64]
 
 
 def cluster(articles: Sequence[Article], settings: TopicsConfig) -> list[list[Article]]:
-    """Partition `articles` into stories; each list is one story."""
-    return [[article] for article in articles]
+    """Partition `articles` into stories; each list is one story, in id order."""
+    ordered = sorted(articles, key=lambda a: (a.id, a.path))
+    if len(ordered) < 2:
+        return [[a] for a in ordered]
+    features = extract(ordered)
+    pairs = similar_pairs(features, settings)
+    labels = agglomerate(len(ordered), pairs, settings.threshold)
+    groups: dict[int, list[Article]] = {}
+    for article, label in zip(ordered, labels, strict=True):
+        groups.setdefault(label, []).append(article)
+    return [groups[label] for label in sorted(groups)]
+
+
+def similar_pairs(features: Features, settings: TopicsConfig) -> Pairs:
+    """Every pair whose time-scaled similarity is worth keeping, without comparing all pairs.
+
+    Similarity is counted over distinctive terms only: a term found in more than
+    MAX_POSTING articles of a time block (for undated articles: of the whole archive) says
+    nothing about which story an article tells, and leaving it out is what keeps the
+    sparse products below linear in size."""
+    vectors = combined(features)
+    dated = ~np.isnan(features.days)
+    found = [_no_pairs()]
+    if dated.any():
+        found.append(_dated_pairs(vectors, features.days, np.flatnonzero(dated), settings))
+    if not dated.all():
+        found.append(_undated_pairs(vectors, np.flatnonzero(~dated), settings))
+    return _strongest(_distinct(found, len(features)), MAX_LINKS)
+
+
+def combined(features: Features) -> Matrix:
+    """One row per article whose dot products are the weighted sum of the three cosines."""
+    parts = [
+        features.words * math.sqrt(WORD_WEIGHT),
+        features.names * math.sqrt(NAME_WEIGHT),
+        features.figures * math.sqrt(FIGURE_WEIGHT),
+    ]
+    stacked: Matrix = sparse.hstack(parts, format="csr")
+    return stacked
+
+
+def time_factor(
+    first: npt.NDArray[np.float64], second: npt.NDArray[np.float64], settings: TopicsConfig
+) -> npt.NDArray[np.float64]:
+    """How much similarity counts at these time distances: it halves every half-life."""
+    apart = np.abs(first - second)
+    factor = np.exp2(-np.nan_to_num(apart) / settings.half_life_days)
+    factor[apart > settings.window_days] = 0.0
+    factor[np.isnan(apart)] = UNDATED_FACTOR
+    return factor
+
+
+@dataclass(frozen=True, slots=True)
+class _Keyed:
+    """Rows to multiply: `left @ right.T` gives the similarities of `rows[i]`, `columns[j]`."""
+
+    left: Matrix
+    right: Matrix
+    rows: Indices
+    columns: Indices
+
+
+def _dated_pairs(
+    vectors: Matrix, days: npt.NDArray[np.float64], dated: Indices, settings: TopicsConfig
+) -> Pairs:
+    """Pairs of dated articles at most one block apart (a block is `window_days` long).
+
+    A term of article i in block b is keyed (term, b) on the right side, and (term, b) and
+    (term, b + 1) on the left, so i meets the articles of its own block and the next one."""
+    sub = vectors[dated]
+    block = np.floor(days[dated] / settings.window_days).astype(np.int64)
+    block -= block.min(initial=0)
+    span = int(block.max(initial=0)) + 2
+    entry_row = np.repeat(np.arange(len(dated), dtype=np.int64), np.diff(sub.indptr))
+    own = sub.indices.astype(np.int64) * span + block[entry_row]
+    keys, column, count = np.unique(own, return_inverse=True, return_counts=True)
+    # Articles with the term in a key's block or the one before: who the key pairs up.
+    before = np.searchsorted(keys, keys - 1)
+    has_before = keys[np.minimum(before, len(keys) - 1)] == keys - 1
+    reach = count + np.where(has_before, count[np.minimum(before, len(keys) - 1)], 0)
+    distinctive = reach <= MAX_POSTING
+    after = np.searchsorted(keys, own + 1)
+    has_after = keys[np.minimum(after, len(keys) - 1)] == own + 1
+    next_column = np.minimum(after, len(keys) - 1)
+    own_ok = distinctive[column]
+    next_ok = has_after & distinctive[next_column]
+    shape = (len(dated), len(keys))
+    right = _rows_matrix(entry_row[own_ok], column[own_ok], sub.data[own_ok], shape)
+    left = _rows_matrix(
+        np.concatenate([entry_row[own_ok], entry_row[next_ok]]),
+        np.concatenate([column[own_ok], next_column[next_ok]]),
+        np.concatenate([sub.data[own_ok], sub.data[next_ok]]),
+        shape,
+    )
+    return _products(_Keyed(left, right, dated, dated), days, settings)
+
+
+def _undated_pairs(vectors: Matrix, undated: Indices, settings: TopicsConfig) -> Pairs:
+    """Pairs of an undated article with any other, on terms distinctive in the archive."""
+    frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    common = frequency[vectors.indices] > MAX_POSTING
+    distinctive = vectors.copy()
+    distinctive.data[common] = 0.0
+    distinctive.eliminate_zeros()
+    everyone = np.arange(vectors.shape[0], dtype=np.int64)
+    keyed = _Keyed(distinctive[undated], distinctive, undated, everyone)
+    days = np.full(vectors.shape[0], np.nan)
+    return _products(keyed, days, settings)
+
+
+def _rows_matrix(
+    rows: Indices, columns: Indices, values: npt.NDArray[np.float64], shape: tuple[int, int]
+) -> Matrix:
+    return sparse.csr_matrix((values, (rows, columns)), shape=shape)
+
+
+def _products(keyed: _Keyed, days: npt.NDArray[np.float64], settings: TopicsConfig) -> Pairs:
+    """The pairs of `keyed.left @ keyed.right.T` that reach the keeping floor, a slice of
+    rows at a time so that memory stays proportional to what is kept."""
+    floor = settings.threshold * KEEP_FRACTION
+    found: list[Pairs] = []
+    transposed = keyed.right.T.tocsc()
+    for start in range(0, keyed.left.shape[0], CHUNK_ROWS):
+        product = (keyed.left[start : start + CHUNK_ROWS] @ transposed).tocoo()
+        first = keyed.rows[product.row + start]
+        second = keyed.columns[product.col]
+        similarity = product.data * time_factor(days[first], days[second], settings)
+        keep = (similarity >= floor) & (first != second)
+        low, high = np.minimum(first[keep], second[keep]), np.maximum(first[keep], second[keep])
+        found.append(Pairs(low, high, similarity[keep]))
+    return _distinct(found, len(days))
+
+
+def _strongest(pairs: Pairs, count: int) -> Pairs:
+    """The pairs among the `count` most similar of either of their articles."""
+    ends = np.concatenate([pairs.left, pairs.right])
+    similarity = np.concatenate([pairs.similarity, pairs.similarity])
+    pair = np.concatenate([np.arange(len(pairs.left))] * 2)
+    order = np.lexsort((pair, -similarity, ends))
+    rank = np.arange(len(order)) - np.searchsorted(ends[order], ends[order])
+    keep = np.zeros(len(pairs.left), dtype=bool)
+    keep[pair[order[rank < count]]] = True
+    return Pairs(pairs.left[keep], pairs.right[keep], pairs.similarity[keep])
+
+
+def _no_pairs() -> Pairs:
+    empty = np.zeros(0, dtype=np.int64)
+    return Pairs(empty, empty, np.zeros(0, dtype=np.float64))
+
+
+def _distinct(found: Sequence[Pairs], size: int) -> Pairs:
+    """All pairs of `found`, each once (the first occurrence), ordered by (left, right)."""
+    left = np.concatenate([p.left for p in found])
+    right = np.concatenate([p.right for p in found])
+    similarity = np.concatenate([p.similarity for p in found])
+    _, first = np.unique(left * size + right, return_index=True)
+    return Pairs(left[first], right[first], similarity[first])
+
+
+def agglomerate(size: int, pairs: Pairs, threshold: float) -> list[int]:
+    """Weighted average-link clustering; returns each row's group (a row of the group)."""
+    useful = _within_reach(size, pairs, threshold)
+    left, right, similarity = pairs.left[useful], pairs.right[useful], pairs.similarity[useful]
+    linkage = _Linkage(
+        size,
+        np.concatenate([left, right]),
+        np.concatenate([right, left]),
+        np.concatenate([similarity, similarity]),
+    )
+    # One entry per group: an upper bound of its best similarity to another group. Merging
+    # never raises a third group's best (the mean of two similarities is at most the
+    # larger), so the top entry, once checked to be current, is the most similar pair.
+    heap = [(-best, row) for row, best in _best_of_rows(size, left, right, similarity, threshold)]
+    heapq.heapify(heap)
+    while heap:
+        negative, group = heapq.heappop(heap)
+        if linkage.root(group) != group:
+            continue  # merged away: the group that took it over has its own entry
+        best, other = linkage.best(group)
+        if best >= -negative:
+            group = linkage.merge(group, other)
+            best, _ = linkage.best(group)
+        if best >= threshold:
+            heapq.heappush(heap, (-best, group))
+    return [linkage.root(row) for row in range(size)]
+
+
+def _best_of_rows(
+    size: int, left: Indices, right: Indices, similarity: Floats, threshold: float
+) -> list[tuple[int, float]]:
+    """(row, its highest similarity) for the rows that reach the threshold."""
+    best = np.zeros(size)
+    np.maximum.at(best, left, similarity)
+    np.maximum.at(best, right, similarity)
+    rows = np.flatnonzero(best >= threshold)
+    return list(zip(rows.tolist(), best[rows].tolist(), strict=True))
+
+
+def _within_reach(size: int, pairs: Pairs, threshold: float) -> npt.NDArray[np.bool_]:
+    """Pairs inside one component of the graph of pairs at the threshold: no other pair
+    can ever matter, since groups only merge along such pairs."""
+    strong = pairs.similarity >= threshold
+    graph = sparse.coo_matrix(
+        (np.ones(int(strong.sum())), (pairs.left[strong], pairs.right[strong])),
+        shape=(size, size),
+    )
+    _, component = connected_components(graph, directed=False)
+    result: npt.NDArray[np.bool_] = component[pairs.left] == component[pairs.right]
+    return result
+
+
+class _Linkage:
+    """The state of a weighted average-link (WPGMA) clustering over a sparse graph.
+
+    The similarity of groups A and C is `total[A][C] * scale[A] * scale[C]`. When B joins
+    A, the mean of sim(A, C) and sim(B, C) is reached by adding B's totals (rescaled) to
+    A's and halving A's scale: only the smaller group's links are touched."""
+
+    def __init__(self, size: int, rows: Indices, others: Indices, values: Floats) -> None:
+        order = np.lexsort((others, rows))
+        bounds = np.searchsorted(rows[order], np.arange(size + 1)).tolist()
+        others_list, values_list = others[order].tolist(), values[order].tolist()
+        self.total: list[dict[int, float]] = [
+            dict(zip(others_list[start:end], values_list[start:end], strict=True))
+            for start, end in itertools.pairwise(bounds)
+        ]
+        self.scale = [1.0] * size
+        self.parent = list(range(size))
+
+    def root(self, row: int) -> int:
+        """The group that holds `row` now."""
+        parent = self.parent
+        while parent[row] != row:
+            parent[row] = parent[parent[row]]
+            row = parent[row]
+        return row
+
+    def best(self, a: int) -> tuple[float, int]:
+        """The similarity of group a (a root) to its most similar group, and that group
+        (the lowest row on a tie); (0.0, -1) without links."""
+        scale = self.scale
+        best, found = 0.0, -1
+        for other, total in self.total[a].items():
+            similarity = total * scale[other]
+            if similarity > best or (similarity == best and other < found):
+                best, found = similarity, other
+        return best * scale[a], found
+
+    def merge(self, a: int, b: int) -> int:
+        """Join groups a and b (roots); returns the one left, the one with more links."""
+        if (len(self.total[a]), b) < (len(self.total[b]), a):
+            a, b = b, a
+        keep, gone = self.total[a], self.total[b]
+        ratio = self.scale[b] / self.scale[a]
+        del keep[b]
+        for other, total in gone.items():
+            if other != a:
+                mirror = self.total[other]
+                del mirror[b]
+                keep[other] = mirror[a] = keep.get(other, 0.0) + total * ratio
+        self.total[b] = {}
+        self.parent[b] = a
+        self.scale[a] /= 2
+        if self.scale[a] < TINY_SCALE:
+            self._rescale(a)
+        return a
+
+    def _rescale(self, a: int) -> None:
+        """Keep the scale of a long-merging group from underflowing (exact: a power of 2)."""
+        self.scale[a] /= TINY_SCALE
+        for other in self.total[a]:
+            self.total[a][other] = self.total[other][a] = self.total[a][other] * TINY_SCALE

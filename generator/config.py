@@ -120,16 +120,31 @@ class ImportConfig:
 
 @dataclass(frozen=True, slots=True)
 class TopicsConfig:
-    """Grouping articles into topics."""
+    """Grouping articles into topics (stories). The defaults work on news of any kind."""
 
-    window_days: int = field(
-        default=10,
-        metadata=doc("Articles further apart in time than this rarely share a topic.", min=0),
+    window_days: float = field(
+        default=10.0,
+        metadata=doc(
+            "Articles further apart in time than this never join each other directly "
+            "(undated articles are compared on content alone).",
+            min=0.5,
+        ),
+    )
+    half_life_days: float = field(
+        default=3.0,
+        metadata=doc(
+            "Closeness in time: the similarity of two articles counts half when they are "
+            "this many days apart, a quarter at twice that.",
+            min=0.1,
+        ),
     )
     threshold: float = field(
-        default=0.5,
+        default=0.14,
         metadata=doc(
-            "Similarity needed to join a topic; higher makes smaller topics.", min=0.0, max=1.0
+            "Similarity needed to join a topic (0-1; shared words, names and figures, "
+            "scaled by closeness in time); higher makes smaller topics.",
+            min=0.0,
+            max=1.0,
         ),
     )
 

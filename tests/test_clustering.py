@@ -1,0 +1,176 @@
+"""Story grouping: same story together, other stories apart, whatever the input order."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from generator.clustering import Pairs, agglomerate, cluster, similar_pairs
+from generator.config import TopicsConfig
+from generator.content import parse_article
+from generator.features import extract
+from generator.models import Article
+
+STORIES = Path(__file__).resolve().parent / "fixtures" / "stories"
+SETTINGS = TopicsConfig()
+
+
+def load_stories() -> tuple[list[Article], dict[str, str]]:
+    """The fictional fixture articles and the story each belongs to."""
+    articles = []
+    for path in sorted(STORIES.glob("*.md")):
+        article, problems = parse_article(
+            path.read_bytes(), f"articles/{path.name}", ZoneInfo("UTC")
+        )
+        assert article is not None and not problems, problems
+        articles.append(article)
+    expected = json.loads((STORIES / "stories.json").read_text())
+    return articles, {aid: story for story, ids in expected.items() for aid in ids}
+
+
+def partition(groups: list[list[Article]]) -> set[frozenset[str]]:
+    return {frozenset(a.id for a in group) for group in groups}
+
+
+def test_stories_group_as_expected() -> None:
+    articles, story_of = load_stories()
+    expected: dict[str, set[str]] = {}
+    for aid, story in story_of.items():
+        expected.setdefault(story, set()).add(aid)
+    assert partition(cluster(articles, SETTINGS)) == {frozenset(v) for v in expected.values()}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_input_order_does_not_matter(seed: int) -> None:
+    articles, _ = load_stories()
+    shuffled = articles[:]
+    random.Random(seed).shuffle(shuffled)
+    groups = cluster(shuffled, SETTINGS)
+    assert groups == cluster(articles, SETTINGS)
+    assert all([a.id for a in g] == sorted(a.id for a in g) for g in groups)
+
+
+def test_same_text_beyond_the_window_is_another_story() -> None:
+    articles, _ = load_stories()
+    first = next(a for a in articles if a.id == "herald-port-alder-bridge-closed")
+    assert first.date is not None
+    later = dataclasses.replace(
+        first, id="repeat", date=first.date + timedelta(days=SETTINGS.window_days + 1)
+    )
+    assert partition(cluster([first, later], SETTINGS)) == {
+        frozenset({first.id}),
+        frozenset({"repeat"}),
+    }
+    nearby = dataclasses.replace(later, date=first.date + timedelta(days=1))
+    assert len(cluster([first, nearby], SETTINGS)) == 1
+
+
+def test_undated_article_joins_on_content_alone() -> None:
+    articles, story_of = load_stories()
+    undated = next(a for a in articles if a.date is None)
+    group = next(g for g in cluster(articles, SETTINGS) if undated in g)
+    assert {story_of[a.id] for a in group} == {story_of[undated.id]}
+    assert len(group) > 1
+
+
+def test_threshold_one_keeps_everything_apart() -> None:
+    articles, _ = load_stories()
+    strict = dataclasses.replace(SETTINGS, threshold=1.0)
+    assert len(cluster(articles, strict)) == len(articles)
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_tiny_inputs(count: int) -> None:
+    articles, _ = load_stories()
+    assert cluster(articles[:count], SETTINGS) == [[a] for a in articles[:count]]
+
+
+def test_pairs_are_symmetric_in_time_and_ordered() -> None:
+    articles, _ = load_stories()
+    ordered = sorted(articles, key=lambda a: a.id)
+    pairs = similar_pairs(extract(ordered), SETTINGS)
+    assert np.all(pairs.left < pairs.right)
+    codes = pairs.left * len(ordered) + pairs.right
+    assert np.all(np.diff(codes) > 0)
+    kestrel = [i for i, a in enumerate(ordered) if "kestrel" in a.id]
+    alder = [i for i, a in enumerate(ordered) if "port-alder" in a.id and a.date is not None]
+    linked = set(zip(pairs.left.tolist(), pairs.right.tolist(), strict=True))
+    assert not any((min(k, p), max(k, p)) in linked for k in kestrel for p in alder)
+
+
+def graph(edges: dict[tuple[int, int], float]) -> Pairs:
+    left, right = zip(*sorted(edges), strict=True)
+    values = [edges[key] for key in sorted(edges)]
+    return Pairs(np.array(left), np.array(right), np.array(values))
+
+
+@pytest.mark.parametrize(
+    ("threshold", "groups"),
+    [
+        # a-b merge first; (a+b)-c is then the mean of 0.5 and nothing: 0.25.
+        (0.3, [0, 0, 2]),
+        (0.2, [0, 0, 0]),
+        (0.95, [0, 1, 2]),
+    ],
+)
+def test_agglomerate_averages_merged_groups(threshold: float, groups: list[int]) -> None:
+    labels = agglomerate(3, graph({(0, 1): 0.9, (1, 2): 0.5}), threshold)
+    assert canonical(labels) == groups
+
+
+def canonical(labels: list[int]) -> list[int]:
+    first: dict[int, int] = {}
+    return [first.setdefault(label, row) for row, label in enumerate(labels)]
+
+
+def reference_wpgma(size: int, edges: dict[tuple[int, int], float], threshold: float) -> list[int]:
+    """Textbook WPGMA on a dense matrix: merge the most similar pair, average the rows."""
+    similarity = np.zeros((size, size))
+    for (a, b), value in edges.items():
+        similarity[a, b] = similarity[b, a] = value
+    alive = list(range(size))
+    members = {row: {row} for row in range(size)}
+    while len(alive) > 1:
+        best, a, b = max((similarity[a, b], a, b) for a in alive for b in alive if a < b)
+        if best < threshold:
+            break
+        similarity[a, :] = similarity[:, a] = (similarity[a, :] + similarity[b, :]) / 2
+        alive.remove(b)
+        members[a] |= members.pop(b)
+    labels = [0] * size
+    for group, rows in members.items():
+        for row in rows:
+            labels[row] = group
+    return labels
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_agglomerate_is_weighted_average_linkage(seed: int) -> None:
+    rng = random.Random(seed)
+    size = rng.randrange(2, 30)
+    edges = {
+        (a, b): rng.random() for a in range(size) for b in range(a + 1, size) if rng.random() < 0.3
+    }
+    if not edges:
+        edges = {(0, 1): 0.5}
+    threshold = rng.uniform(0.1, 0.6)
+    expected = canonical(reference_wpgma(size, edges, threshold))
+    assert canonical(agglomerate(size, graph(edges), threshold)) == expected
+
+
+def test_agglomerate_rescaling_is_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A group that keeps absorbing members halves its scale each time; rescaling (by a
+    # power of two) must not change any decision.
+    rng = random.Random(7)
+    size = 120
+    edges = {(a, b): rng.uniform(0.3, 1.0) for a in range(size) for b in range(a + 1, size)}
+    expected = agglomerate(size, graph(edges), 0.35)
+    monkeypatch.setattr("generator.clustering.TINY_SCALE", 2.0**-3)
+    assert agglomerate(size, graph(edges), 0.35) == expected
