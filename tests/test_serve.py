@@ -34,7 +34,7 @@ from generator.serve import (
 from generator.serve.hosts import HostPolicy, is_loopback
 from generator.serve.inject import SCRIPT_PATH
 from generator.serve.rebuild import Rebuilder
-from generator.serve.routes import request_path
+from generator.serve.routes import request_path, route
 from generator.serve.watch import ChangeCollector, Watcher, WatchScope
 
 BASE = "/notes/"
@@ -296,6 +296,27 @@ def test_is_loopback(host: str, loopback: bool) -> None:
 )
 def test_request_path_refuses(target: str) -> None:
     assert request_path(target) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "where"),
+    [
+        ("/", 200, "index.html"),
+        ("/a/", 200, "a/index.html"),
+        ("/a", 301, "/a/"),
+        ("/nope", 404, None),
+    ],
+)
+def test_routes_of_a_site_at_the_root(
+    tmp_path: Path, path: str, status: int, where: str | None
+) -> None:
+    write_site(tmp_path / "out", [OutputFile("index.html", b"i"), OutputFile("a/index.html", b"a")])
+    found = route(tmp_path / "out", "/", path)
+    assert found.status == status
+    if status == 200:
+        assert found.file == (tmp_path / "out" / str(where)).resolve()
+    else:
+        assert found.location == where
 
 
 MALFORMED = [
