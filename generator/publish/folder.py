@@ -48,6 +48,8 @@ def run(job: Job) -> Outcome:
         return Outcome(plan, f"would be refused without --force: {problem}" if problem else "")
     if problem and not job.force:
         raise PublishError(problem)
+    if target.parent.is_dir():
+        output.remove_leftovers(target)  # staging of a killed publish, even when up to date
     if plan.empty and target.is_dir():
         return Outcome(plan, "already up to date")
     replace(target, listing, plan, job.tree)
