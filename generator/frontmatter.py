@@ -94,8 +94,24 @@ def _key_lines(block: list[str]) -> dict[str, int]:
 
 def dump(meta: dict[str, Any], body: str) -> str:
     """Write front matter (keys in the given order) and body as one Markdown text."""
-    lines = [FENCE, *(f"{key}: {_scalar_or_list(value)}" for key, value in meta.items()), FENCE]
+    lines = [
+        FENCE,
+        *(f"{_key(key)}: {_scalar_or_list(value)}" for key, value in meta.items()),
+        FENCE,
+    ]
     return "\n".join(lines) + "\n" + body
+
+
+_PLAIN_KEY = re.compile(r"[a-z][a-z0-9_]*\Z")
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+"""Keys that YAML 1.1 would read as booleans or null, which must be quoted to stay strings."""
+
+
+def _key(key: str) -> str:
+    """A key as written: plain when it reads back as the same string, else quoted."""
+    if _PLAIN_KEY.match(key) and key not in _YAML_WORDS:
+        return key
+    return quote(key)
 
 
 def _scalar_or_list(value: Any) -> str:

@@ -76,3 +76,8 @@ def test_round_trip_is_exact(meta: dict[str, object], body: str) -> None:
     expected = {k: list(v) if isinstance(v, tuple) else v for k, v in meta.items()}
     assert doc.meta == expected
     assert doc.body == "\n" + body
+
+
+@pytest.mark.parametrize("key", ["no", "yes", "on", "off", "y", "n", "null", "true", "_x", "a b"])
+def test_yaml_special_keys_stay_strings(key: str) -> None:
+    assert parse(dump({key: "v"}, "")).meta == {key: "v"}
