@@ -37,14 +37,37 @@ def test_metadata_statements() -> None:
     assert meta.dates == ("2024-05-01T10:00:00Z",)
     assert meta.urls == ("https://site.example/a",)
     assert meta.site_names == ("The Site", "Site Ltd")
-    assert choose_title(meta) == "LD 'headline'"
+    assert choose_title(meta.titles) == "LD 'headline'"
+
+
+def test_an_outlets_own_order_comes_before_the_default() -> None:
+    titles = (("ld", "Long printed headline"), ("h1", "Long printed headline"), ("og", "Short"))
+    assert choose_title(titles) == "Long printed headline"
+    assert choose_title(titles, ("og",)) == "Short"
+    assert choose_title(titles, ("twitter",)) == "Long printed headline"  # not stated: default
+    assert choose_title((("title", "Short | The Ledger"),), ("og",)) == "Short"
+    assert choose_title(()) is None
+
+
+def test_the_headline_is_dropped_from_the_body_in_any_of_its_statements() -> None:
+    paragraphs = "".join(f"<p>{PARAGRAPH}</p>" for _ in range(4))
+    html = page(
+        '<meta property="og:title" content="Ferry halted">'
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "headline": "Ferry halted after cracks"}</script>',
+        f"<article><h2>Ferry halted</h2>{paragraphs}</article>",
+    )
+    draft = extract(html)
+    assert draft.title == "Ferry halted after cracks"
+    assert dict(draft.headlines) == {"ld": "Ferry halted after cracks", "og": "Ferry halted"}
+    assert not draft.body.startswith(("Ferry", "#"))
 
 
 def test_title_falls_back_to_the_title_element_without_its_suffix() -> None:
     meta = read_meta(
         trafilatura.load_html(page("<title>Ferry halted | The Ledger</title>", "<p>x</p>"))
     )
-    assert choose_title(meta) == "Ferry halted"
+    assert choose_title(meta.titles) == "Ferry halted"
 
 
 def test_xml_to_markdown() -> None:

@@ -9,6 +9,7 @@ from generator.importer.outlets import (
     by_host,
     by_name,
     by_url,
+    headline_order,
     load_registry,
 )
 
@@ -25,6 +26,13 @@ def registry() -> tuple[OutletConfig, ...]:
 def test_builtin_registry_loads_and_has_unique_names() -> None:
     names = [o.name for o in builtin_registry()]
     assert len(names) == len(set(names)) and "The Independent" in names
+
+
+def test_headline_order_is_the_outlets_own_where_it_differs() -> None:
+    assert headline_order("Daily Mail") == ("og",)
+    assert headline_order("the mirror") == ("og",)  # names compared as everywhere
+    assert headline_order("The Independent") == ()  # the default order serves
+    assert headline_order("The Harbour Ledger") == () and headline_order(None) == ()
 
 
 def test_site_entries_come_first_and_extend_builtin_ones() -> None:

@@ -180,6 +180,29 @@ def test_flags_override_detection(site: Path) -> None:
     assert got.source_url == "https://example.org/ferry"
 
 
+def test_the_outlet_chooses_which_statement_is_its_headline(site: Path) -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {i}: the council met on Tuesday to discuss the harbour and the ferry.</p>"
+        for i in range(5)
+    )
+    head = (
+        '<meta property="og:title" content="Ferry halted">'
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "headline": "Ferry halted after cracks are found in the hull"}</script>'
+    )
+    for n, url in enumerate(("https://www.dailymail.co.uk/news/a", "https://ledger.example/a")):
+        page = site / f"page{n}.html"
+        page.write_text(
+            f'<html><head>{head}<link rel="canonical" href="{url}"></head>'
+            f"<body><article>{paragraphs}</article></body></html>"
+        )
+    mail, other = run(site, site / "page0.html", site / "page1.html")
+    assert (article(site, mail).outlet, article(site, mail).title) == ("Daily Mail", "Ferry halted")
+    assert article(site, other).title == "Ferry halted after cracks are found in the hull"
+    (flagged,) = run(site, site / "page1.html", outlet="Mail", force=True)
+    assert article(site, flagged).title == "Ferry halted"
+
+
 @pytest.mark.parametrize(
     ("flags", "message"),
     [

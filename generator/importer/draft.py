@@ -27,6 +27,10 @@ class Draft:
     unless the registry knows it under another spelling."""
     language: str | None = None
     """BCP 47 tag from the page, e.g. `en`."""
+    headlines: tuple[tuple[str, str], ...] = ()
+    """Every statement of the headline a saved page makes, as (source, text) with the
+    sources of `pagemeta.TITLE_SOURCES`: `title` is the default choice among them, and an
+    outlet that means another one as its headline gets that one once it is known."""
     furniture: tuple[str, ...] = ()
     """Lines outside the article (pasted text): where outlet signatures are looked for."""
     extras: tuple[tuple[str, object], ...] = ()

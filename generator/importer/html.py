@@ -22,11 +22,9 @@ from generator.importer.continuation import continue_body
 from generator.importer.dates import When, parse_iso, parse_printed
 from generator.importer.draft import Draft
 from generator.importer.markdown import plain
-from generator.importer.pagemeta import HtmlElement, PageMeta, clean, read_meta
+from generator.importer.pagemeta import TITLE_SOURCES, HtmlElement, PageMeta, clean, read_meta
 from generator.importer.treemd import to_markdown
 
-# Which statement of the headline wins: the publisher's structured data first.
-_TITLE_ORDER = ("ld", "og", "twitter", "h1", "title")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "`": "'", "´": "'"})
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script|ancestor::style|ancestor::noscript)]"
@@ -47,16 +45,16 @@ def extract(text: str) -> Draft:
         raise NotAnArticle("not an HTML page that can be parsed")
     meta = read_meta(tree)
     body = continue_body(tree, _body(text))
-    title = choose_title(meta)
     return Draft(
-        title=title,
-        body=_without_title(body, title),
+        title=choose_title(meta.titles),
+        body=_without_title(body, meta.titles),
         dek=_dek(meta, tree, body),
         authors=_authors(meta, text),
         date=_date(meta, text),
         url=next((u for u in meta.urls if _is_web_url(u)), None),
         site_name=next(iter(meta.site_names), None),
         language=meta.language,
+        headlines=meta.titles,
     )
 
 
@@ -75,10 +73,11 @@ def _body(text: str) -> str:
     return "\n\n".join(b for b in blocks if not boilerplate.is_furniture(plain(b)))
 
 
-def _without_title(body: str, title: str | None) -> str:
-    """trafilatura sometimes repeats the headline as the first line."""
+def _without_title(body: str, titles: Sequence[tuple[str, str]]) -> str:
+    """trafilatura sometimes repeats the headline (in any of its statements) as the first
+    line."""
     first, _, rest = body.partition("\n")
-    if title and _norm(first.lstrip("# ")) == _norm(title):
+    if _norm(first.lstrip("# ")) in {_norm(_headline(s, t)) for s, t in titles}:
         return rest.strip()
     return body
 
@@ -87,15 +86,22 @@ def _norm(text: str) -> str:
     return " ".join(text.translate(_QUOTES).casefold().split())
 
 
-def choose_title(meta: PageMeta) -> str | None:
-    """The headline as the publisher states it: JSON-LD `headline`, then Open Graph, then
-    Twitter, then the page's `<h1>`, then its `<title>` without the site suffix."""
-    stated = dict(reversed(meta.titles))  # the first statement of each source
-    for source in _TITLE_ORDER:
+def choose_title(
+    titles: Sequence[tuple[str, str]], order: Sequence[str] = TITLE_SOURCES
+) -> str | None:
+    """The headline as the publisher states it, the sources tried in `order` and then in
+    the default one: JSON-LD `headline`, Open Graph, Twitter, the page's `<h1>`, its
+    `<title>` without the site suffix. An outlet's own order comes from the registry."""
+    stated = dict(reversed(titles))  # the first statement of each source
+    for source in (*order, *TITLE_SOURCES):
         text = stated.get(source)
         if text:
-            return _SITE_SUFFIX.sub("", text) if source == "title" else text
+            return _headline(source, text)
     return None
+
+
+def _headline(source: str, text: str) -> str:
+    return _SITE_SUFFIX.sub("", text) if source == "title" else text
 
 
 def _authors(meta: PageMeta, text: str) -> tuple[str, ...]:

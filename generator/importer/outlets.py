@@ -5,6 +5,11 @@ extends a built-in entry of the same name (its names win, domains and signatures
 Recognition never guesses: a domain must be an outlet's domain (or a sub-domain of it), a
 site name must be an outlet's name, and pasted text must carry a signature line or name one
 outlet, and only one, in its furniture.
+
+The built-in file also says how to read an outlet's pages where that differs from the
+default (`headline:` which statement of the headline it means, as its own parser in fundus
+reads it). Those keys are the importer's alone: `headline_order` reads them, the registry
+of `OutletConfig`s does not carry them.
 """
 
 from __future__ import annotations
@@ -14,14 +19,18 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
 from generator.config import OutletConfig, SiteConfig
+from generator.importer.pagemeta import TITLE_SOURCES
 from generator.schema import coerce
 
 Registry = tuple[OutletConfig, ...]
+_READING_KEYS = frozenset({"headline"})
+"""Keys of outlets.yaml entries that say how to read the outlet's pages (importer only)."""
 
 
 def load_registry(config: SiteConfig) -> Registry:
@@ -46,16 +55,46 @@ def _merged(own: OutletConfig, builtin: OutletConfig | None) -> OutletConfig:
 
 
 @cache
+def _builtin_entries() -> tuple[dict[str, Any], ...]:
+    text = resources.files("generator").joinpath("data/outlets.yaml").read_text("utf-8")
+    return tuple(yaml.safe_load(text) or ())
+
+
+@cache
 def builtin_registry() -> Registry:
     """`generator/data/outlets.yaml`, checked by the same schema as site.yaml's `outlets:`."""
-    text = resources.files("generator").joinpath("data/outlets.yaml").read_text("utf-8")
     registry: list[OutletConfig] = []
-    for index, item in enumerate(yaml.safe_load(text) or ()):
-        outlet, problems = coerce(OutletConfig, item, {}, f"outlets.{index}.")
+    for index, item in enumerate(_builtin_entries()):
+        fields = {k: v for k, v in item.items() if k not in _READING_KEYS}
+        outlet, problems = coerce(OutletConfig, fields, {}, f"outlets.{index}.")
         if problems:  # the file ships with the package: a problem here is a bug
             raise AssertionError(f"generator/data/outlets.yaml: {problems[0]}")
         registry.append(outlet)
     return tuple(registry)
+
+
+@cache
+def _headline_orders() -> dict[str, tuple[str, ...]]:
+    orders: dict[str, tuple[str, ...]] = {}
+    for item in _builtin_entries():
+        sources = tuple(item.get("headline") or ())
+        if any(s not in TITLE_SOURCES for s in sources):  # a bug in the shipped file
+            raise AssertionError(f"generator/data/outlets.yaml: {item['name']}: {sources}")
+        if sources:
+            orders[_key(item["name"])] = sources
+    return orders
+
+
+def headline_order(name: str | None) -> tuple[str, ...]:
+    """Which statements of the headline (`og`, `ld`, ...) the outlet called `name` means as
+    its headline, most trusted first; empty when the default order serves.
+
+    Publishers disagree: the Daily Mail's JSON-LD headline is the long printed one and its
+    `og:title` the headline it files the story under, while The Independent does the
+    reverse. fundus keeps one parser per publisher for this reason; the registry keeps the
+    one fact that matters here.
+    """
+    return _headline_orders().get(_key(name), ()) if name else ()
 
 
 def _key(name: str) -> str:

@@ -18,6 +18,9 @@ HtmlElement = Any
 """An `lxml.html.HtmlElement` (lxml ships no type information)."""
 
 
+TITLE_SOURCES = ("ld", "og", "twitter", "h1", "title")
+"""Where a page states its headline: JSON-LD `headline`, `og:title`, `twitter:title`, the
+first `<h1>`, the `<title>` element (this is also the default order of trust)."""
 _ARTICLE_TYPES = re.compile(r"(?:News)?Article$|BlogPosting$|Report$|LiveBlogPosting$", re.I)
 _AUTHOR_META = (
     "author", "article:author", "byl", "parsely-author", "sailthru.author", "dc.creator",

@@ -150,12 +150,14 @@ class Run:
     def _resolved(self, draft: Draft) -> Draft:
         """The draft with the flags applied and its outlet looked up."""
         options = self.options
+        outlet = self._outlet(draft)
         return dataclasses.replace(
             draft,
+            title=_outlet_headline(draft, outlet),
             authors=bylines.split_names(options.author) if options.author else draft.authors,
             date=self.date if self.date is not None else draft.date,
             url=options.url or draft.url,
-            site_name=self._outlet(draft),
+            site_name=outlet,
         )
 
     def _outlet(self, draft: Draft) -> str | None:
@@ -246,6 +248,15 @@ class Run:
     def _shown(self, rel: str) -> str:
         """A content/ path as the user sees it, relative to the site folder."""
         return (Path(self.config.paths.content) / rel).as_posix()
+
+
+def _outlet_headline(draft: Draft, outlet: str | None) -> str | None:
+    """The statement of the headline the outlet means as its headline (a saved page states
+    it several ways; the registry knows the outlets that differ from the default)."""
+    order = outlets.headline_order(outlet)
+    if not order or not draft.headlines:
+        return draft.title
+    return html_input.choose_title(draft.headlines, order) or draft.title
 
 
 def _plain_name(name: str) -> bool:
