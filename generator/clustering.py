@@ -90,7 +90,7 @@ def similar_pairs(features: Features, settings: TopicsConfig) -> Pairs:
         found.append(_dated_pairs(vectors, features.days, np.flatnonzero(dated), settings))
     if not dated.all():
         found.append(_undated_pairs(vectors, np.flatnonzero(~dated), settings))
-    return _strongest(_distinct(found, len(features)), MAX_LINKS)
+    return _sorted(_strongest(_joined(found), len(features), MAX_LINKS), len(features))
 
 
 def combined(features: Features) -> Matrix:
@@ -157,7 +157,9 @@ def _dated_pairs(
         np.concatenate([sub.data[own_ok], sub.data[next_ok]]),
         shape,
     )
-    return _products(_Keyed(left, right, dated, dated), days, settings)
+    rank = np.zeros(len(days), dtype=np.int64)
+    rank[dated] = block
+    return _products(_Keyed(left, right, dated, dated), days, rank, settings)
 
 
 def _undated_pairs(vectors: Matrix, undated: Indices, settings: TopicsConfig) -> Pairs:
@@ -170,7 +172,9 @@ def _undated_pairs(vectors: Matrix, undated: Indices, settings: TopicsConfig) ->
     everyone = np.arange(vectors.shape[0], dtype=np.int64)
     keyed = _Keyed(distinctive[undated], distinctive, undated, everyone)
     days = np.full(vectors.shape[0], np.nan)
-    return _products(keyed, days, settings)
+    dated = np.ones(vectors.shape[0], dtype=np.int64)
+    dated[undated] = 0
+    return _products(keyed, days, dated, settings)
 
 
 def _rows_matrix(
@@ -179,32 +183,41 @@ def _rows_matrix(
     return sparse.csr_matrix((values, (rows, columns)), shape=shape)
 
 
-def _products(keyed: _Keyed, days: npt.NDArray[np.float64], settings: TopicsConfig) -> Pairs:
+def _products(keyed: _Keyed, days: Floats, rank: Indices, settings: TopicsConfig) -> Pairs:
     """The pairs of `keyed.left @ keyed.right.T` that reach the keeping floor, a slice of
-    rows at a time so that memory stays proportional to what is kept."""
+    rows at a time so that memory stays proportional to what is kept.
+
+    A pair can come out twice, as (i, j) and (j, i), only when both have the same `rank`
+    (block, or being undated): then the entry with i < j is the one kept."""
     floor = settings.threshold * KEEP_FRACTION
-    found: list[Pairs] = []
-    transposed = keyed.right.T.tocsc()
+    found: list[Pairs] = [_no_pairs()]
+    transposed = keyed.right.T.tocsr()
     for start in range(0, keyed.left.shape[0], CHUNK_ROWS):
         product = (keyed.left[start : start + CHUNK_ROWS] @ transposed).tocoo()
-        first = keyed.rows[product.row + start]
-        second = keyed.columns[product.col]
-        similarity = product.data * time_factor(days[first], days[second], settings)
-        keep = (similarity >= floor) & (first != second)
-        low, high = np.minimum(first[keep], second[keep]), np.maximum(first[keep], second[keep])
-        found.append(Pairs(low, high, similarity[keep]))
-    return _distinct(found, len(days))
+        strong = product.data >= floor  # time only lowers similarity: filter first
+        first, second = keyed.rows[product.row[strong] + start], keyed.columns[product.col[strong]]
+        once = (rank[first] < rank[second]) | ((rank[first] == rank[second]) & (first < second))
+        similarity = product.data[strong][once] * time_factor(
+            days[first[once]], days[second[once]], settings
+        )
+        keep = similarity >= floor
+        found.append(Pairs(first[once][keep], second[once][keep], similarity[keep]))
+    return _joined(found)
 
 
-def _strongest(pairs: Pairs, count: int) -> Pairs:
+def _strongest(pairs: Pairs, size: int, count: int) -> Pairs:
     """The pairs among the `count` most similar of either of their articles."""
     ends = np.concatenate([pairs.left, pairs.right])
     similarity = np.concatenate([pairs.similarity, pairs.similarity])
-    pair = np.concatenate([np.arange(len(pairs.left))] * 2)
-    order = np.lexsort((pair, -similarity, ends))
-    rank = np.arange(len(order)) - np.searchsorted(ends[order], ends[order])
-    keep = np.zeros(len(pairs.left), dtype=bool)
-    keep[pair[order[rank < count]]] = True
+    crowded = np.bincount(ends, minlength=size) > count
+    kept = ~crowded[ends]
+    busy = np.flatnonzero(crowded[ends])
+    # Most similar first within each article (similarity < 4, so the key keeps the order).
+    busy = busy[np.argsort(ends[busy] * 4.0 - similarity[busy], kind="stable")]
+    starts = np.flatnonzero(np.diff(ends[busy], prepend=-1))
+    rank = np.arange(len(busy)) - np.repeat(starts, np.diff(np.append(starts, len(busy))))
+    kept[busy[rank < count]] = True
+    keep = kept[: len(pairs.left)] | kept[len(pairs.left) :]
     return Pairs(pairs.left[keep], pairs.right[keep], pairs.similarity[keep])
 
 
@@ -213,13 +226,19 @@ def _no_pairs() -> Pairs:
     return Pairs(empty, empty, np.zeros(0, dtype=np.float64))
 
 
-def _distinct(found: Sequence[Pairs], size: int) -> Pairs:
-    """All pairs of `found`, each once (the first occurrence), ordered by (left, right)."""
-    left = np.concatenate([p.left for p in found])
-    right = np.concatenate([p.right for p in found])
-    similarity = np.concatenate([p.similarity for p in found])
-    _, first = np.unique(left * size + right, return_index=True)
-    return Pairs(left[first], right[first], similarity[first])
+def _joined(found: Sequence[Pairs]) -> Pairs:
+    return Pairs(
+        np.concatenate([p.left for p in found]),
+        np.concatenate([p.right for p in found]),
+        np.concatenate([p.similarity for p in found]),
+    )
+
+
+def _sorted(pairs: Pairs, size: int) -> Pairs:
+    """Pairs as (lower row, higher row), ordered."""
+    low, high = np.minimum(pairs.left, pairs.right), np.maximum(pairs.left, pairs.right)
+    order = np.argsort(low * size + high, kind="stable")
+    return Pairs(low[order], high[order], pairs.similarity[order])
 
 
 def agglomerate(size: int, pairs: Pairs, threshold: float) -> list[int]:

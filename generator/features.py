@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import itertools
 import math
+import multiprocessing
+import os
 import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +33,9 @@ LEAD_CHARS = 3000
 HAPAX_WEIGHT = 0.3
 """Weight of terms found in one article only (typos, slugs, asides): they never match
 another article, but at full weight they would dilute every similarity of their article."""
+PARALLEL_FROM = 20_000
+"""From this many articles a second process counts half of the tokens; below, starting
+one costs more than it saves."""
 HAPAX_ARCHIVE = 100
 """Archive size from which HAPAX_WEIGHT holds in full. In a smaller archive most words
 occur once because it is small, not because they are noise: their weight rises toward 1."""
@@ -77,11 +83,11 @@ class Features:
 def extract(articles: Sequence[Article], lead_chars: int = LEAD_CHARS) -> Features:
     """Features of `articles`, in their order."""
     texts = [lead_text(article, lead_chars) for article in articles]
-    tokens = count_tokens(texts, _lower_split)
+    tokens, runs = _count_in_two(texts)
     hapax = 1 - (1 - HAPAX_WEIGHT) * min(1.0, len(articles) / HAPAX_ARCHIVE)
     return Features(
         words=tfidf(tokens.merge(_WordTerms(snowballstemmer.stemmer("english"))), hapax),
-        names=tfidf(count_tokens(texts, _NAME.findall).merge(name_terms)),
+        names=tfidf(runs.merge(name_terms)),
         figures=tfidf(tokens.merge(figure_terms)),
         days=np.array([_days(article) for article in articles], dtype=np.float64),
     )
@@ -128,6 +134,42 @@ class Counts:
         merged: Matrix = (self.matrix @ mapping).tocsr()
         merged.sort_indices()
         return Counts(merged, tuple(vocabulary))
+
+    def stacked(self, below: Counts) -> Counts:
+        """These rows, then those of `below`, over one vocabulary: ours, then its new tokens
+        (the numbering `count_tokens` gives all the texts at once)."""
+        vocabulary = {token: column for column, token in enumerate(self.tokens)}
+        renumber = np.array(
+            [vocabulary.setdefault(token, len(vocabulary)) for token in below.tokens],
+            dtype=np.int64,
+        )
+        width = len(vocabulary)
+        top = sparse.csr_matrix(
+            (self.matrix.data, self.matrix.indices, self.matrix.indptr),
+            shape=(self.matrix.shape[0], width),
+        )
+        bottom = sparse.csr_matrix(
+            (below.matrix.data, renumber[below.matrix.indices], below.matrix.indptr),
+            shape=(below.matrix.shape[0], width),
+        )
+        return Counts(sparse.vstack([top, bottom], format="csr"), tuple(vocabulary))
+
+
+def _count_in_two(texts: Sequence[str]) -> tuple[Counts, Counts]:
+    """Word tokens and name runs of `texts`; a large archive is split with a second
+    process (spawned: forking a process that runs threads, as `serve` does, is unsafe)."""
+    if len(texts) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return _count_texts(texts)
+    half = len(texts) // 2
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        later = pool.submit(_count_texts, texts[half:])
+        tokens, runs = _count_texts(texts[:half])
+        more_tokens, more_runs = later.result()
+    return tokens.stacked(more_tokens), runs.stacked(more_runs)
+
+
+def _count_texts(texts: Sequence[str]) -> tuple[Counts, Counts]:
+    return count_tokens(texts, _lower_split), count_tokens(texts, _NAME.findall)
 
 
 def count_tokens(texts: Iterable[str], tokenize: Callable[[str], list[str]]) -> Counts:

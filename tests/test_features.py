@@ -86,3 +86,16 @@ def test_same_input_same_features() -> None:
     texts = [article(f"Story {n}", f"Text about thing {n} and {n * 7}.") for n in range(5)]
     one, two = extract(texts), extract(texts)
     assert (one.words != two.words).nnz == 0 and (one.names != two.names).nnz == 0
+
+
+def test_counting_in_two_processes_gives_the_same_features(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [
+        article(f"Story {n}", f"Mira Okafor saw {n * 13} boats at Port Alder.", "More text here.")
+        for n in range(12)
+    ]
+    alone = extract(texts)
+    monkeypatch.setattr("generator.features.PARALLEL_FROM", 2)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    shared = extract(texts)
+    for one, two in [(alone.words, shared.words), (alone.names, shared.names)]:
+        assert one.shape == two.shape and (one != two).nnz == 0
