@@ -114,3 +114,17 @@ def test_hard_wrapped_text_is_joined() -> None:
         "The council agreed the new ferry timetable on Tuesday after a long debate in the chamber that ran well past midnight, members said.",
         "Members said the winter sailings would leave earlier, so that pupils reach school on time, and that the last boat would wait for the train.",
     ]
+
+
+def test_a_bullet_line_standing_alone_may_be_the_headline() -> None:
+    # Some pages mark the headline up as the last step of their breadcrumbs; a bullet line
+    # with blank lines around it is not a menu entry.
+    crumbs = "* Home\n* Front Page"
+    text = paste(
+        MENU, crumbs, "Wed, May 1, 2024 page1", "* Ferry timetable agreed after long debate",
+        "HARBOUR VOTE: Councillors spent six hours on the plan before a narrow vote on Tuesday night",
+        ONE, TWO, THREE,
+    )  # fmt: skip
+    draft = extract(text)
+    assert draft.title == "Ferry timetable agreed after long debate"
+    assert draft.dek is not None and draft.dek.startswith("HARBOUR VOTE")

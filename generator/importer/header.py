@@ -102,7 +102,7 @@ def _above_if_dek(lines: Sequence[HeaderLine], at: int) -> int:
         return at
     text = lines[above].text
     words = len(text.split())
-    if _BULLET.match(text) or not _could_be_headline(lines[above], text, words):
+    if _in_list(lines, above) or not _could_be_headline(lines[above], text, words):
         return at
     if lines[at].text in text or _NAV_LIKE.match(text):
         return at
@@ -127,7 +127,7 @@ def headline_score(lines: Sequence[HeaderLine], at: int, start: int) -> float:
     score += (2.0 if _repeated(lines, at, text) else 0.0) + (1.0 if lines[at].alone else 0.0)
     if text.endswith((".", ":")):
         score -= 3.0
-    if _BULLET.match(lines[at].text):
+    if _in_list(lines, at):
         score -= 2.0  # menu entries are bullets; headlines rarely are
     if any(_is_byline(line.text) for line in lines[max(0, at - 3) : at]):
         score -= 3.0  # below a byline: a caption or a dek, not the headline
@@ -135,6 +135,12 @@ def headline_score(lines: Sequence[HeaderLine], at: int, start: int) -> float:
         return score - 1.5
     between = sum(1 for line in lines[at + 1 : start] if not line.furniture)
     return score - 0.1 * between
+
+
+def _in_list(lines: Sequence[HeaderLine], at: int) -> bool:
+    """An entry of a bulleted list (a menu); a bullet line standing as a block of its own is
+    not one (some pages mark the headline up as the last step of their breadcrumbs)."""
+    return bool(_BULLET.match(lines[at].text)) and not lines[at].alone
 
 
 def _could_be_headline(line: HeaderLine, text: str, words: int) -> bool:
