@@ -7,8 +7,9 @@ the build with every problem listed and the previous site intact.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,7 +22,13 @@ from generator.render import render_site
 from generator.search import index_site_cached
 from generator.site import Site, make_site
 from generator.summarize import summarize_topic
+from generator.topic_ids import TopicRegistry, format_registry, parse_registry, registry_of
 from generator.topics import group_topics
+
+REGISTRY_FILE = "topic-ids.json"
+"""Under content/: the topic ids of the last build, which keep topic URLs stable. It lives
+with the content (and its version control), not in the cache, so that every clone of an
+archive names its topics alike."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +77,11 @@ def build(options: BuildOptions) -> BuildReport:
     check_output_dir(paths.output, paths.site, (paths.content, paths.templates))
     content = read_content(paths, config, options)
     warnings = check_diagnostics(content.diagnostics, options.strict, config.paths.content)
-    site = assemble(config, content)
+    registry = read_registry(paths.content)
+    site = assemble(config, content, registry)
     files = render_site(site, paths.templates)
     write_site(paths.output, files, finish=search_step(config, paths.site / config.paths.cache))
+    save_registry(paths.content, site.topics)
     return BuildReport(
         pages=count_pages(files),
         articles=len(site.articles),
@@ -109,9 +118,36 @@ def check_diagnostics(
     return warnings
 
 
-def assemble(config: SiteConfig, content: Content) -> Site:
+def read_registry(content_dir: Path) -> TopicRegistry | None:
+    """The topic ids the previous build left, or None before the first build."""
+    path = content_dir / REGISTRY_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildError(f"{path}: cannot read the topic id registry: {exc}") from None
+    return parse_registry(text, f"{content_dir.name}/{REGISTRY_FILE}")
+
+
+def save_registry(content_dir: Path, topics: Sequence[Topic]) -> None:
+    """Write the registry for the next build, atomically and only when it changed (a
+    build whose topics are as before leaves the file, and its mtime, alone)."""
+    path = content_dir / REGISTRY_FILE
+    text = format_registry(registry_of(topics))
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    temporary = path.with_name(f".{REGISTRY_FILE}.tmp-{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def assemble(config: SiteConfig, content: Content, registry: TopicRegistry | None = None) -> Site:
     """Group, summarise, then freeze everything into the Site snapshot."""
-    topics = group_topics(content.articles, content.notes, config.topics)
+    topics = group_topics(content.articles, content.notes, config.topics, registry)
     by_id = {a.id: a for a in content.articles}
     summarised = [summarise(topic, by_id, config) for topic in topics]
     return make_site(config, content.articles, summarised)
