@@ -22,13 +22,14 @@ from generator.render import render_site
 from generator.search import index_site_cached
 from generator.site import Site, make_site
 from generator.summarize import summarize_topic
-from generator.topic_ids import TopicRegistry, format_registry, parse_registry, registry_of
+from generator.topic_ids import (
+    REGISTRY_FILE,
+    TopicRegistry,
+    format_registry,
+    parse_registry,
+    registry_of,
+)
 from generator.topics import group_topics
-
-REGISTRY_FILE = "topic-ids.json"
-"""Under content/: the topic ids of the last build, which keep topic URLs stable. It lives
-with the content (and its version control), not in the cache, so that every clone of an
-archive names its topics alike."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +141,7 @@ def save_registry(content_dir: Path, topics: Sequence[Topic]) -> None:
             return
     except (OSError, UnicodeDecodeError):
         pass
-    temporary = path.with_name(f".{REGISTRY_FILE}.tmp-{os.getpid()}")
+    temporary = path.with_name(f".{REGISTRY_FILE}.{os.getpid()}.tmp")  # a name `serve` ignores
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
 

@@ -26,6 +26,9 @@ from generator.models import Article, Topic
 from generator.slugs import slugify
 
 REGISTRY_VERSION = 1
+REGISTRY_FILE = "topic-ids.json"
+"""Under content/: the topic ids of the last build. It lives with the content (and its
+version control), not in the cache, so that every clone of an archive names topics alike."""
 TOPIC_SLUG_LENGTH = 60
 
 

@@ -506,6 +506,8 @@ def test_before_the_first_good_build_a_placeholder_is_served(tmp_path: Path) -> 
         ("content/.cache/x.md", False),
         (".cache/search/index", False),
         ("build/index.html", False),
+        ("content/topic-ids.json", False),
+        ("content/.topic-ids.json.123.tmp", False),
         ("README.md", False),
         ("site.yaml.swp", False),
         (".git/index", False),

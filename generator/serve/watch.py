@@ -19,6 +19,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from generator.config import CONFIG_NAME, SiteConfig
+from generator.topic_ids import REGISTRY_FILE
 
 QUIET_SECONDS = 0.1
 """A burst is over when no event came for this long (inotify delivers within milliseconds)."""
@@ -47,14 +48,17 @@ class WatchScope:
     folders: tuple[Path, ...]
     """Watched recursively."""
     ignored: tuple[Path, ...]
-    """Never counted, even inside a watched folder: the output and cache folders."""
+    """Never counted, even inside a watched folder: what builds write (output, cache,
+    topic id registry)."""
 
     @classmethod
     def for_site(cls, site: Path, config: SiteConfig) -> WatchScope:
         """The scope of the site in `site` (an absolute path) configured by `config`."""
         paths = config.paths
         folders = (site / paths.content, site / paths.templates)
-        return cls(site / CONFIG_NAME, folders, (site / paths.output, site / paths.cache))
+        # The build writes the topic id registry into content/: not a change to react to.
+        written = (site / paths.output, site / paths.cache, site / paths.content / REGISTRY_FILE)
+        return cls(site / CONFIG_NAME, folders, written)
 
     def counts(self, path: Path) -> bool:
         """True when a change to `path` should cause a rebuild."""
