@@ -77,3 +77,15 @@ def test_by_furniture_signature_and_mentions() -> None:
         )
         is None
     )
+
+
+def test_a_name_counts_only_as_printed_and_not_inside_a_longer_name() -> None:
+    reg = registry()
+    conversation = by_name("The Conversation", reg)
+    assert conversation is not None
+    assert by_furniture(["First published in The Conversation.", "* The Conversation"], reg) is (
+        conversation
+    )
+    assert by_furniture(["Join the conversation", "Join the Conversation"], reg) is None
+    assert by_furniture(["o The Times of Trenton", "+ The Times of Trenton"], reg) is None
+    assert by_furniture(["Visit HARBOURLEDGER.EXAMPLE", "The Harbour Ledger"], reg) is LEDGER

@@ -29,6 +29,9 @@ from generator.importer.pagemeta import TITLE_SOURCES
 from generator.schema import coerce
 
 Registry = tuple[OutletConfig, ...]
+_LONGER_NAME = r"(?!\s+of\s+[A-Z])"
+"""After an outlet's name: not "of X", the rest of a longer name ("The Times of Trenton").
+(A capitalised word after it proves nothing: pasted menus run names together.)"""
 _READING_KEYS = frozenset({"headline"})
 """Keys of outlets.yaml entries that say how to read the outlet's pages (importer only)."""
 
@@ -141,14 +144,16 @@ def by_furniture(lines: Sequence[str], registry: Registry) -> OutletConfig | Non
 
     A signature line decides at once. Otherwise each outlet's domains and full name are
     counted in the furniture; the outlet must be named at least twice and far more often
-    than any other, so that a newsletter plug for another outlet cannot win.
+    than any other, so that a newsletter plug for another outlet cannot win. A name counts
+    only as printed, capitals included: "Join the Conversation" under an article does not
+    name The Conversation.
     """
     normal = [_squeeze(line) for line in lines]
     for outlet in registry:
         signatures = {_squeeze(s) for s in outlet.signatures}
         if signatures and any(line in signatures for line in normal):
             return outlet
-    counts = Counter(_mentions(normal, registry))
+    counts = Counter(_mentions([_spaced(line) for line in lines], registry))
     ranked = counts.most_common(2)
     if not ranked or ranked[0][1] < 2:
         return None
@@ -166,13 +171,19 @@ def _mentions(lines: Iterable[str], registry: Registry) -> Iterable[str]:
 
 
 def _mention_pattern(outlet: OutletConfig) -> re.Pattern[str] | None:
-    # Full names of two words or more only: "Metro" or "Nature" are everyday words.
-    words = [re.escape(_squeeze(outlet.name))] if " " in outlet.name.strip() else []
-    words += [re.escape(d.lower()) for d in outlet.domains]
+    # Full names of two words or more only: "Metro" or "Nature" are everyday words. Names
+    # match with their capitals and not as the start of a longer name; domains in any case.
+    name = re.escape(_spaced(outlet.name)) + _LONGER_NAME if " " in outlet.name.strip() else ""
+    words = [name] if name else []
+    words += ["(?i:" + re.escape(d) + ")" for d in outlet.domains]
     if not words:
         return None
     return re.compile(r"(?<![\w.])(?:" + "|".join(words) + r")(?![\w])")
 
 
 def _squeeze(text: str) -> str:
-    return " ".join(text.casefold().replace("’", "'").split())
+    return _spaced(text).casefold()
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.replace("’", "'").split())
