@@ -21,7 +21,9 @@ _LINK_LIKE = re.compile(r"\](?=[(\[:])")
 _PAIRED = ("*", "_", "`", "~")
 _TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
-_BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[-+*](?=\s)|=+\s*$|-+\s*$|(\d{1,9})([.)])(?=\s|$))")
+_BLOCK_START = re.compile(
+    r"^(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|=+\s*$|-+\s*$|(\d{1,9})([.)])(?=\s|$))"
+)
 _BULLET = re.compile(r"^(?:[*+•·▪►–-])\s+")
 # Front matter keys import writes itself; any other key of a Markdown input is kept as it is.
 _REWRITTEN = frozenset(
