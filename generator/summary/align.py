@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
 
 from generator.summary.model import Ref
 from generator.summary.sentences import Sentence, stem
@@ -27,8 +31,12 @@ RELATED = 0.2
 # more than MAX_POSTINGS sentences is too common to say two sentences are related.
 BLOCK_TERMS = 6
 MAX_POSTINGS = 200
+# Candidate pairs whose cosines are computed in one sparse product (bounds the memory).
+CHUNK = 100_000
 
 Vector = dict[str, float]
+Indices = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,39 @@ class Pair:
     """`Sentence.key`, the smaller one."""
     b: int
     similarity: float
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Pairs:
+    """Sentence pairs as arrays (there can be a million in a large topic), most similar first.
+
+    Ties are ordered by the smaller key, then the larger: `first[k] < second[k]`."""
+
+    first: Indices
+    second: Indices
+    similarity: Floats
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+    def where(self, keep: npt.NDArray[np.bool_]) -> Pairs:
+        """The pairs for which `keep` is true, in the same order."""
+        return Pairs(self.first[keep], self.second[keep], self.similarity[keep])
+
+    def among(self, keys: Collection[int], floor: float) -> list[Pair]:
+        """The pairs at or above `floor` whose two sentences are both in `keys`."""
+        wanted = np.fromiter(keys, dtype=np.int64, count=len(keys))
+        keep = (
+            (self.similarity >= floor) & np.isin(self.first, wanted) & np.isin(self.second, wanted)
+        )
+        return list(self.where(keep).pairs())
+
+    def pairs(self) -> Iterator[Pair]:
+        """Each pair as a `Pair`, in order."""
+        for a, b, value in zip(
+            self.first.tolist(), self.second.tolist(), self.similarity.tolist(), strict=True
+        ):
+            yield Pair(a, b, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +102,7 @@ class Alignment:
     """In reading order (source by source)."""
     facts: tuple[tuple[int, ...], ...]
     """Indexes into `units` of statements that two or more sources share, one unit each."""
-    related: tuple[Pair, ...]
+    related: Pairs
     """Cross-source sentence pairs at or above RELATED, most similar first."""
     vectors: tuple[Vector, ...]
     """Unit-length TF-IDF vector of each sentence, by `Sentence.key`."""
@@ -94,29 +135,58 @@ def cosine(a: Vector, b: Vector) -> float:
     return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
-def candidate_pairs(vectors: Sequence[Vector]) -> set[tuple[int, int]]:
-    """Pairs sharing one of their rarest shared terms, without common-term blow-up."""
+def candidate_pairs(vectors: Sequence[Vector]) -> tuple[Indices, Indices]:
+    """Pairs (i < j) sharing one of their rarest shared terms, without common-term blow-up.
+
+    Each sentence is posted under its BLOCK_TERMS rarest terms (of those in two or more
+    sentences), a posting list keeps its first MAX_POSTINGS sentences, and two sentences
+    are a candidate when they meet in a list: the nonzeros of `B @ B.T` for the
+    sentence-by-posting incidence matrix B, so the pairing runs in compiled code."""
     df = Counter(t for vector in vectors for t in vector)
     postings: dict[str, list[int]] = defaultdict(list)
     for index, vector in enumerate(vectors):
         shared = sorted((df[t], t) for t in vector if df[t] >= 2)
         for _, term in shared[:BLOCK_TERMS]:
             postings[term].append(index)
-    pairs: set[tuple[int, int]] = set()
-    for members in postings.values():
-        for x, i in enumerate(members[:MAX_POSTINGS]):
-            pairs.update((i, j) for j in members[x + 1 : MAX_POSTINGS])
-    return pairs
+    rows = [i for members in postings.values() for i in members[:MAX_POSTINGS]]
+    lengths = [min(len(members), MAX_POSTINGS) for members in postings.values()]
+    columns = np.repeat(np.arange(len(lengths)), lengths)
+    shape = (len(vectors), len(lengths))
+    incidence = sparse.csr_array((np.ones(len(rows)), (rows, columns)), shape=shape)
+    met = sparse.triu(incidence @ incidence.T, k=1, format="coo")
+    return met.row.astype(np.int64), met.col.astype(np.int64)
 
 
-def similar_pairs(vectors: Sequence[Vector], floor: float) -> list[Pair]:
+def similar_pairs(vectors: Sequence[Vector], floor: float) -> Pairs:
     """Candidate pairs with cosine >= floor, most similar first."""
-    found = []
-    for i, j in candidate_pairs(vectors):
-        value = cosine(vectors[i], vectors[j])
-        if value >= floor:
-            found.append(Pair(i, j, value))
-    return sorted(found, key=lambda p: (-p.similarity, p.a, p.b))
+    first, second = candidate_pairs(vectors)
+    matrix = _matrix(vectors)
+    values = np.concatenate(
+        [
+            _row_dots(matrix, first[start : start + CHUNK], second[start : start + CHUNK])
+            for start in range(0, len(first), CHUNK)
+        ]
+        or [np.zeros(0)]
+    )
+    keep = values >= floor
+    first, second, values = first[keep], second[keep], values[keep]
+    order = np.lexsort((second, first, -values))
+    return Pairs(first[order], second[order], values[order])
+
+
+def _matrix(vectors: Sequence[Vector]) -> sparse.csr_array:
+    """The vectors as rows of a sparse matrix (columns: terms in order of first use)."""
+    column: dict[str, int] = {}
+    indices = [column.setdefault(t, len(column)) for vector in vectors for t in vector]
+    data = [w for vector in vectors for w in vector.values()]
+    indptr = np.cumsum([0, *(len(vector) for vector in vectors)])
+    return sparse.csr_array((data, indices, indptr), shape=(len(vectors), max(len(column), 1)))
+
+
+def _row_dots(matrix: sparse.csr_array, first: Indices, second: Indices) -> Floats:
+    """Dot product of row first[k] with row second[k], for every k."""
+    products = matrix[first].multiply(matrix[second])
+    return np.asarray(products.sum(axis=1), dtype=np.float64).ravel()
 
 
 def align(
@@ -126,19 +196,22 @@ def align(
     vectors = vectorise(sentences, mapping)
     pairs = similar_pairs(vectors, RELATED)
     source = [source_of[s.article_id] for s in sentences]
-    units, unit_of = _units(sentences, source, [p for p in pairs if p.similarity >= COPY])
-    cross = [p for p in pairs if source[p.a] != source[p.b]]
+    codes = np.unique(np.array(source, dtype=object), return_inverse=True)[1]
+    same = codes[pairs.first] == codes[pairs.second]
+    copies = pairs.where(same & (pairs.similarity >= COPY))
+    units, unit_of = _units(sentences, source, copies.pairs())
+    cross = pairs.where(~same)
     facts = _facts(cross, unit_of, [u.source for u in units])
-    return Alignment(tuple(units), facts, tuple(cross), tuple(vectors))
+    return Alignment(tuple(units), facts, cross, tuple(vectors))
 
 
 def _units(
-    sentences: Sequence[Sentence], source: Sequence[str], copies: Sequence[Pair]
+    sentences: Sequence[Sentence], source: Sequence[str], copies: Iterable[Pair]
 ) -> tuple[list[Unit], list[int]]:
     """Merge copies within a source; returns the units and the unit of each sentence."""
     first = list(range(len(sentences)))
     for pair in sorted(copies, key=lambda p: (p.a, p.b)):
-        if source[pair.a] == source[pair.b] and first[pair.b] == pair.b:
+        if first[pair.b] == pair.b:
             first[pair.b] = first[pair.a]
     members: dict[int, list[int]] = defaultdict(list)
     for key, head in enumerate(first):
@@ -155,24 +228,35 @@ def _units(
 
 
 def _facts(
-    cross: Sequence[Pair], unit_of: Sequence[int], unit_source: Sequence[str]
+    cross: Pairs, unit_of: Sequence[int], unit_source: Sequence[str]
 ) -> tuple[tuple[int, ...], ...]:
     """Greedy grouping, most similar pairs first, at most one unit per source in a group."""
     group_of: dict[int, int] = {}
     groups: list[list[int]] = []
-    for pair in cross:
-        if pair.similarity < AGREE:
-            break
-        a, b = unit_of[pair.a], unit_of[pair.b]
+    sources: list[set[str]] = []
+    for a, b in _unit_pairs(cross.where(cross.similarity >= AGREE), unit_of):
         ga, gb = group_of.get(a), group_of.get(b)
         if ga is None and gb is None:
             group_of[a] = group_of[b] = len(groups)
             groups.append([a, b])
+            sources.append({unit_source[a], unit_source[b]})
         elif ga is None or gb is None:
             group, unit = (ga, b) if gb is None else (gb, a)
-            if group is not None and unit_source[unit] not in {
-                unit_source[u] for u in groups[group]
-            }:
+            if group is not None and unit_source[unit] not in sources[group]:
                 groups[group].append(unit)
+                sources[group].add(unit_source[unit])
                 group_of[unit] = group
     return tuple(tuple(sorted(g)) for g in sorted(groups, key=min))
+
+
+def _unit_pairs(pairs: Pairs, unit_of: Sequence[int]) -> list[tuple[int, int]]:
+    """The unit pairs of sentence pairs, each at its first (most similar) occurrence.
+
+    A later occurrence of a unit pair cannot change the greedy grouping: both units are
+    grouped by then, or the one left out was refused for a reason that still holds."""
+    units = np.asarray(unit_of, dtype=np.int64)
+    ends = units[pairs.first], units[pairs.second]
+    a, b = np.minimum(*ends), np.maximum(*ends)
+    _, first_seen = np.unique(a * len(unit_of) + b, return_index=True)
+    kept = np.sort(first_seen)
+    return list(zip(a[kept].tolist(), b[kept].tolist(), strict=True))

@@ -9,12 +9,12 @@ that place their event on different days are a date difference.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from generator.summary.align import Pair
+from generator.summary.align import Pairs
 from generator.summary.model import Difference, Ref, Variant
 from generator.summary.sentences import Sentence
 
@@ -113,16 +113,14 @@ def date_mentions(
 
 def date_differences(
     mentions: Mapping[int, Sequence[DateMention]],
-    related: Iterable[Pair],
+    related: Pairs,
     sentences: Sequence[Sentence],
     source_of: Mapping[str, str],
     floor: float,
 ) -> list[Difference]:
     """Closely related sentences of two sources that put their event on different days."""
     found = []
-    for pair in related:
-        if pair.similarity < floor:
-            continue
+    for pair in related.among(mentions, floor):
         days_a = {m.when: m for m in mentions.get(pair.a, ()) if m.when and len(m.when) == 10}
         days_b = {m.when: m for m in mentions.get(pair.b, ()) if m.when and len(m.when) == 10}
         if days_a and days_b and not set(days_a) & set(days_b):

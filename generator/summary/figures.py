@@ -10,10 +10,10 @@ what they count) in related sentences of different sources.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.summary.align import Pair
+from generator.summary.align import Pairs
 from generator.summary.model import Difference, Ref, Variant
 from generator.summary.sentences import STOPWORDS, Sentence, stem
 
@@ -134,17 +134,15 @@ def comparable(a: Figure, b: Figure) -> bool:
 
 def figure_differences(
     sentences: Sequence[Sentence],
-    related: Iterable[Pair],
+    related: Pairs,
     source_of: Mapping[str, str],
     floor: float,
 ) -> list[Difference]:
     """Figures of the same thing that differ between related sentences of two sources."""
-    by_sentence = {s.key: figures_in(s) for s in sentences}
+    by_sentence = {s.key: figs for s in sentences if (figs := figures_in(s))}
     seen: set[frozenset[tuple[str, float, float]]] = set()
     found = []
-    for pair in related:
-        if pair.similarity < floor:
-            continue
+    for pair in related.among(by_sentence, floor):
         for a in by_sentence[pair.a]:
             for b in by_sentence[pair.b]:
                 if comparable(a, b) and (a.low, a.high) != (b.low, b.high):

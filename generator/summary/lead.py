@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from itertools import pairwise
 
+import numpy as np
+
 from generator.models import Article
 from generator.summary.align import Alignment, Vector, cosine
 from generator.summary.sentences import Sentence, stem, terms_of, words_of
@@ -86,7 +88,7 @@ def unit_signals(
     heads = [u.sentence for u in alignment.units]
     vectors = [alignment.vectors[s.key] for s in heads]
     centroid = _normalised(vectors)
-    support = _support(alignment, source_of)
+    support = _support(alignment)
     titles = Counter(t for a in members for t in set(terms_of(words_of(a.title))))
     title_norm = math.sqrt(sum(c * c for c in titles.values())) or 1.0
     users = _pair_users(heads, members, source_of)
@@ -98,7 +100,7 @@ def unit_signals(
         signals.append(
             Signals(
                 centroid=cosine(vector, centroid),
-                support=support.get(sentence.key, 0.0),
+                support=support[sentence.key],
                 headline=sum(titles[t] for t in terms) / (title_norm * math.sqrt(len(terms) or 1)),
                 shared_pairs=shared / (len(pairs) or 1),
                 opening=float(sentence.position == 0),
@@ -120,13 +122,13 @@ def _normalised(vectors: Sequence[Vector]) -> Vector:
     return {t: w / norm for t, w in total.items()}
 
 
-def _support(alignment: Alignment, source_of: Mapping[str, str]) -> dict[int, float]:
-    """Sentence key -> cosine to the closest sentence of another source."""
-    best: dict[int, float] = {}
-    for pair in alignment.related:
-        for key in (pair.a, pair.b):
-            best[key] = max(best.get(key, 0.0), pair.similarity)
-    return best
+def _support(alignment: Alignment) -> list[float]:
+    """Sentence key -> cosine to the closest sentence of another source (0 if none)."""
+    related = alignment.related
+    best = np.zeros(len(alignment.vectors))
+    np.maximum.at(best, related.first, related.similarity)
+    np.maximum.at(best, related.second, related.similarity)
+    return [float(value) for value in best]
 
 
 def _pair_users(
