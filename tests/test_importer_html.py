@@ -6,7 +6,8 @@ import pytest
 import trafilatura
 
 from generator.importer.continuation import continue_body
-from generator.importer.html import NotAnArticle, choose_title, extract
+from generator.importer.headlines import choose
+from generator.importer.html import NotAnArticle, extract
 from generator.importer.pagemeta import read_meta
 from generator.importer.treemd import to_markdown
 
@@ -37,16 +38,7 @@ def test_metadata_statements() -> None:
     assert meta.dates == ("2024-05-01T10:00:00Z",)
     assert meta.urls == ("https://site.example/a",)
     assert meta.site_names == ("The Site", "Site Ltd")
-    assert choose_title(meta.titles) == "LD 'headline'"
-
-
-def test_an_outlets_own_order_comes_before_the_default() -> None:
-    titles = (("ld", "Long printed headline"), ("h1", "Long printed headline"), ("og", "Short"))
-    assert choose_title(titles) == "Long printed headline"
-    assert choose_title(titles, ("og",)) == "Short"
-    assert choose_title(titles, ("twitter",)) == "Long printed headline"  # not stated: default
-    assert choose_title((("title", "Short | The Ledger"),), ("og",)) == "Short"
-    assert choose_title(()) is None
+    assert choose(meta.titles) == "LD 'headline'"
 
 
 def test_the_headline_is_dropped_from_the_body_in_any_of_its_statements() -> None:
@@ -64,10 +56,9 @@ def test_the_headline_is_dropped_from_the_body_in_any_of_its_statements() -> Non
 
 
 def test_title_falls_back_to_the_title_element_without_its_suffix() -> None:
-    meta = read_meta(
-        trafilatura.load_html(page("<title>Ferry halted | The Ledger</title>", "<p>x</p>"))
-    )
-    assert choose_title(meta.titles) == "Ferry halted"
+    paragraphs = "".join(f"<p>{PARAGRAPH}</p>" for _ in range(4))
+    draft = extract(page("<title>Ferry halted | The Ledger</title>", paragraphs))
+    assert draft.title == "Ferry halted"
 
 
 def test_xml_to_markdown() -> None:

@@ -17,15 +17,14 @@ import trafilatura
 from htmldate import find_date
 
 from generator import markup
-from generator.importer import boilerplate, bylines
+from generator.importer import boilerplate, bylines, headlines
 from generator.importer.continuation import continue_body
 from generator.importer.dates import When, parse_iso, parse_printed
 from generator.importer.draft import Draft
 from generator.importer.markdown import plain
-from generator.importer.pagemeta import TITLE_SOURCES, HtmlElement, PageMeta, clean, read_meta
+from generator.importer.pagemeta import HtmlElement, PageMeta, clean, read_meta
 from generator.importer.treemd import to_markdown
 
-_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "`": "'", "´": "'"})
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script|ancestor::style|ancestor::noscript)]"
 _CLOSED = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
@@ -45,16 +44,17 @@ def extract(text: str) -> Draft:
         raise NotAnArticle("not an HTML page that can be parsed")
     meta = read_meta(tree)
     body = continue_body(tree, _body(text))
+    statements = headlines.clean_statements(meta.titles, meta.site_names, meta.urls)
     return Draft(
-        title=choose_title(meta.titles),
-        body=_without_title(body, meta.titles),
+        title=headlines.choose(statements),
+        body=_without_title(body, statements),
         dek=_dek(meta, tree, body),
         authors=_authors(meta, text),
         date=_date(meta, text),
         url=next((u for u in meta.urls if _is_web_url(u)), None),
         site_name=next(iter(meta.site_names), None),
         language=meta.language,
-        headlines=meta.titles,
+        headlines=statements,
     )
 
 
@@ -77,31 +77,13 @@ def _without_title(body: str, titles: Sequence[tuple[str, str]]) -> str:
     """trafilatura sometimes repeats the headline (in any of its statements) as the first
     line."""
     first, _, rest = body.partition("\n")
-    if _norm(first.lstrip("# ")) in {_norm(_headline(s, t)) for s, t in titles}:
+    if _norm(first.lstrip("# ")) in {_norm(text) for _, text in titles}:
         return rest.strip()
     return body
 
 
 def _norm(text: str) -> str:
     return " ".join(text.translate(_QUOTES).casefold().split())
-
-
-def choose_title(
-    titles: Sequence[tuple[str, str]], order: Sequence[str] = TITLE_SOURCES
-) -> str | None:
-    """The headline as the publisher states it, the sources tried in `order` and then in
-    the default one: JSON-LD `headline`, Open Graph, Twitter, the page's `<h1>`, its
-    `<title>` without the site suffix. An outlet's own order comes from the registry."""
-    stated = dict(reversed(titles))  # the first statement of each source
-    for source in (*order, *TITLE_SOURCES):
-        text = stated.get(source)
-        if text:
-            return _headline(source, text)
-    return None
-
-
-def _headline(source: str, text: str) -> str:
-    return _SITE_SUFFIX.sub("", text) if source == "title" else text
 
 
 def _authors(meta: PageMeta, text: str) -> tuple[str, ...]:

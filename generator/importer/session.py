@@ -22,7 +22,16 @@ from generator import frontmatter, markup
 from generator.config import SiteConfig
 from generator.content import parse_article
 from generator.errors import GeneratorError, Severity
-from generator.importer import bylines, decode, detect, duplicates, mhtml, outlets, writer
+from generator.importer import (
+    bylines,
+    decode,
+    detect,
+    duplicates,
+    headlines,
+    mhtml,
+    outlets,
+    writer,
+)
 from generator.importer import html as html_input
 from generator.importer import markdown as markdown_input
 from generator.importer import text as text_input
@@ -256,7 +265,7 @@ def _outlet_headline(draft: Draft, outlet: str | None) -> str | None:
     order = outlets.headline_order(outlet)
     if not order or not draft.headlines:
         return draft.title
-    return html_input.choose_title(draft.headlines, order) or draft.title
+    return headlines.choose(draft.headlines, order) or draft.title
 
 
 def _plain_name(name: str) -> bool:
