@@ -6,12 +6,12 @@ any result failed):
     import_paths(site_dir, config, paths, options) -> tuple[ImportResult, ...]
 
 Stages, one module each: `decode` (bytes -> text), `detect` (kind by content), `mhtml`
-(single-file saved pages); then a
-`Draft` (`draft.py`) from `text` with `header` and `boilerplate` (pasted text), `html`
-with `pagemeta`, `treemd` and `continuation` (saved pages), or `markdown` (Markdown input,
-and escaping for all); `dates` and `bylines` read metadata as printed, `outlets` is the
-registry, `duplicates` finds syndicated copies, `writer` places files and keeps the
-manifest, and `session` runs the stages for each input. `options` holds the values above.
+(single-file saved pages); then a `Draft` (`draft.py`) from `text` with `header` and
+`boilerplate` (pasted text), `html` with `pagemeta`, `headlines`, `treemd` and
+`continuation` (saved pages), or `markdown` (Markdown input, and escaping for all); `dates`
+and `bylines` read metadata as printed, `outlets` is the registry, `duplicates` finds
+syndicated copies, `writer` places files and keeps the manifest, and `session` runs the
+stages for each input. `options` holds the values above.
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 trafilatura finds the article and gives its structure as XML; `treemd.py` writes the
 Markdown (headings, lists, quotes, tables, allow-listed links), escaping all page text.
 Headline, authors and date come from what the page states about itself (`pagemeta.py`),
-where publishers are more exact than any reading of the layout; htmldate is the fallback
-for the date. A body split into sections is completed by `continuation.py`, and blocks that
-are page furniture (`boilerplate.py`) are dropped as in pasted text.
+where publishers are more exact than any reading of the layout (`headlines.py` cleans and
+chooses among the headline's statements); htmldate is the fallback for the date. A body
+split into sections is completed by `continuation.py`, and blocks that are page furniture
+(`boilerplate.py`) are dropped as in pasted text.
 """
 
 from __future__ import annotations
