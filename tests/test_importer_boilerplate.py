@@ -24,6 +24,15 @@ FURNITURE = [
     "Ministers at the opening. Credit: Jane Doe / Example Agency",
     "Sometimes people ask me why this or that location became popular […]",
     "Sunday Times Opens in new window",
+    "Click to email this to a friend (Opens in new window)",
+    "These are external links and will open in a new window",
+    "Share this with",
+    "Share this with LinkedIn",
+    "Copy this link",
+    "+ Email",
+    "* Share",
+    "Image 1 of 9",
+    "You are signed in as",
 ]
 PROSE = [
     "Popular anger grows",
@@ -31,6 +40,9 @@ PROSE = [
     "He spoke to Reuters",
     "The minister said the ban was lifted, according to AP",
     "He works in Paris/London",
+    "* World",
+    "The doors will open in a new window of time for voters",
+    "Share prices fell",
     "Readers left more than 400 comments on the council's planning page before it was closed, and the council said it would read all of them before the vote.",
     "Share prices fell sharply on Monday after the bank said profits would be lower than expected this year, and share buyback plans were suspended while the board reviews its share capital.",
 ]

@@ -128,3 +128,29 @@ def test_a_bullet_line_standing_alone_may_be_the_headline() -> None:
     draft = extract(text)
     assert draft.title == "Ferry timetable agreed after long debate"
     assert draft.dek is not None and draft.dek.startswith("HARBOUR VOTE")
+
+
+def test_share_buttons_between_headline_and_body_do_not_hide_the_headline() -> None:
+    buttons = "\n\n".join(f"+ {name}\n\nShare this with {name}" for name in ("Email", "X") * 8)
+    text = paste(
+        MENU, "Ferry timetable agreed after long debate", "* 3 May 2024", buttons,
+        "Copy this link", "These are external links and will open in a new window",
+        ONE, TWO, THREE,
+    )  # fmt: skip
+    draft = extract(text)
+    assert draft.title == "Ferry timetable agreed after long debate"
+    assert draft.date is not None and draft.date.isoformat() == "2024-05-03"
+
+
+def test_a_status_line_is_not_the_headline_and_marks_the_one_above() -> None:
+    text = paste(
+        "Set Your Location:\nEnter City and State or Zip Code\nCongratulations!", MENU,
+        "Ferry timetable agreed. They just might sail.",
+        "Updated May 3, 9:41 AM;Posted May 2, 8:19 PM", "By Ann Poe | Harbour Ledger",
+        ONE, TWO, "“The ferry will sail,” the harbour master said on the radio, “and so will we.”",
+        "— Ann Poe (@annpoe) May 3, 2024", THREE,
+    )  # fmt: skip
+    draft = extract(text)
+    assert draft.title == "Ferry timetable agreed. They just might sail."
+    assert draft.authors == ("Ann Poe",)
+    assert draft.body.startswith(ONE)

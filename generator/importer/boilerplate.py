@@ -28,6 +28,7 @@ _FURNITURE_LINES = re.compile(
       [*+•·|»›>\-–—]+                                         # a bare bullet or separator
     | (?:\d+\s*)?(?:comments?|view\s+comments?|show\s+comments|add\s+a\s+comment)
     | share(?:\s+(?:this|now|on\s+\w+|this\s+(?:article|story|page|item)))?(?:\s*:.*)?
+    | share\s+(?:this\s+)?(?:with|via|on|to)(?:\s+\w+)?|copy\s+(?:this\s+)?link
     | (?:tweet|email|e-mail|print|facebook|twitter|x|linkedin|whatsapp|reddit|pinterest
        |flipboard|messenger|telegram|tumblr|threads|bluesky|copy(?:\s+link)?|save|saved
        |bookmark|gift\s+(?:this\s+)?article|listen(?:\s+to\s+(?:this\s+)?article)?)
@@ -41,6 +42,7 @@ _FURNITURE_LINES = re.compile(
     | (?:skip|jump)\s+to\s+(?:main\s+)?content|back\s+to\s+top(?:\s+button)?
     | (?:sign\s+in|log\s+in|login|log\s+out|register|subscribe(?:\s+now)?|sign\s+up)
     | (?:thank\s+you\s+for\s+registering|you\s+have\s+been\s+signed\s+up)
+    | you\s+are\s+(?:signed|logged)\s+in\s+as\b.*
     | please\s+refresh\s+the\s+page.*|please\s+refresh\s+your\s+browser.*
     | (?:image|photo|picture|video|credit|source|caption|illustration)s?\s*(?:credit)?\s*:.*
     | (?:photo|image|picture)\s+by\s+.*
@@ -48,7 +50,8 @@ _FURNITURE_LINES = re.compile(
     | \(?(?:getty\s+images|ap\s+photo|reuters|afp|pa\s+wire|shutterstock)[^)]*\)?
     | \d+\s+min(?:ute)?s?\s+read|\d+\s+min(?:ute)?\s+read|reading\s+time.*
     | (?:text\s+size|font\s+size|aa|a\+|a-|small|medium|large)
-    | .{0,40}\s+opens\s+in\s+(?:a\s+)?new\s+(?:window|tab)
+    | .{0,60}[\s(](?:opens|will\s+open)\s+in\s+(?:a\s+)?new\s+(?:window|tab)\)?
+    | (?:image|photo|picture|slide)\s+\d+\s+(?:of|/)\s+\d+
     | close|menu|search|open\s+menu|close\s+menu|toggle\s+navigation|home
     | (?:watch|listen)\s*(?:now|live)?|play(?:\s+video)?|video|audio|live|breaking(?:\s+news)?
     | up\s+next|next|previous|prev|next\s+post|previous\s+post|post\s+navigation
@@ -139,14 +142,18 @@ _TEASER = re.compile(
 )
 
 
+_LIST_MARK = re.compile(r"^[*+•·▪►]\s+(?=\S)")
+
+
 def words(line: str) -> int:
     """Number of whitespace-separated words."""
     return len(line.split())
 
 
 def is_furniture(line: str) -> bool:
-    """True for a line that is page furniture wherever it stands (see module docstring)."""
-    text = line.strip()
+    """True for a line that is page furniture wherever it stands (see module docstring).
+    A button in a bulleted row ("+ Email", "* Share") is one as much as on its own."""
+    text = _LIST_MARK.sub("", line.strip())
     if is_caption(text) or (words(text) <= _CAPTION_MAX_WORDS and _TEASER.search(text)):
         return True
     if len(_SHARE.findall(text)) >= 3:

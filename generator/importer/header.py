@@ -19,7 +19,7 @@ from typing import Protocol
 from generator.importer import boilerplate, bylines, dates
 
 _LOOK_BACK = 25
-"""Lines above the body where the headline may be."""
+"""Lines above the body where the headline may be (furniture not counted)."""
 _LOOK_INTO = 3
 """Lines of the body run that may still be header (the run can swallow a long dek)."""
 _LOOK_INSIDE = 15
@@ -31,6 +31,8 @@ _BULLET = re.compile(r"^(?:[*+•·▪►]|\d{1,2}[.)])\s+")
 _KICKER = re.compile(r"[›»>]|/.*/|\|.*\||^(?:\S+\s+){0,3}\|\s+(?:\S+\s*){0,3}$|^[^a-z]+$")
 # Menu rows: a few capitalised words and nothing else ("Newsletters Events Podcasts Videos").
 _NAV_LIKE = re.compile(r"^(?:[A-Z0-9][\w&'’-]*\s*){1,6}$")
+_FULL_STOP = re.compile(r"\.[\"”’')\]]*$")
+"""A full stop, perhaps inside closing quotes: the end of a sentence."""
 _STATUS = re.compile(r"^(?:updated|published|posted|first published|last updated)\b", re.I)
 
 
@@ -63,7 +65,7 @@ class Header:
 
 def read_header(lines: Sequence[HeaderLine], start: int, outlets: Sequence[str]) -> Header:
     """Headline, dek, byline and date for a body that starts at `lines[start]`."""
-    title_at = _title_position(lines, start)
+    title_at = _title_position(lines, start, outlets)
     if title_at is None:
         return Header(None, None, (), _date_near(lines, start, start), start)
     title = _BULLET.sub("", lines[title_at].text)
@@ -78,17 +80,29 @@ def read_header(lines: Sequence[HeaderLine], start: int, outlets: Sequence[str])
     return Header(title, dek, authors, date, body_start)
 
 
-def _title_position(lines: Sequence[HeaderLine], start: int) -> int | None:
-    first = max(0, start - _LOOK_BACK)
+def _title_position(lines: Sequence[HeaderLine], start: int, outlets: Sequence[str]) -> int | None:
     last = min(len(lines), start + _LOOK_INSIDE)
-    scored = [(headline_score(lines, p, start), p) for p in range(first, last)]
+    scored = [
+        (headline_score(lines, p, start, outlets), p)
+        for p in range(_look_back_from(lines, start), last)
+    ]
     best = max(scored, default=(0.0, -1))
     if best[0] <= 0:
         return None
-    return _above_if_dek(lines, best[1])
+    return _above_if_dek(lines, best[1], outlets)
 
 
-def _above_if_dek(lines: Sequence[HeaderLine], at: int) -> int:
+def _look_back_from(lines: Sequence[HeaderLine], start: int) -> int:
+    """The first line where the headline may be: `_LOOK_BACK` lines above the body, not
+    counting furniture (a block of share buttons can stand between the two)."""
+    seen, at = 0, start
+    while at > 0 and seen < _LOOK_BACK:
+        at -= 1
+        seen += not lines[at].furniture
+    return at
+
+
+def _above_if_dek(lines: Sequence[HeaderLine], at: int, outlets: Sequence[str]) -> int:
     """The line above when it is the headline and `lines[at]` its dek.
 
     Both candidates often have the byline below them; the headline comes first. The line
@@ -102,14 +116,16 @@ def _above_if_dek(lines: Sequence[HeaderLine], at: int) -> int:
         return at
     text = lines[above].text
     words = len(text.split())
-    if _in_list(lines, above) or not _could_be_headline(lines[above], text, words):
+    if _in_list(lines, above) or not _could_be_headline(lines[above], text, words, outlets):
         return at
     if lines[at].text in text or _NAV_LIKE.match(text):
         return at
     return above
 
 
-def headline_score(lines: Sequence[HeaderLine], at: int, start: int) -> float:
+def headline_score(
+    lines: Sequence[HeaderLine], at: int, start: int, outlets: Sequence[str] = ()
+) -> float:
     """How much `lines[at]` looks like the headline of a body starting at `start`.
 
     Lines inside the body run only qualify with a byline or date right below them (the
@@ -117,11 +133,11 @@ def headline_score(lines: Sequence[HeaderLine], at: int, start: int) -> float:
     """
     text = _BULLET.sub("", lines[at].text)
     words = len(text.split())
-    if not _could_be_headline(lines[at], text, words):
+    if not _could_be_headline(lines[at], text, words, outlets):
         return 0.0
     if at >= start + _LOOK_INTO and not (lines[at].alone and _has_meta_below(lines, at, 3, True)):
         return 0.0
-    if at >= start and lines[at].score > 0 and text.endswith("."):
+    if at >= start and lines[at].score > 0 and _FULL_STOP.search(text):
         return 0.0  # a sentence of the body itself
     score = 2.0 + (2.0 if 4 <= words <= 35 else 0.0) + _meta_bonus(lines, at)
     score += (2.0 if _repeated(lines, at, text) else 0.0) + (1.0 if lines[at].alone else 0.0)
@@ -143,23 +159,33 @@ def _in_list(lines: Sequence[HeaderLine], at: int) -> bool:
     return bool(_BULLET.match(lines[at].text)) and not lines[at].alone
 
 
-def _could_be_headline(line: HeaderLine, text: str, words: int) -> bool:
+def _could_be_headline(
+    line: HeaderLine, text: str, words: int, outlets: Sequence[str] = ()
+) -> bool:
     if line.furniture or not 3 <= words <= 45 or len(text) > 320:
         return False
-    if text.islower() or boilerplate.is_caption(text) or _is_meta(text):
+    if text.islower() or boilerplate.is_caption(text) or _is_meta(text) or _is_status(text):
         return False
-    if bylines.from_name_line(text) or dates.is_relative(text) or _KICKER.search(text):
+    if bylines.from_name_line(text, outlets) or dates.is_relative(text) or _KICKER.search(text):
         return False
     return not text.endswith((",", ";")) and not text.startswith(("(", "©"))
 
 
+def _is_status(text: str) -> bool:
+    """ "Updated Nov 19, 9:41 AM;Posted Nov 18, 8:19 PM": a status line, even unparsed."""
+    return bool(_STATUS.match(text)) and any(c.isdigit() for c in text)
+
+
 def _is_meta(text: str) -> bool:
     """A byline or a date line."""
-    return _is_byline(text) or _date_line(text) is not None
+    return _is_byline(text) or _date_line(text) is not None or _is_status(text)
 
 
 def _meta_bonus(lines: Sequence[HeaderLine], at: int) -> float:
-    """A byline or date close below is the best sign of a headline."""
+    """A byline or date close below is the best sign of a headline; right below a block of
+    its own, better (a name line glued to its date is part of the byline)."""
+    if lines[at].alone and _has_meta_below(lines, at, 1, True):
+        return 5.0
     if _has_meta_below(lines, at):
         return 4.0
     return 3.0 if _has_meta_below(lines, at, 12, True) else 0.0
