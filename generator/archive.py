@@ -39,7 +39,9 @@ def archive_json(site: Site) -> OutputFile:
         "articles": [article_record(a, site) for a in sorted(site.articles, key=lambda a: a.id)],
         "topics": [topic_record(t) for t in sorted(site.topics, key=lambda t: t.id)],
     }
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1)
+    # Compact: with `indent`, the json module falls back from its C encoder to Python,
+    # which took seconds on a large archive (`python -m json.tool` pretty-prints it).
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return OutputFile("archive.json", text.encode("utf-8") + b"\n")
 
 

@@ -11,8 +11,10 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
+from generator.cache import BuildCache, as_text, key_of
 from generator.config import SiteConfig, load_config, with_base_url
 from generator.content import Content, load_content
 from generator.errors import BuildError, ContentError, Diagnostic, Severity
@@ -45,6 +47,8 @@ class BuildOptions:
     """Fail on any warning."""
     drafts: bool = False
     """Include articles marked `draft: true`."""
+    cache: bool = True
+    """Read the cache of earlier builds; False (`--no-cache`) makes everything afresh."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,31 +76,56 @@ def load_site_config(options: BuildOptions) -> SiteConfig:
 
 def build(options: BuildOptions) -> BuildReport:
     """Run every stage and swap the new site in; raises GeneratorError on user errors."""
-    started = time.perf_counter()
+    clock = Stopwatch()
     config = load_site_config(options)
     paths = resolve_paths(config, options)
     check_output_dir(paths.output, paths.site, (paths.content, paths.templates))
-    content = read_content(paths, config, options)
+    cache_dir = paths.site / config.paths.cache
+    cache = BuildCache(cache_dir, read=options.cache)
+    content = read_content(paths, config, options, cache)
     warnings = check_diagnostics(content.diagnostics, options.strict, config.paths.content)
+    clock.lap("load")
     registry = read_registry(paths.content)
-    site = assemble(config, content, registry)
+    site = assemble(config, content, registry, cache, clock)
     files = render_site(site, paths.templates)
-    write_site(paths.output, files, finish=search_step(config, paths.site / config.paths.cache))
+    clock.lap("render")
+    write_site(paths.output, files, finish=search_step(config, cache_dir))
     save_registry(paths.content, site.topics)
+    cache.save()
+    clock.lap("write")
     return BuildReport(
         pages=count_pages(files),
         articles=len(site.articles),
         topics=len(site.topics),
         warnings=tuple(str(w) for w in warnings),
-        seconds=time.perf_counter() - started,
+        seconds=clock.total(),
+        stages=tuple(clock.laps),
     )
 
 
-def read_content(paths: SitePaths, config: SiteConfig, options: BuildOptions) -> Content:
+class Stopwatch:
+    """Seconds spent in each stage, for `briefing build --timings` and the benchmark."""
+
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((stage, now - self.last))
+        self.last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
+
+
+def read_content(
+    paths: SitePaths, config: SiteConfig, options: BuildOptions, cache: BuildCache
+) -> Content:
     """Load content/, naming the folder when it is missing."""
     if not paths.content.is_dir():
         raise BuildError(f"{paths.content}: content folder not found")
-    return load_content(paths.content, config.zone, include_drafts=options.drafts)
+    return load_content(paths.content, config.zone, options.drafts, cache)
 
 
 def check_diagnostics(
@@ -146,18 +175,53 @@ def save_registry(content_dir: Path, topics: Sequence[Topic]) -> None:
     os.replace(temporary, path)
 
 
-def assemble(config: SiteConfig, content: Content, registry: TopicRegistry | None = None) -> Site:
-    """Group, summarise, then freeze everything into the Site snapshot."""
-    topics = group_topics(content.articles, content.notes, config.topics, registry)
+def assemble(
+    config: SiteConfig,
+    content: Content,
+    registry: TopicRegistry | None = None,
+    cache: BuildCache | None = None,
+    clock: Stopwatch | None = None,
+) -> Site:
+    """Group, summarise, then freeze everything into the Site snapshot. Grouping is
+    taken from `cache` when articles, notes, settings and registry are as before; a
+    topic's summary when the topic and its articles are."""
+    cache = cache or BuildCache.disabled()
+    clock = clock or Stopwatch()
+    grouping = key_of(
+        "topics",
+        as_text(config.topics),
+        format_registry(registry) if registry else "",
+        as_text(content.notes),
+        *(f"{a.id} {content.digests.get(a.id, '')}" for a in content.articles),
+    )
+    topics = cache.get_or_make(
+        "topics",
+        grouping,
+        partial(group_topics, content.articles, content.notes, config.topics, registry),
+    )
+    clock.lap("group")
     by_id = {a.id: a for a in content.articles}
-    summarised = [summarise(topic, by_id, config) for topic in topics]
+    summarised = [summarise(topic, by_id, config, content.digests, cache) for topic in topics]
+    clock.lap("summarise")
     return make_site(config, content.articles, summarised)
 
 
-def summarise(topic: Topic, by_id: Mapping[str, Article], config: SiteConfig) -> Topic:
+def summarise(
+    topic: Topic,
+    by_id: Mapping[str, Article],
+    config: SiteConfig,
+    digests: Mapping[str, str] | None = None,
+    cache: BuildCache | None = None,
+) -> Topic:
     """The topic with its cross-source summary attached."""
     members = [by_id[i] for i in topic.article_ids]
-    return replace(topic, summary=summarize_topic(topic, members, config.zone))
+    make = partial(summarize_topic, topic, members, config.zone)
+    if cache is None or digests is None or not all(i in digests for i in topic.article_ids):
+        return replace(topic, summary=make())
+    key = key_of(
+        "summary", config.zone.key, as_text(topic), *(digests[i] for i in topic.article_ids)
+    )
+    return replace(topic, summary=cache.get_or_make("summary", key, make))
 
 
 def search_step(config: SiteConfig, cache: Path) -> Callable[[Path], None] | None:

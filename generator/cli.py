@@ -83,6 +83,12 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     cmd.add_argument("--base-url", metavar="URL", help="public address, overriding site.yaml")
     cmd.add_argument("--strict", action="store_true", help="fail on any warning")
     cmd.add_argument("--drafts", action="store_true", help="include articles with draft: true")
+    cmd.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="make everything afresh, ignoring the cache of earlier builds (a cold build)",
+    )
+    cmd.add_argument("--timings", action="store_true", help="print the seconds of each stage")
     cmd.set_defaults(run=run_build)
 
 
@@ -90,9 +96,13 @@ def run_build(args: argparse.Namespace) -> int:
     """`briefing build`."""
     from generator.build import BuildOptions, build
 
-    options = BuildOptions(args.site, args.out, args.base_url, args.strict, args.drafts)
+    options = BuildOptions(
+        args.site, args.out, args.base_url, args.strict, args.drafts, cache=not args.no_cache
+    )
     report = build(options)
     _print_lines(report.warnings)
+    if args.timings:
+        _print_lines(f"{stage:>10} {seconds:7.3f} s" for stage, seconds in report.stages)
     print(
         f"built {report.pages} pages, {report.articles} articles, {report.topics} topics, "
         f"{len(report.warnings)} warnings in {report.seconds:.2f} s"

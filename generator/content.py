@@ -7,14 +7,16 @@ One broken file never stops the others from being read: its problems are collect
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from generator import frontmatter, markup
+from generator.cache import BuildCache, key_of
 from generator.errors import Diagnostic, Severity
 from generator.models import Article, TopicNote
 from generator.schema import did_you_mean
@@ -39,6 +41,9 @@ class Content:
     articles: tuple[Article, ...]
     notes: tuple[TopicNote, ...]
     diagnostics: tuple[Diagnostic, ...]
+    digests: Mapping[str, str] = field(default_factory=dict)
+    """Article id -> hash of its file and of what reading it depends on: the identity of
+    an article's content in the cache keys of later stages."""
 
 
 class _Problems:
@@ -59,16 +64,29 @@ class _Problems:
         return any(d.severity is Severity.ERROR for d in self.items)
 
 
-def load_content(content_dir: Path, zone: ZoneInfo, include_drafts: bool = False) -> Content:
-    """Read every article under content/articles/ and every note under content/topics/."""
+def load_content(
+    content_dir: Path,
+    zone: ZoneInfo,
+    include_drafts: bool = False,
+    cache: BuildCache | None = None,
+) -> Content:
+    """Read every article under content/articles/ and every note under content/topics/;
+    an article file whose bytes were parsed before is taken from `cache`."""
+    cache = cache or BuildCache.disabled()
     articles: list[Article] = []
+    digests: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
     for path in _markdown_files(content_dir / "articles", content_dir, diagnostics):
         rel = path.relative_to(content_dir).as_posix()
-        article, problems = parse_article(path.read_bytes(), rel, zone)
+        data = path.read_bytes()
+        key = key_of("article", zone.key, rel, data)
+        article, problems = cache.get_or_make(
+            "article", key, partial(parse_article, data, rel, zone)
+        )
         diagnostics.extend(problems)
         if article is not None and (include_drafts or not article.draft):
             articles.append(article)
+            digests[article.id] = key
     notes: list[TopicNote] = []
     for path in _markdown_files(content_dir / "topics", content_dir, diagnostics):
         note, problems = parse_note(path.read_bytes(), path.relative_to(content_dir).as_posix())
@@ -76,7 +94,8 @@ def load_content(content_dir: Path, zone: ZoneInfo, include_drafts: bool = False
         if note is not None:
             notes.append(note)
     diagnostics.extend(_duplicate_ids(articles))
-    return Content(tuple(sorted(articles, key=lambda a: a.id)), tuple(notes), tuple(diagnostics))
+    ordered = tuple(sorted(articles, key=lambda a: a.id))
+    return Content(ordered, tuple(notes), tuple(diagnostics), digests)
 
 
 def _markdown_files(folder: Path, content_dir: Path, diagnostics: list[Diagnostic]) -> list[Path]:

@@ -104,3 +104,5 @@ class BuildReport:
     topics: int
     warnings: tuple[str, ...] = field(default_factory=tuple)
     seconds: float = 0.0
+    stages: tuple[tuple[str, float], ...] = ()
+    """Seconds per stage (load, group, summarise, render, write), in order."""

@@ -1,0 +1,173 @@
+"""A persistent cache of what a build derives (parsed articles, topics, summaries), kept
+in the site's git-ignored cache folder and keyed by content hash.
+
+Every key starts with the code version: a hash of the generator's own files and of the
+versions of the libraries whose output we keep, so that a new release, an edited module
+or an upgraded library never reads an entry made by other code. What else a value depends
+on (file bytes, settings, time zone) is hashed into its key by the caller, so an entry can
+only be found by the very inputs that made it: the cache is never stale, only missed.
+
+Storage is one SQLite file: each build's writes go in one transaction, so a build killed
+midway leaves the previous entries whole. Entries a build did not use are dropped at its
+end, so the cache holds about one build's worth. Values are pickles, which is safe only
+because the cache is written by this program on this machine: it is git-ignored, and a
+cache folder from elsewhere must never be copied in.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import pickle
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+CACHE_FILE = "build-cache.sqlite"
+FORMAT = 1
+"""Bumped when the layout of the database changes."""
+_LIBRARIES = ("markdown-it-py", "numpy", "scipy", "snowballstemmer", "Jinja2", "PyYAML")
+"""Libraries whose behaviour shapes cached values."""
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (kind, key)
+) WITHOUT ROWID
+"""
+
+T = TypeVar("T")
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of everything that shapes cached values besides their inputs: this
+    package's files, Python's version and the libraries' versions."""
+    digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".yaml", ".json"):
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    for name in _LIBRARIES:
+        digest.update(f"{name}=={_version(name)}\0".encode())
+    return digest.hexdigest()
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
+def key_of(*parts: str | bytes) -> str:
+    """The cache key of a value made from `parts` by the current code."""
+    digest = hashlib.sha256(code_version().encode())
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little") + data)  # length-prefixed: unambiguous
+    return digest.hexdigest()
+
+
+class BuildCache:
+    """Entries by kind and key, read once per kind and written back when the build ends.
+
+    `read=False` (`briefing build --no-cache`) ignores what is stored, so every value is
+    made afresh, and still stores the results for the next build."""
+
+    def __init__(self, folder: Path | None, read: bool = True) -> None:
+        self.path = folder / CACHE_FILE if folder is not None else None
+        self.read = read
+        self._stored: dict[str, dict[str, bytes]] = {}
+        self._used: dict[str, set[str]] = {}
+        self._made: dict[str, dict[str, bytes]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def disabled(cls) -> BuildCache:
+        """A cache that stores nothing (for callers without a site folder)."""
+        return cls(None, read=False)
+
+    def get_or_make(self, kind: str, key: str, make: Callable[[], T]) -> T:
+        """The stored value of `kind` under `key`, or `make()`'s, which is then stored."""
+        # Taken out on use: memory holds each stored value once, and what remains at the
+        # end is what this build did not use.
+        stored = self._entries(kind).pop(key, None)
+        if stored is not None:
+            try:
+                value: T = pickle.loads(stored)
+            except Exception:  # a damaged entry is a miss, never an error
+                pass
+            else:
+                self._used.setdefault(kind, set()).add(key)
+                self.hits += 1
+                return value
+        self.misses += 1
+        value = make()
+        self._used.setdefault(kind, set()).add(key)
+        self._made.setdefault(kind, {})[key] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        return value
+
+    def save(self) -> None:
+        """Store the new entries and drop those of the kinds used that this build did not
+        use, in one transaction; a cache that cannot be written only costs the next build
+        its speed."""
+        if self.path is None or not self._used:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = _connect(self.path)
+            try:
+                with db:
+                    for kind in sorted(self._used):
+                        self._save_kind(db, kind)
+            finally:
+                db.close()
+        except (sqlite3.Error, OSError):
+            return
+
+    def _save_kind(self, db: sqlite3.Connection, kind: str) -> None:
+        if self.read:
+            unused = self._stored.get(kind, {}).keys() - self._used[kind]
+            self._stored.pop(kind, None)
+            db.executemany(
+                "DELETE FROM entries WHERE kind = ? AND key = ?", ((kind, k) for k in unused)
+            )
+        else:  # what is stored was never looked at: all of it may be stale
+            db.execute("DELETE FROM entries WHERE kind = ?", (kind,))
+        db.executemany(
+            "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)",
+            ((kind, key, value) for key, value in sorted(self._made.get(kind, {}).items())),
+        )
+
+    def _entries(self, kind: str) -> dict[str, bytes]:
+        if kind not in self._stored:
+            self._stored[kind] = self._load(kind) if self.read else {}
+        return self._stored[kind]
+
+    def _load(self, kind: str) -> dict[str, bytes]:
+        if self.path is None or not self.path.is_file():
+            return {}
+        try:
+            db = _connect(self.path)
+            try:
+                rows = db.execute("SELECT key, value FROM entries WHERE kind = ?", (kind,))
+                return dict(rows.fetchall())
+            finally:
+                db.close()
+        except sqlite3.Error:  # damaged or locked for too long: build without it
+            return {}
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=30)
+    db.execute(_SCHEMA)
+    return db
+
+
+def as_text(value: Any) -> str:
+    """A stable text of a settings value (a frozen dataclass) for use in keys."""
+    return repr(value)

@@ -1,0 +1,150 @@
+"""The build cache: values found only by the inputs that made them, never stale."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator import cache as cache_module
+from generator import content as content_module
+from generator.build import BuildOptions, build
+from generator.cache import CACHE_FILE, BuildCache, key_of
+from generator.frontmatter import dump
+
+BODY = "Floodwater covered Port Alder's harbour road after the river Wend rose {n} metres."
+
+
+def test_a_value_is_made_once_and_found_by_its_key(tmp_path: Path) -> None:
+    made: list[int] = []
+    first = BuildCache(tmp_path)
+    assert first.get_or_make("k", "a", lambda: made.append(1) or 41) == 41
+    first.save()
+    second = BuildCache(tmp_path)
+    assert second.get_or_make("k", "a", lambda: made.append(2) or 42) == 41
+    assert made == [1] and (second.hits, second.misses) == (1, 0)
+
+
+def test_entries_a_build_did_not_use_are_dropped(tmp_path: Path) -> None:
+    first = BuildCache(tmp_path)
+    first.get_or_make("k", "old", lambda: 1)
+    first.get_or_make("other", "x", lambda: 2)
+    first.save()
+    second = BuildCache(tmp_path)
+    second.get_or_make("k", "new", lambda: 3)
+    second.save()
+    with sqlite3.connect(tmp_path / CACHE_FILE) as db:
+        rows = sorted(db.execute("SELECT kind, key FROM entries").fetchall())
+    assert rows == [("k", "new"), ("other", "x")]
+
+
+def test_no_cache_reads_nothing_and_still_stores(tmp_path: Path) -> None:
+    BuildCache(tmp_path).get_or_make("k", "a", lambda: 1)
+    warm = BuildCache(tmp_path)
+    warm.get_or_make("k", "a", lambda: 1)
+    warm.save()
+    cold = BuildCache(tmp_path, read=False)
+    assert cold.get_or_make("k", "a", lambda: 2) == 2
+    cold.save()
+    assert BuildCache(tmp_path).get_or_make("k", "a", lambda: 3) == 2
+
+
+@pytest.mark.parametrize("damage", [b"not a database", b""])
+def test_a_damaged_cache_file_is_a_miss_not_an_error(tmp_path: Path, damage: bytes) -> None:
+    (tmp_path / CACHE_FILE).write_bytes(damage)
+    store = BuildCache(tmp_path)
+    assert store.get_or_make("k", "a", lambda: 5) == 5
+    store.save()  # may or may not manage to write: it must not raise
+
+
+def test_keys_depend_on_every_part_and_on_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert key_of("a", "bc") != key_of("ab", "c")
+    assert key_of("a", b"b") == key_of("a", "b")
+    before = key_of("x")
+    monkeypatch.setattr(cache_module, "code_version", lambda: "another release")
+    assert key_of("x") != before
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "site.yaml").write_text(
+        'title: "T"\ntimezone: Europe/London\nsearch: {enabled: false}\n'
+    )
+    for n, outlet in enumerate(["The Ledger", "The Post"]):
+        write(root, f"a{n}", outlet, BODY.format(n=4))
+    return root
+
+
+def write(site: Path, name: str, outlet: str, body: str) -> None:
+    meta = {
+        "title": f"Flood ({outlet})",
+        "outlet": outlet,
+        "author": [],
+        "date": "2024-03-05T10:00:00Z",
+    }
+    (site / "content" / "articles" / f"{name}.md").write_text(dump(meta, "\n" + body + "\n"))
+
+
+class Calls:
+    """Counts the real calls of a stage function, which still does its work."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> None:
+        self.count = 0
+        real = getattr(module, name)
+
+        def counted(*args: object, **kwargs: object) -> object:
+            self.count += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+
+
+def page(site: Path, article: str) -> str:
+    return (site / "build" / "articles" / article / "index.html").read_text()
+
+
+def test_a_warm_build_parses_and_summarises_nothing_and_writes_the_same_site(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(BuildOptions(site))
+    first = {p: p.read_bytes() for p in sorted((site / "build").rglob("*")) if p.is_file()}
+    parsed = Calls(monkeypatch, content_module, "parse_article")
+    summarised = Calls(monkeypatch, build_module, "summarize_topic")
+    build(BuildOptions(site))
+    assert (parsed.count, summarised.count) == (0, 0)
+    build(BuildOptions(site, cache=False))
+    assert (parsed.count, summarised.count) == (2, 1)
+    assert {p: p.read_bytes() for p in first} == first
+
+
+def test_each_input_that_changes_is_picked_up(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(BuildOptions(site))
+    parsed = Calls(monkeypatch, content_module, "parse_article")
+    # An article: only it is parsed again, and its page shows the edit.
+    write(site, "a1", "The Post", BODY.format(n=9))
+    build(BuildOptions(site))
+    assert parsed.count == 1 and "9 metres" in page(site, "a1")
+    # Settings that reading depends on (the time zone): every article again.
+    (site / "site.yaml").write_text('title: "T"\ntimezone: Asia/Tokyo\nsearch: {enabled: false}\n')
+    build(BuildOptions(site))
+    assert parsed.count == 3 and "JST" in page(site, "a0")
+    # A template (never cached, always read).
+    (site / "templates").mkdir()
+    (site / "templates" / "article.html").write_text("<p>override {{ page.title }}</p>\n")
+    build(BuildOptions(site))
+    assert page(site, "a0").startswith("<p>override")
+    # The code: a new version of the generator reads nothing the old one cached.
+    monkeypatch.setattr(cache_module, "code_version", lambda: "another release")
+    build(BuildOptions(site))
+    assert parsed.count == 5
+
+
+def test_no_cache_option_parses_everything(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(BuildOptions(site))
+    parsed = Calls(monkeypatch, content_module, "parse_article")
+    build(BuildOptions(site, cache=False))
+    assert parsed.count == 2
