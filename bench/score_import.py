@@ -14,6 +14,15 @@ Scoring, as the data README says:
   also needs the minute where the gold has a time of day (reported, not a floor);
 - author: set overlap (Jaccard) of normalised names.
 Title, date and author are scored on the pages whose gold has them (the fundus subset).
+
+Two more title figures, in a second table, because the gold headline is the site's metadata
+headline, which a pasted copy often does not print:
+- title = own headline: the title written is one of the headlines the page itself states
+  (its saved HTML's JSON-LD, og:title, twitter:title, <h1> or <title>, cleaned as import
+  cleans them), on every page, labelled or not: for pasted text, how often the header
+  reader finds the page's headline;
+- gold headline stated: the gold headline is among what the input states (HTML: one of
+  those statements; pasted text: a line of the text), the most `title exact` can reach.
 """
 
 from __future__ import annotations
@@ -35,9 +44,13 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import trafilatura
+
 from generator.config import SiteConfig
 from generator.content import parse_article
 from generator.importer import ImportOptions, import_paths
+from generator.importer.headlines import clean_statements
+from generator.importer.pagemeta import read_meta
 from generator.models import Article
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "extraction"
@@ -45,6 +58,7 @@ T = TypeVar("T")
 _TOKEN = re.compile(r"\w+")
 _TAG = re.compile(r"<[^>]+>")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "`": "'"})
+_LIST_MARK = re.compile(r"^[*+•·▪►-]\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +71,10 @@ class PageScore:
     day: bool | None
     minute: bool | None
     author: float | None
+    title_own: bool
+    """The title is one of the headlines the page's saved HTML states."""
+    title_stated: bool | None
+    """The gold headline is among what the input states (None without a gold title)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +88,8 @@ class Table:
     day: float
     minute: float
     author: float
+    title_own: float
+    title_stated: float
 
 
 def token_f1(gold: str, predicted: str) -> float:
@@ -141,10 +161,25 @@ def score_kind(data: Path, kind: str) -> list[PageScore]:
         files = [data / row[column] for row in rows]
         results = import_paths(site_dir, config, files, ImportOptions())
         scores = []
-        for row, result in zip(rows, results, strict=True):
+        for row, result, path in zip(rows, results, files, strict=True):
             article = _read(site_dir, result.output, config.zone)
-            scores.append(_score(row, article))
+            own = own_headlines(data / row["file"])
+            stated = own if kind == "html" else _lines(path)
+            scores.append(_score(row, article, own, stated))
     return scores
+
+
+def own_headlines(page: Path) -> frozenset[str]:
+    """The headlines a saved page states about itself, cleaned as import cleans them."""
+    tree = trafilatura.load_html(page.read_text(encoding="utf-8", errors="replace"))
+    meta = read_meta(tree)
+    statements = clean_statements(meta.titles, meta.site_names, meta.urls)
+    return frozenset(_squeeze(text) for _, text in statements)
+
+
+def _lines(path: Path) -> frozenset[str]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return frozenset(_squeeze(_LIST_MARK.sub("", line.strip())) for line in text.splitlines())
 
 
 def _read(site_dir: Path, output: str | None, zone: ZoneInfo) -> Article | None:
@@ -155,12 +190,16 @@ def _read(site_dir: Path, output: str | None, zone: ZoneInfo) -> Article | None:
     return article
 
 
-def _score(row: dict[str, object], article: Article | None) -> PageScore:
+def _score(
+    row: dict[str, object], article: Article | None, own: frozenset[str], stated: frozenset[str]
+) -> PageScore:
     name = str(row["file"]).rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    gold_title, gold_date, gold_authors = row.get("title"), row.get("date"), row.get("authors")
+    in_input = _squeeze(str(gold_title)) in stated if gold_title else None
     if article is None:
         return PageScore(name, 0.0, _none_or(row, "title", False), _none_or(row, "date", False),
-                         _none_or(row, "date", False), _none_or(row, "authors", 0.0))  # fmt: skip
-    gold_title, gold_date, gold_authors = row.get("title"), row.get("date"), row.get("authors")
+                         _none_or(row, "date", False), _none_or(row, "authors", 0.0), False,
+                         in_input)  # fmt: skip
     return PageScore(
         name=name,
         body=token_f1(str(row["body"]), plain_text(article)),
@@ -170,6 +209,8 @@ def _score(row: dict[str, object], article: Article | None) -> PageScore:
         author=author_overlap(list(gold_authors), article.authors)  # type: ignore[call-overload]
         if gold_authors
         else None,
+        title_own=article.title is not None and _squeeze(article.title) in own,
+        title_stated=in_input,
     )
 
 
@@ -192,12 +233,15 @@ def table(kind: str, scores: list[PageScore]) -> Table:
         day=mean([s.day for s in scores]),
         minute=mean([s.minute for s in scores]),
         author=mean([s.author for s in scores]),
+        title_own=mean([s.title_own for s in scores]),
+        title_stated=mean([s.title_stated for s in scores]),
     )
 
 
 def render(tables: list[Table]) -> str:
     """The issue's table (plus date to the minute)."""
-    columns = ("input", "pages", "body token F1 (mean)", "title exact", "date (day)", "author")
+    columns: tuple[str, ...] = ("input", "pages", "body token F1 (mean)", "title exact")
+    columns += ("date (day)", "author")
     columns += ("date (minute)",)
     lines = ["| " + " | ".join(columns) + " |", "|---" * len(columns) + "|"]
     names = {"html": "HTML", "text": "pasted text"}
@@ -206,6 +250,10 @@ def render(tables: list[Table]) -> str:
             f"| {names[t.kind]} | {t.pages} | {t.body:.3f} | {t.title:.3f} | {t.day:.3f} "
             f"| {t.author:.3f} | {t.minute:.3f} |"
         )
+    second = ("input", "title = own headline (all pages)", "gold headline stated (ceiling)")
+    lines += ["", "| " + " | ".join(second) + " |", "|---" * len(second) + "|"]
+    for t in tables:
+        lines.append(f"| {names[t.kind]} | {t.title_own:.3f} | {t.title_stated:.3f} |")
     return "\n".join(lines)
 
 
@@ -225,7 +273,8 @@ def main() -> int:
         if args.details:
             for s in sorted(scores, key=lambda s: s.body):
                 print(
-                    f"{kind} {s.body:.3f} t={s.title} d={s.day} m={s.minute} a={s.author} {s.name}"
+                    f"{kind} {s.body:.3f} t={s.title} d={s.day} m={s.minute} a={s.author} "
+                    f"own={s.title_own} stated={s.title_stated} {s.name}"
                 )
         tables.append(table(kind, scores))
     print(render(tables))

@@ -40,7 +40,7 @@ def tables() -> dict[str, object]:
 
 
 @pytest.mark.parametrize("kind", ["html", "text"])
-@pytest.mark.parametrize("field", ["body", "title", "date_day", "author"])
+@pytest.mark.parametrize("field", ["body", "title", "date_day", "author", "title_own"])
 def test_floor(tables: dict[str, object], kind: str, field: str) -> None:
     measured = getattr(tables[kind], "day" if field == "date_day" else field)
     floor = FLOORS[kind][field]
