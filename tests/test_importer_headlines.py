@@ -32,12 +32,18 @@ def cleaned(source: str, text: str, *sites: str, urls: tuple[str, ...] = URL) ->
         ),
         # No segment names the site: a social statement is left alone.
         ("Ferry halted - updates", ("The Harbour Ledger",), "Ferry halted - updates"),
+        ("Ferry halted | harbourledger", (), "Ferry halted"),  # the host's first label
     ],
 )
 def test_the_sites_name_and_sections_are_cut_off(
     text: str, sites: tuple[str, ...], expected: str
 ) -> None:
     assert cleaned("og", text, *sites) == expected
+
+
+def test_a_short_first_label_of_the_host_is_no_name() -> None:
+    urls = ("https://news.ledger.example/a",)
+    assert cleaned("og", "Ferry halted - News", urls=urls) == "Ferry halted - News"
 
 
 def test_statements_for_the_page_itself_are_never_cut() -> None:

@@ -36,6 +36,9 @@ _SEPARATOR = re.compile(r"\s+(?:[|–—-]|::)\s+|\s*｜\s*")
 _BEFORE_HEADLINE = re.compile(r"(?:^|:\s+|\s(?:[|–—-]|::)\s+)$")
 _AFTER_HEADLINE = re.compile(r"^(?:$|\s+(?:[|–—-]|::)\s)")
 _SECTION_WORD = re.compile(r"^[A-Z0-9&][\w&'’.-]*$")
+_MIN_LABEL = 5
+"""A host's first label names the site ("globalnews" of globalnews.ca) when it is this long;
+shorter ones are as often "news", "m" or "en" as a name."""
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
 """Fallback for `<title>` when no segment names the site: the last short segment."""
 
@@ -114,8 +117,8 @@ def _site_keys(site_names: Iterable[str], urls: Iterable[str]) -> frozenset[str]
     keys |= {_key(name).replace(" ", "") for name in site_names}
     for url in urls:
         host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-        if host:
-            keys |= {host, host.split(".")[0]}
+        label = host.split(".")[0]
+        keys |= {host} | ({label} if len(label) >= _MIN_LABEL else set())
     return frozenset(k for k in keys if k)
 
 
