@@ -6,8 +6,13 @@ name the template and line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from multiprocessing.connection import Connection
 from pathlib import Path
+from traceback import format_exc
 
 import jinja2
 
@@ -18,6 +23,9 @@ from generator.pages import PageSpec, all_pages
 from generator.site import Site
 from generator.theme import STATIC_DIR, make_environment
 
+PARALLEL_FROM = 500
+"""Pages from which a second process renders half: below, forking costs more than it saves."""
+
 
 def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
     """Every file of the built site, sorted by path."""
@@ -25,7 +33,7 @@ def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
     env = make_environment(site, site_templates, asset_paths)
     pages = all_pages(site)
     links = urls.Links.for_config(site.config)
-    files = [*render_pages(env, pages), *feeds.all_feeds(site), *assets]
+    files = [*render_all(env, pages), *feeds.all_feeds(site), *assets]
     files.append(sitemap.sitemap(site, [p.path for p in pages if p.in_sitemap]))
     files.append(sitemap.robots(site))
     files.append(archive.archive_json(site))
@@ -33,6 +41,54 @@ def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
     files.append(hosting.redirects(links, site.topics))
     _check_unique(files)
     return sorted(files, key=lambda f: f.path)
+
+
+def render_all(env: jinja2.Environment, pages: Sequence[PageSpec]) -> list[OutputFile]:
+    """Every page; on a multi-core machine half of them in a forked child process.
+
+    Forking shares the environment and the pages with the child without pickling them.
+    It is done only from a process with no other thread (as `serve` has), because a
+    fork copies locks that other threads may hold."""
+    if len(pages) < PARALLEL_FROM or not _can_fork():
+        return list(render_pages(env, pages))
+    half = len(pages) // 2
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=_render_into, args=(env, pages[half:], sender), daemon=True
+    )
+    child.start()
+    sender.close()
+    try:
+        first = list(render_pages(env, pages[:half]))
+        outcome = receiver.recv()
+    except EOFError:
+        raise BuildError("a rendering process ended without its pages") from None
+    finally:
+        receiver.close()
+        child.join()
+    if isinstance(outcome, BuildError | RuntimeError):
+        raise outcome
+    return first + [OutputFile(p, data) for p, data in outcome]
+
+
+def _can_fork() -> bool:
+    return (
+        (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+def _render_into(env: jinja2.Environment, pages: Sequence[PageSpec], sender: Connection) -> None:
+    """The child's half: its pages as (path, bytes), or the message of what failed."""
+    try:
+        sender.send([(f.path, f.data) for f in render_pages(env, pages)])
+    except BuildError as exc:
+        sender.send(BuildError(str(exc)))
+    except Exception:  # a bug: the parent shows the child's traceback
+        sender.send(RuntimeError(f"rendering failed in a child process:\n{format_exc()}"))
+    finally:
+        sender.close()
 
 
 def render_pages(env: jinja2.Environment, pages: Iterable[PageSpec]) -> Iterator[OutputFile]:

@@ -46,8 +46,17 @@ def index_site_cached(staging: Path, config: SiteConfig, cache: Path) -> None:
             _store(staging / BUNDLE_DIR, stored)
     if stored.is_dir():
         shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
-        shutil.copytree(stored, staging / BUNDLE_DIR)
+        shutil.copytree(stored, staging / BUNDLE_DIR, copy_function=_link_or_copy)
         os.utime(stored)  # newest use first when pruning
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link where the file system allows (no file of a build is ever changed in
+    place: each build writes new files and swaps folders), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def input_digest(staging: Path, config: SiteConfig) -> str:
