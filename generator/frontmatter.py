@@ -125,13 +125,27 @@ def _scalar(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return repr(value)
+    if isinstance(value, float):
+        return _float(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, str):
         return quote(value)
     raise TypeError(f"cannot write {type(value).__name__} to front matter")
+
+
+def _float(value: float) -> str:
+    """A float as YAML 1.1 reads it back: `.inf`, `.nan`, and a dot before any exponent
+    (`repr` gives `inf` and `1e+100`, which YAML reads as strings)."""
+    if value != value:
+        return ".nan"
+    if value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value)
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}.0{e}{exponent}" if e and "." not in mantissa else text
 
 
 def quote(text: str) -> str:
