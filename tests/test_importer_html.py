@@ -55,6 +55,15 @@ def test_the_headline_is_dropped_from_the_body_in_any_of_its_statements() -> Non
     assert not draft.body.startswith(("Ferry", "#"))
 
 
+def test_the_h1_another_statement_repeats_is_the_pages_h1() -> None:
+    head = "<title>Ferry halted after cracks found | The Ledger</title>"
+    body = "<h1>Log In</h1><h1>Ferry halted after cracks found</h1><p>x</p>"
+    meta = read_meta(trafilatura.load_html(page(head, body)))
+    assert dict(meta.titles)["h1"] == "Ferry halted after cracks found"
+    alone = read_meta(trafilatura.load_html(page("", "<h1>Log In</h1><h1>Ferry halted</h1>")))
+    assert dict(alone.titles)["h1"] == "Log In"  # nothing to tell them apart: the first
+
+
 def test_title_falls_back_to_the_title_element_without_its_suffix() -> None:
     paragraphs = "".join(f"<p>{PARAGRAPH}</p>" for _ in range(4))
     draft = extract(page("<title>Ferry halted | The Ledger</title>", paragraphs))

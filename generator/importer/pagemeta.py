@@ -103,16 +103,33 @@ def _meta_tags(tree: HtmlElement) -> dict[str, str]:
 def _titles(
     tree: HtmlElement, article: dict[str, Any], meta: dict[str, str]
 ) -> tuple[tuple[str, str], ...]:
-    h1 = next(iter(tree.iter("h1")), None)
     title = next(iter(tree.iter("title")), None)
     pairs = [
         ("ld", _ld_text(article.get("headline"))),
         ("og", meta.get("og:title")),
         ("twitter", meta.get("twitter:title")),
-        ("h1", h1.text_content() if h1 is not None else None),
         ("title", title.text_content() if title is not None else None),
     ]
-    return tuple((source, clean(text)) for source, text in pairs if text and clean(text))
+    stated = [(source, clean(text)) for source, text in pairs if text and clean(text)]
+    h1 = _page_h1(tree, [text for _, text in stated])
+    stated += [("h1", h1)] if h1 else []
+    return tuple(sorted(stated, key=lambda pair: TITLE_SOURCES.index(pair[0])))
+
+
+def _page_h1(tree: HtmlElement, others: list[str]) -> str | None:
+    """The `<h1>` that holds the headline: the first one that another statement repeats
+    (pages put "Log In" or the site's name in an earlier `<h1>`), else the first."""
+    found = [text for text in (clean(h.text_content()) for h in tree.iter("h1")) if text]
+    keys = [_loose(other) for other in others]
+    for text in found:
+        key = _loose(text)
+        if any(key == other or (len(key.split()) >= 4 and key in other) for other in keys):
+            return text
+    return found[0] if found else None
+
+
+def _loose(text: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
 
 
 def _authors(article: dict[str, Any], meta: dict[str, str]) -> tuple[tuple[str, ...], ...]:
