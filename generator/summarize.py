@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo
 
 from generator.models import Article, Topic
 from generator.summary import dates, figures, lead, names, people, quotes, speakers
-from generator.summary.align import Alignment, Unit, align, cosine, term_map
+from generator.summary.align import Alignment, Unit, align, term_map
 from generator.summary.entities import gather_entities
 from generator.summary.model import (
     DIFFERENCE_KINDS,
@@ -80,17 +80,23 @@ def summarize_topic(topic: Topic, members: Sequence[Article], zone: ZoneInfo) ->
     alignment = align(sentences, label_of, term_map(canonical))
     refs_of = refs_by_sentence(alignment)
     heads = {unit.sentence.key for unit in alignment.units}
+    by_article = _by_article(sentences)
     said = [
         item
         for article in members
-        for item in speakers.attributions([s for s in sentences if s.article_id == article.id])
+        for item in speakers.attributions(by_article.get(article.id, []))
         if item.sentence in heads
     ]
     who = people.gather_people(said, canonical)
     scores = [lead.salience(s) for s in lead.unit_signals(alignment, members, label_of)]
     single = len(sources) < 2
     chosen = lead.opening(alignment) if single else lead.choose_lead(alignment, scores)
-    mentioned = [m for key in sorted(heads) for m in _dated(sentences[key], members, zone)]
+    published = {a.id: a.date for a in members}
+    mentioned = [
+        m
+        for key in sorted(heads)
+        for m in dates.date_mentions(sentences[key], published[sentences[key].article_id], zone)
+    ]
     quote_groups = quotes.group_quotes(quotes.quote_mentions(said, sentences, label_of, who))
     differences: list[Difference] = []
     if not single:
@@ -119,11 +125,11 @@ def summarize_topic(topic: Topic, members: Sequence[Article], zone: ZoneInfo) ->
     )
 
 
-def _dated(
-    sentence: Sentence, members: Sequence[Article], zone: ZoneInfo
-) -> list[dates.DateMention]:
-    article = next(a for a in members if a.id == sentence.article_id)
-    return dates.date_mentions(sentence, article.date, zone)
+def _by_article(sentences: Sequence[Sentence]) -> dict[str, list[Sentence]]:
+    grouped: dict[str, list[Sentence]] = {}
+    for sentence in sentences:
+        grouped.setdefault(sentence.article_id, []).append(sentence)
+    return grouped
 
 
 def _by_sentence(mentions: Sequence[dates.DateMention]) -> dict[int, list[dates.DateMention]]:
@@ -159,9 +165,8 @@ def _clearest(alignment: Alignment, group: Sequence[int]) -> int:
 
     def merit(index: int) -> float:
         sentence = alignment.units[index].sentence
-        vector = alignment.vectors[sentence.key]
         closeness = sum(
-            cosine(vector, alignment.vectors[alignment.units[j].sentence.key])
+            alignment.similarity(sentence.key, alignment.units[j].sentence.key)
             for j in group
             if j != index
         )

@@ -9,8 +9,7 @@ with several references; units of different sources that say the same form a fac
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -33,8 +32,10 @@ BLOCK_TERMS = 6
 MAX_POSTINGS = 200
 # Candidate pairs whose cosines are computed in one sparse product (bounds the memory).
 CHUNK = 100_000
+# Unit pairs screened at once for being already grouped (see `_facts`).
+FACT_CHUNK = 2048
 
-Vector = dict[str, float]
+Matrix = sparse.csr_array
 Indices = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 
@@ -94,7 +95,7 @@ class Unit:
     """`Sentence.key` of every copy, the shown one first."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Alignment:
     """What the sentences of a topic have in common."""
 
@@ -104,8 +105,12 @@ class Alignment:
     """Indexes into `units` of statements that two or more sources share, one unit each."""
     related: Pairs
     """Cross-source sentence pairs at or above RELATED, most similar first."""
-    vectors: tuple[Vector, ...]
-    """Unit-length TF-IDF vector of each sentence, by `Sentence.key`."""
+    vectors: Matrix
+    """Unit-length TF-IDF vector of each sentence: row `Sentence.key`."""
+
+    def similarity(self, a: int, b: int) -> float:
+        """Cosine of two sentences, by key."""
+        return cosine(self.vectors, a, b)
 
 
 def term_map(canonical: Mapping[str, str]) -> dict[str, str]:
@@ -113,57 +118,83 @@ def term_map(canonical: Mapping[str, str]) -> dict[str, str]:
     return {stem(form.lower()): stem(name.lower()) for form, name in canonical.items()}
 
 
-def vectorise(sentences: Sequence[Sentence], mapping: Mapping[str, str]) -> list[Vector]:
-    """Unit-length TF-IDF vectors, IDF taken over the topic's sentences."""
+def vectorise(sentences: Sequence[Sentence], mapping: Mapping[str, str]) -> Matrix:
+    """Unit-length TF-IDF vectors, IDF taken over the topic's sentences.
+
+    Columns are the terms in sorted order, so that a column number orders terms as their
+    spelling does (the blocking below breaks ties by it)."""
     docs = [[mapping.get(t, t) for t in s.terms] for s in sentences]
-    df = Counter(t for terms in docs for t in set(terms))
-    total = len(docs)
-    vectors = []
-    for terms in docs:
-        weights = {
-            t: c * (math.log((total + 1) / (df[t] + 1)) + 1) for t, c in Counter(terms).items()
-        }
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        vectors.append({t: w / norm for t, w in weights.items()})
-    return vectors
+    vocabulary = {t: n for n, t in enumerate(sorted({t for terms in docs for t in terms}))}
+    columns = np.fromiter((vocabulary[t] for terms in docs for t in terms), dtype=np.int64)
+    rows = np.repeat(np.arange(len(docs)), [len(terms) for terms in docs])
+    shape = (len(docs), max(len(vocabulary), 1))
+    counts = sparse.csr_array((np.ones(len(columns)), (rows, columns)), shape=shape)
+    counts.sum_duplicates()
+    df = np.bincount(counts.indices, minlength=shape[1])
+    weights = counts.data * (np.log((len(docs) + 1) / (df[counts.indices] + 1)) + 1)
+    entry_rows = np.repeat(np.arange(len(docs)), np.diff(counts.indptr))
+    norms = np.sqrt(np.bincount(entry_rows, weights=weights * weights, minlength=len(docs)))
+    norms[norms == 0] = 1.0
+    return sparse.csr_array((weights / norms[entry_rows], counts.indices, counts.indptr), shape)
 
 
-def cosine(a: Vector, b: Vector) -> float:
-    """Dot product of two unit vectors."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+def cosine(vectors: Matrix, a: int, b: int) -> float:
+    """Dot product of two unit rows."""
+    weights = dict(zip(*_row(vectors, a), strict=True))
+    return sum(
+        weights.get(term, 0.0) * value for term, value in zip(*_row(vectors, b), strict=True)
+    )
 
 
-def candidate_pairs(vectors: Sequence[Vector]) -> tuple[Indices, Indices]:
+def _row(vectors: Matrix, key: int) -> tuple[list[int], list[float]]:
+    start, end = vectors.indptr[key], vectors.indptr[key + 1]
+    return vectors.indices[start:end].tolist(), vectors.data[start:end].tolist()
+
+
+def candidate_pairs(vectors: Matrix) -> tuple[Indices, Indices]:
     """Pairs (i < j) sharing one of their rarest shared terms, without common-term blow-up.
 
     Each sentence is posted under its BLOCK_TERMS rarest terms (of those in two or more
-    sentences), a posting list keeps its first MAX_POSTINGS sentences, and two sentences
-    are a candidate when they meet in a list: the nonzeros of `B @ B.T` for the
-    sentence-by-posting incidence matrix B, so the pairing runs in compiled code."""
-    df = Counter(t for vector in vectors for t in vector)
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, vector in enumerate(vectors):
-        shared = sorted((df[t], t) for t in vector if df[t] >= 2)
-        for _, term in shared[:BLOCK_TERMS]:
-            postings[term].append(index)
-    rows = [i for members in postings.values() for i in members[:MAX_POSTINGS]]
-    lengths = [min(len(members), MAX_POSTINGS) for members in postings.values()]
-    columns = np.repeat(np.arange(len(lengths)), lengths)
-    shape = (len(vectors), len(lengths))
-    incidence = sparse.csr_array((np.ones(len(rows)), (rows, columns)), shape=shape)
+    sentences; ties by spelling), a posting list keeps its first MAX_POSTINGS sentences,
+    and two sentences are a candidate when they meet in a list: the nonzeros of `B @ B.T`
+    for the sentence-by-posting incidence matrix B."""
+    size, terms = vectors.shape
+    if size < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    df = np.bincount(vectors.indices, minlength=terms)
+    rows = np.repeat(np.arange(size), np.diff(vectors.indptr))
+    columns = vectors.indices.astype(np.int64)
+    shared = df[columns] >= 2
+    rows, columns = rows[shared], columns[shared]
+    order = np.lexsort((columns, df[columns], rows))
+    rows, columns = rows[order], columns[order]
+    keep = _rank_in_runs(rows) < BLOCK_TERMS
+    rows, columns = rows[keep], columns[keep]
+    order = np.lexsort((rows, columns))
+    rows, columns = rows[order], columns[order]
+    keep = _rank_in_runs(columns) < MAX_POSTINGS
+    rows, columns = rows[keep], columns[keep]
+    incidence = sparse.csr_array((np.ones(len(rows)), (rows, columns)), shape=(size, terms))
     met = sparse.triu(incidence @ incidence.T, k=1, format="coo")
-    return met.row.astype(np.int64), met.col.astype(np.int64)
+    order = np.lexsort((met.col, met.row))
+    return met.row[order].astype(np.int64), met.col[order].astype(np.int64)
 
 
-def similar_pairs(vectors: Sequence[Vector], floor: float) -> Pairs:
+def _rank_in_runs(values: Indices) -> Indices:
+    """For a sorted array, each element's place in its run of equal values (0, 1, ...)."""
+    if not len(values):
+        return values
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    lengths = np.diff(np.r_[starts, len(values)])
+    return np.arange(len(values)) - np.repeat(starts, lengths)
+
+
+def similar_pairs(vectors: Matrix, floor: float) -> Pairs:
     """Candidate pairs with cosine >= floor, most similar first."""
     first, second = candidate_pairs(vectors)
-    matrix = _matrix(vectors)
     values = np.concatenate(
         [
-            _row_dots(matrix, first[start : start + CHUNK], second[start : start + CHUNK])
+            _row_dots(vectors, first[start : start + CHUNK], second[start : start + CHUNK])
             for start in range(0, len(first), CHUNK)
         ]
         or [np.zeros(0)]
@@ -174,16 +205,7 @@ def similar_pairs(vectors: Sequence[Vector], floor: float) -> Pairs:
     return Pairs(first[order], second[order], values[order])
 
 
-def _matrix(vectors: Sequence[Vector]) -> sparse.csr_array:
-    """The vectors as rows of a sparse matrix (columns: terms in order of first use)."""
-    column: dict[str, int] = {}
-    indices = [column.setdefault(t, len(column)) for vector in vectors for t in vector]
-    data = [w for vector in vectors for w in vector.values()]
-    indptr = np.cumsum([0, *(len(vector) for vector in vectors)])
-    return sparse.csr_array((data, indices, indptr), shape=(len(vectors), max(len(column), 1)))
-
-
-def _row_dots(matrix: sparse.csr_array, first: Indices, second: Indices) -> Floats:
+def _row_dots(matrix: Matrix, first: Indices, second: Indices) -> Floats:
     """Dot product of row first[k] with row second[k], for every k."""
     products = matrix[first].multiply(matrix[second])
     return np.asarray(products.sum(axis=1), dtype=np.float64).ravel()
@@ -202,7 +224,7 @@ def align(
     units, unit_of = _units(sentences, source, copies.pairs())
     cross = pairs.where(~same)
     facts = _facts(cross, unit_of, [u.source for u in units])
-    return Alignment(tuple(units), facts, cross, tuple(vectors))
+    return Alignment(tuple(units), facts, cross, vectors)
 
 
 def _units(
@@ -234,22 +256,30 @@ def _facts(
     group_of: dict[int, int] = {}
     groups: list[list[int]] = []
     sources: list[set[str]] = []
-    for a, b in _unit_pairs(cross.where(cross.similarity >= AGREE), unit_of):
-        ga, gb = group_of.get(a), group_of.get(b)
-        if ga is None and gb is None:
-            group_of[a] = group_of[b] = len(groups)
-            groups.append([a, b])
-            sources.append({unit_source[a], unit_source[b]})
-        elif ga is None or gb is None:
-            group, unit = (ga, b) if gb is None else (gb, a)
-            if group is not None and unit_source[unit] not in sources[group]:
-                groups[group].append(unit)
-                sources[group].add(unit_source[unit])
-                group_of[unit] = group
+    grouped = np.zeros(len(unit_source), dtype=bool)
+    first, second = _unit_pairs(cross.where(cross.similarity >= AGREE), unit_of)
+    for start in range(0, len(first), FACT_CHUNK):
+        a_part, b_part = first[start : start + FACT_CHUNK], second[start : start + FACT_CHUNK]
+        # A pair whose units are both grouped changes nothing: skip those in bulk.
+        open_ = ~(grouped[a_part] & grouped[b_part])
+        for a, b in zip(a_part[open_].tolist(), b_part[open_].tolist(), strict=True):
+            ga, gb = group_of.get(a), group_of.get(b)
+            if ga is None and gb is None:
+                group_of[a] = group_of[b] = len(groups)
+                groups.append([a, b])
+                sources.append({unit_source[a], unit_source[b]})
+                grouped[[a, b]] = True
+            elif ga is None or gb is None:
+                group, unit = (ga, b) if gb is None else (gb, a)
+                if group is not None and unit_source[unit] not in sources[group]:
+                    groups[group].append(unit)
+                    sources[group].add(unit_source[unit])
+                    group_of[unit] = group
+                    grouped[unit] = True
     return tuple(tuple(sorted(g)) for g in sorted(groups, key=min))
 
 
-def _unit_pairs(pairs: Pairs, unit_of: Sequence[int]) -> list[tuple[int, int]]:
+def _unit_pairs(pairs: Pairs, unit_of: Sequence[int]) -> tuple[Indices, Indices]:
     """The unit pairs of sentence pairs, each at its first (most similar) occurrence.
 
     A later occurrence of a unit pair cannot change the greedy grouping: both units are
@@ -259,4 +289,4 @@ def _unit_pairs(pairs: Pairs, unit_of: Sequence[int]) -> list[tuple[int, int]]:
     a, b = np.minimum(*ends), np.maximum(*ends)
     _, first_seen = np.unique(a * len(unit_of) + b, return_index=True)
     kept = np.sort(first_seen)
-    return list(zip(a[kept].tolist(), b[kept].tolist(), strict=True))
+    return a[kept], b[kept]

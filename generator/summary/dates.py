@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from generator.summary.align import Pairs
 from generator.summary.model import Difference, Ref, Variant
-from generator.summary.sentences import Sentence
+from generator.summary.sentences import Sentence, spellings_of
 
 MONTHS = (
     "january february march april may june july august september october november december"
@@ -31,6 +31,15 @@ _EXPRESSION = re.compile(
     rf"|(?P<rel>yesterday|today|last (?:week|month|year)|this (?:week|month|year))"
     rf"|(?P<y>(?:in|since|by|until|from)\s+(?P<year>(?:19|20)\d\d)))\b",
     re.IGNORECASE,
+)
+
+
+# A sentence has a date expression only if it has one of these tokens (a month or weekday is
+# capitalised, as `date_mentions` requires): most sentences are ruled out without the regex.
+_HINTS = (
+    spellings_of([*MONTHS, *(m[:3] for m in MONTHS), "sept", *_WEEKDAYS], ("title", "upper"))
+    | spellings_of(["yesterday", "today", "week", "month", "year"])
+    | {str(year) for year in range(1900, 2100)}
 )
 
 
@@ -100,6 +109,8 @@ def date_mentions(
     sentence: Sentence, published: datetime | None, zone: ZoneInfo
 ) -> list[DateMention]:
     """The date expressions of a sentence, placed from the publication day."""
+    if _HINTS.isdisjoint(sentence.words):
+        return []
     base = published.astimezone(zone).date() if published else None
     found = []
     for match in _EXPRESSION.finditer(sentence.text):

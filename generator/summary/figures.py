@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from generator.summary.align import Pairs
 from generator.summary.model import Difference, Ref, Variant
-from generator.summary.sentences import STOPWORDS, Sentence, stem
+from generator.summary.sentences import STOPWORDS, Sentence, spellings_of, stem
 
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9,
            "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}  # fmt: skip
@@ -38,11 +38,17 @@ _FIGURE = re.compile(
     rf"(?P<pct>\s?(?:%|per cent|percent))?(?![\w])",
     re.IGNORECASE,
 )
+# A sentence has a figure only if it has a digit or a number word: most are ruled out fast.
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORDS = spellings_of(w for phrase in _WORDS for w in phrase.split() if w != "a")
 _MONTHS = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.IGNORECASE
 )
 _UNIT_WORD = re.compile(r"(?<!\w)[A-Za-z][\w’'-]*")
 UNIT_WORDS = 3
+# Differences shown at most: the most closely related sentences' come first. Real topics
+# have a handful; templated copy ("14 roads", "13 roads", ...) could have thousands.
+MAX_DIFFERENCES = 12
 # Units too general to show that two figures count the same thing.
 _GENERIC = frozenset(stem(w) for w in "number figure total people times year years day".split())
 
@@ -79,8 +85,10 @@ def number_value(text: str) -> float | None:
 
 def figures_in(sentence: Sentence) -> list[Figure]:
     """The figures of a sentence, dates and years left out."""
-    found = []
     text = sentence.text
+    if not _DIGIT.search(text) and _NUMBER_WORDS.isdisjoint(sentence.words):
+        return []
+    found = []
     for match in _FIGURE.finditer(text):
         low = number_value(match.group("low"))
         high = number_value(match.group("high")) if match.group("high") else low
@@ -143,16 +151,18 @@ def figure_differences(
     seen: set[frozenset[tuple[str, float, float]]] = set()
     found = []
     for pair in related.among(by_sentence, floor):
+        source_a = source_of[sentences[pair.a].article_id]
+        source_b = source_of[sentences[pair.b].article_id]
         for a in by_sentence[pair.a]:
             for b in by_sentence[pair.b]:
-                if comparable(a, b) and (a.low, a.high) != (b.low, b.high):
-                    variants = [_variant(f, sentences, source_of) for f in (a, b)]
-                    key = frozenset(
-                        (v.source, f.low, f.high) for v, f in zip(variants, (a, b), strict=True)
-                    )
-                    if key not in seen:
-                        seen.add(key)
-                        found.append(Difference("figure", _subject(a, b), tuple(variants)))
+                key = frozenset(((source_a, a.low, a.high), (source_b, b.low, b.high)))
+                if key in seen or (a.low, a.high) == (b.low, b.high) or not comparable(a, b):
+                    continue
+                seen.add(key)
+                variants = tuple(_variant(f, sentences, source_of) for f in (a, b))
+                found.append(Difference("figure", _subject(a, b), variants))
+                if len(found) >= MAX_DIFFERENCES:
+                    return found
     return found
 
 

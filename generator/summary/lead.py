@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from itertools import pairwise
@@ -22,8 +22,8 @@ from itertools import pairwise
 import numpy as np
 
 from generator.models import Article
-from generator.summary.align import Alignment, Vector, cosine
-from generator.summary.sentences import Sentence, stem, terms_of, words_of
+from generator.summary.align import Alignment
+from generator.summary.sentences import Sentence, stem_token, terms_of, words_of
 
 LEAD_WORDS = 110
 MIN_SENTENCES = 3
@@ -69,15 +69,16 @@ WEIGHTS = Signals(
 )  # fmt: skip
 
 
+_SIGNALS = tuple(f.name for f in fields(Signals))
+
+
 def salience(signals: Signals) -> float:
     """Weighted sum of the signals."""
-    return sum(
-        float(getattr(signals, f.name)) * float(getattr(WEIGHTS, f.name)) for f in fields(Signals)
-    )
+    return sum(float(getattr(signals, name)) * float(getattr(WEIGHTS, name)) for name in _SIGNALS)
 
 
 def _pairs(sentence_words: Sequence[str]) -> set[tuple[str, str]]:
-    tokens = [stem(w.lower()) for w in sentence_words]
+    tokens = [stem_token(w) for w in sentence_words]
     return set(pairwise(tokens))
 
 
@@ -86,23 +87,22 @@ def unit_signals(
 ) -> list[Signals]:
     """The signals of every unit (sentence as its source has it)."""
     heads = [u.sentence for u in alignment.units]
-    vectors = [alignment.vectors[s.key] for s in heads]
-    centroid = _normalised(vectors)
+    centrality = _centrality(alignment)
     support = _support(alignment)
     titles = Counter(t for a in members for t in set(terms_of(words_of(a.title))))
     title_norm = math.sqrt(sum(c * c for c in titles.values())) or 1.0
-    users = _pair_users(heads, members, source_of)
+    pairs = [_pairs(s.words) for s in heads]
+    users = _pair_users(heads, pairs, members, source_of)
     signals = []
-    for unit, sentence, vector in zip(alignment.units, heads, vectors, strict=True):
+    for unit, sentence, central, own in zip(alignment.units, heads, centrality, pairs, strict=True):
         terms = set(sentence.terms)
-        pairs = _pairs(sentence.words)
-        shared = sum(1 for p in pairs if users[p] - {unit.source})
+        shared = sum(1 for p in own if users[p] != unit.source)
         signals.append(
             Signals(
-                centroid=cosine(vector, centroid),
+                centroid=central,
                 support=support[sentence.key],
                 headline=sum(titles[t] for t in terms) / (title_norm * math.sqrt(len(terms) or 1)),
-                shared_pairs=shared / (len(pairs) or 1),
+                shared_pairs=shared / (len(own) or 1),
                 opening=float(sentence.position == 0),
                 position=min(sentence.position, 6) / 6,
                 incomplete=float(sentence.text.endswith(("...", "…"))),
@@ -113,35 +113,39 @@ def unit_signals(
     return signals
 
 
-def _normalised(vectors: Sequence[Vector]) -> Vector:
-    total: dict[str, float] = defaultdict(float)
-    for vector in vectors:
-        for term, weight in vector.items():
-            total[term] += weight
-    norm = math.sqrt(sum(w * w for w in total.values())) or 1.0
-    return {t: w / norm for t, w in total.items()}
+def _centrality(alignment: Alignment) -> list[float]:
+    """Cosine of each unit to the centroid of all units (their normalised sum)."""
+    rows = alignment.vectors[[u.sentence.key for u in alignment.units]]
+    total = np.asarray(rows.sum(axis=0)).ravel()
+    norm = float(np.sqrt(total @ total)) or 1.0
+    return [float(v) for v in rows @ (total / norm)]
 
 
 def _support(alignment: Alignment) -> list[float]:
     """Sentence key -> cosine to the closest sentence of another source (0 if none)."""
     related = alignment.related
-    best = np.zeros(len(alignment.vectors))
+    best = np.zeros(alignment.vectors.shape[0])
     np.maximum.at(best, related.first, related.similarity)
     np.maximum.at(best, related.second, related.similarity)
     return [float(value) for value in best]
 
 
 def _pair_users(
-    heads: Sequence[Sentence], members: Sequence[Article], source_of: Mapping[str, str]
-) -> dict[tuple[str, str], set[str]]:
-    """Word pair -> the sources using it (headlines included)."""
-    users: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for sentence in heads:
-        for pair in _pairs(sentence.words):
-            users[pair].add(source_of[sentence.article_id])
-    for article in members:
-        for pair in _pairs(words_of(article.title)):
-            users[pair].add(source_of[article.id])
+    heads: Sequence[Sentence],
+    pairs: Sequence[set[tuple[str, str]]],
+    members: Sequence[Article],
+    source_of: Mapping[str, str],
+) -> dict[tuple[str, str], str | None]:
+    """Word pair -> the one source using it, or None when several do (headlines included)."""
+    users: dict[tuple[str, str], str | None] = {}
+    uses = [
+        *((source_of[s.article_id], own) for s, own in zip(heads, pairs, strict=True)),
+        *((source_of[a.id], _pairs(words_of(a.title))) for a in members),
+    ]
+    for source, own in uses:
+        for pair in own:
+            if users.setdefault(pair, source) != source:
+                users[pair] = None
     return users
 
 
@@ -167,10 +171,8 @@ def _repeats(
     """The unit says what a chosen one says: same fact, or a close cosine."""
     if index in fact_of and any(fact_of.get(j) == fact_of[index] for j in chosen):
         return True
-    vector = alignment.vectors[alignment.units[index].sentence.key]
-    return any(
-        cosine(vector, alignment.vectors[alignment.units[j].sentence.key]) > REPEAT for j in chosen
-    )
+    key = alignment.units[index].sentence.key
+    return any(alignment.similarity(key, alignment.units[j].sentence.key) > REPEAT for j in chosen)
 
 
 def opening(alignment: Alignment) -> list[int]:

@@ -8,10 +8,11 @@ end, a word is replaced, added or dropped inside the quote.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from generator.summary.model import Citation, Difference, Quote, Ref, Variant
 from generator.summary.people import People
@@ -80,14 +81,22 @@ def quote_mentions(
 
 def overlap(a: str, b: str) -> float:
     """Share of the shorter wording's words that the other has (close spellings count)."""
+    return _overlap(a, b)
+
+
+# A quote is repeated by every source and article that carries it: pairs recur.
+@lru_cache(maxsize=1 << 14)
+def _overlap(a: str, b: str) -> float:
     from rapidfuzz import fuzz
 
-    left, right = [w.lower() for w in words_of(a)], [w.lower() for w in words_of(b)]
+    left, right = _lower_words(a), _lower_words(b)
     if not left or not right:
         return 0.0
     short, long = sorted((left, right), key=len)
     if len(short) < MIN_WORDS:
         return 1.0 if short == long else 0.0
+    if not Counter(short) - Counter(long):
+        return 1.0  # every word has an exact match: the loop below would find them all
     unused = list(long)
     matched = 0
     for word in short:
@@ -98,6 +107,10 @@ def overlap(a: str, b: str) -> float:
             unused.remove(hit)
             matched += 1
     return matched / len(short)
+
+
+def _lower_words(text: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in words_of(text))
 
 
 def group_quotes(mentions: Sequence[QuoteMention]) -> list[list[QuoteMention]]:

@@ -8,7 +8,7 @@ paragraph, less a leading dateline ("WASHINGTON (AP) -").
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
@@ -95,21 +95,41 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
+@lru_cache(maxsize=1 << 17)
+def stem_token(word: str) -> str:
+    """The stem of a token as written (lower-cased first)."""
+    return stem(word.lower())
+
+
+def spellings_of(
+    words: Iterable[str], cases: Iterable[str] = ("lower", "title", "upper")
+) -> frozenset[str]:
+    """Tokens as `words_of` gives them for these words in the given cases, possessives too.
+
+    For a quick test whether a sentence can contain one (`isdisjoint` with its words)."""
+    cased = {getattr(word, case)() for word in words for case in cases}
+    return frozenset(cased | {w + "'s" for w in cased} | {w + "’s" for w in cased})
+
+
 def words_of(text: str) -> tuple[str, ...]:
     """Word and number tokens in order, as written."""
-    return tuple(m.group() for m in _TOKEN.finditer(text))
+    return tuple(_TOKEN.findall(text))
 
 
 def terms_of(words: Sequence[str]) -> tuple[str, ...]:
     """Content terms of tokens: stemmed, lower-cased, stopwords dropped, numbers bare."""
-    terms: list[str] = []
-    for word in words:
-        lower = word.lower().replace("’", "'").removesuffix("'s")
-        if lower[0].isdigit():
-            terms.append(lower.replace(",", ""))
-        elif lower not in STOPWORDS and len(lower) > 1:
-            terms.append(stem(lower))
-    return tuple(terms)
+    return tuple(term for word in words if (term := _term(word)))
+
+
+@lru_cache(maxsize=1 << 17)
+def _term(word: str) -> str:
+    """The term of one token ("" when it is not a content word)."""
+    lower = word.lower().replace("’", "'").removesuffix("'s")
+    if lower[0].isdigit():
+        return lower.replace(",", "")
+    if lower not in STOPWORDS and len(lower) > 1:
+        return stem(lower)
+    return ""
 
 
 def split_sentences(text: str) -> list[str]:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
 
 from generator.models import Article
 from generator.summary.model import Source
@@ -23,17 +26,32 @@ SAMPLE = 4
 # A shingle carried by more articles than this is boilerplate, not evidence of copying.
 MAX_POSTINGS = 50
 UNKNOWN = "unknown outlet"
+# Odd 64-bit constants for the shingle hash (arithmetic wraps modulo 2**64).
+_MULTIPLIER = np.uint64(0x100000001B3)
+_MIXER = np.uint64(0xBF58476D1CE4E5B9)
 
 
 def shingles(article: Article) -> frozenset[int]:
-    """Sampled hashes of the article's five-word shingles (lower-cased)."""
-    words = [w.lower() for p in article.paragraphs for w in words_of(p.text)]
-    found = set()
-    for i in range(len(words) - SHINGLE + 1):
-        code = zlib.crc32(" ".join(words[i : i + SHINGLE]).encode())
-        if code % SAMPLE == 0:
-            found.add(code)
-    return frozenset(found)
+    """Sampled hashes of the article's five-word shingles (lower-cased).
+
+    A shingle's hash combines the CRC-32 of its words (a polynomial over 64-bit integers,
+    then mixed), computed for all windows at once; every SAMPLE-th hash value is kept."""
+    words = [w for p in article.paragraphs for w in words_of(p.text.lower())]
+    if len(words) < SHINGLE:
+        return frozenset()
+    codes = np.fromiter((_word_code(w) for w in words), dtype=np.uint64, count=len(words))
+    windows = np.zeros(len(words) - SHINGLE + 1, dtype=np.uint64)
+    for offset in range(SHINGLE):
+        windows = windows * _MULTIPLIER + codes[offset : offset + len(windows)]
+    windows ^= windows >> np.uint64(31)
+    windows *= _MIXER
+    windows ^= windows >> np.uint64(29)
+    return frozenset(windows[windows % np.uint64(SAMPLE) == 0].tolist())
+
+
+@lru_cache(maxsize=1 << 17)
+def _word_code(word: str) -> int:
+    return zlib.crc32(word.encode())
 
 
 def wire_pairs(articles: Sequence[Article]) -> list[tuple[int, int]]:

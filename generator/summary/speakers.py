@@ -183,8 +183,10 @@ def sentence_attributions(
     sentence: Sentence,
 ) -> list[tuple[str | None, str | None, str, list[str]]]:
     """(name, description, phrase, quotes) for each speech verb, before resolution."""
-    text, masked = sentence.text, _masked(sentence.text)
     found: list[tuple[str | None, str | None, str, list[str]]] = []
+    if not _VERB.search(sentence.text):
+        return found  # masking quotes and titles only hides verbs
+    text, masked = sentence.text, _masked(sentence.text)
     for verb in _VERB.finditer(masked):
         left, right = masked[: verb.start()], masked[verb.end() :]
         if verb.group() == "according to":
