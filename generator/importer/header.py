@@ -154,9 +154,13 @@ def headline_score(
 
 
 def _in_list(lines: Sequence[HeaderLine], at: int) -> bool:
-    """An entry of a bulleted list (a menu); a bullet line standing as a block of its own is
-    not one (some pages mark the headline up as the last step of their breadcrumbs)."""
-    return bool(_BULLET.match(lines[at].text)) and not lines[at].alone
+    """An entry of a bulleted list (a menu): a bullet line next to another one. A bullet
+    line between two that are not is no list (some pages mark the headline up as the last
+    step of their breadcrumbs)."""
+    if not _BULLET.match(lines[at].text):
+        return False
+    neighbours = (lines[i].text for i in (at - 1, at + 1) if 0 <= i < len(lines))
+    return any(_BULLET.match(text) for text in neighbours)
 
 
 def _could_be_headline(
