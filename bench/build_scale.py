@@ -1,0 +1,186 @@
+"""Build speed and memory on synthetic archives of N articles: the table of issue 9.
+
+    .venv/bin/python bench/build_scale.py [--sizes 1000,10000,100000] [--runs 3]
+        [--work DIR] [--import-count 200]
+
+For each size it writes (once, kept in --work) an archive from bench/synth.py, then times
+whole `briefing build` processes, each under /usr/bin/time for its peak memory:
+- cold: `--no-cache` (nothing reused; Pagefind's index cache emptied too);
+- warm: the same input again, nothing changed;
+- edit: after one article's body changed (a different article each run).
+Each figure is the median of --runs runs; the seconds per stage come from `--timings`
+of the median run. Import throughput is measured on --import-count pasted-text pages and
+as many HTML pages written from the same stories. The machine is printed first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import OUTLETS, article_text, make_story, write_archive
+
+from generator.slugs import slugify
+
+PYTHON = sys.executable
+STAGES = ("load", "group", "summarise", "render", "write")
+_STAGE = re.compile(r"^\s*(\w+)\s+([\d.]+) s$", re.MULTILINE)
+_TIME = re.compile(r"^TIME ([\d.]+) (\d+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One build process: wall seconds, peak resident MB, seconds per stage."""
+
+    seconds: float
+    peak_mb: float
+    stages: dict[str, float]
+
+
+def machine() -> str:
+    """CPU model, cores, memory and Python: the context of every figure."""
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        model = found.group(1).strip() if found else model
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{model}, {os.cpu_count()} cores, {memory:.0f} GiB, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def build_once(site: Path, *flags: str) -> Run:
+    """One `briefing build` in a fresh process, measured by /usr/bin/time."""
+    command = ["/usr/bin/time", "-f", "TIME %e %M", PYTHON, "-m", "generator", "build"]
+    command += ["--site", str(site), "--timings", *flags]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"build failed:\n{result.stdout}\n{result.stderr}")
+    seconds, kilobytes = _TIME.findall(result.stderr)[-1]
+    stages = {name: float(value) for name, value in _STAGE.findall(result.stderr)}
+    return Run(float(seconds), int(kilobytes) / 1024, stages)
+
+
+def median_run(runs: list[Run]) -> Run:
+    """The run with the median wall time (its stages and memory go with it)."""
+    ordered = sorted(runs, key=lambda r: r.seconds)
+    return ordered[len(ordered) // 2]
+
+
+def edit_one(site: Path, rng: random.Random) -> None:
+    """Change one sentence of one article, as a user's edit would."""
+    articles = sorted((site / "content" / "articles").rglob("*.md"))
+    path = rng.choice(articles)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + f"\n\nAn added line, edit {rng.random():.6f}.\n")
+
+
+def measure_builds(site: Path, runs: int) -> dict[str, Run]:
+    """Median cold, warm and one-edit builds of the archive in `site`."""
+    rng = random.Random(1)
+    results: dict[str, list[Run]] = {"cold": [], "warm": [], "edit": []}
+    for _ in range(runs):
+        shutil.rmtree(site / ".cache", ignore_errors=True)
+        results["cold"].append(build_once(site, "--no-cache"))
+        results["warm"].append(build_once(site))
+        edit_one(site, rng)
+        results["edit"].append(build_once(site))
+    return {kind: median_run(found) for kind, found in results.items()}
+
+
+def pasted_page(story_text: str, title: str, outlet: str, when: str, author: str) -> str:
+    """A page as a browser copy gives it: furniture, headline, byline, date, body."""
+    return (
+        f"Skip to content\nNews\nWorld\nSport\n{title}\nBy {author}\n{when}\n\n"
+        f"{story_text}\nShare this article\nMore from {outlet}\n"
+    )
+
+
+def html_page(story_text: str, title: str, outlet: str, when: str, author: str) -> str:
+    """A saved page: metadata in the head, the article among navigation and footer."""
+    body = "".join(f"<p>{p}</p>\n" for p in story_text.strip().split("\n\n"))
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<meta property="og:site_name" content="{outlet}">'
+        f'<meta name="author" content="{author}">'
+        f'<meta property="article:published_time" content="{when}"></head><body>'
+        f'<nav><a href="/">Home</a> <a href="/world">World</a></nav><article><h1>{title}</h1>'
+        f"{body}</article><footer>Copyright {outlet}</footer></body></html>"
+    )
+
+
+def measure_import(count: int, work: Path) -> dict[str, float]:
+    """Articles per second of `briefing import` on pasted text and on HTML pages."""
+    rng = random.Random(3)
+    rates: dict[str, float] = {}
+    for kind, maker, suffix in (("text", pasted_page, ".txt"), ("html", html_page, ".html")):
+        site = Path(tempfile.mkdtemp(prefix=f"import-{kind}-", dir=work))
+        inbox = site / "content" / "inbox"
+        inbox.mkdir(parents=True)
+        (site / "site.yaml").write_text("title: Import bench\n")
+        for number in range(count):
+            story = make_story(rng, datetime(2023, 1, 1, tzinfo=UTC))
+            outlet = rng.choice(OUTLETS)
+            title = f"{story.event.capitalize()} in {story.place} ({number})"
+            when = f"{story.when:%Y-%m-%d}T09:00:00+00:00"
+            page = maker(article_text(rng, story), title, outlet, when, story.person)
+            (inbox / f"{slugify(title)}{suffix}").write_text(page, encoding="utf-8")
+        started = time.perf_counter()
+        command = [PYTHON, "-m", "generator", "import", "--site", str(site)]
+        subprocess.run(command, capture_output=True, check=False)
+        rates[kind] = count / (time.perf_counter() - started)
+        shutil.rmtree(site, ignore_errors=True)
+    return rates
+
+
+def archive_for(size: int, work: Path) -> Path:
+    """The synthetic archive of `size` articles, written on first use."""
+    site = work / f"archive-{size}"
+    if not (site / "site.yaml").is_file():
+        shutil.rmtree(site, ignore_errors=True)
+        write_archive(site, size)
+    return site
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "briefing-bench")
+    parser.add_argument("--import-count", type=int, default=200)
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}\n", flush=True)
+    print("| articles | build | seconds | peak MB | " + " | ".join(STAGES) + " |")
+    print("|---:|---|---:|---:|" + "---:|" * len(STAGES), flush=True)
+    for size in (int(s) for s in args.sizes.split(",")):
+        for kind, run in measure_builds(archive_for(size, args.work), args.runs).items():
+            stages = " | ".join(f"{run.stages.get(s, 0):.2f}" for s in STAGES)
+            print(
+                f"| {size:,} | {kind} | {run.seconds:.2f} | {run.peak_mb:.0f} | {stages} |",
+                flush=True,
+            )
+    if args.import_count:
+        rates = measure_import(args.import_count, args.work)
+        text, html = rates["text"], rates["html"]
+        print(f"\nimport: {text:.1f} pasted-text articles/s, {html:.1f} HTML articles/s")
+
+
+if __name__ == "__main__":
+    main()
