@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -12,6 +13,9 @@ from generator.models import Article, OutputFile
 from generator.site import Site, newest_first
 
 ATOM = "http://www.w3.org/2005/Atom"
+# Characters XML 1.0 forbids even as references; YAML escapes ("\x1b") can put them in
+# front matter, and one of them makes the whole feed unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def all_feeds(site: Site) -> Iterator[OutputFile]:
@@ -53,6 +57,7 @@ def _feed(site: Site, path: str, page: str, title: str, articles: Sequence[Artic
     for article in entries:
         root.append(_entry(links, article, site.updated))
     ET.indent(root)
+    _clean_tree(root)
     return OutputFile(
         path,
         b'<?xml version="1.0" encoding="utf-8"?>\n'
@@ -86,6 +91,15 @@ def _entry(links: urls.Links, article: Article, fallback: datetime) -> ET.Elemen
     content = ET.SubElement(entry, "content", {"type": "html"})
     content.text = article.body_html
     return entry
+
+
+def _clean_tree(root: ET.Element) -> None:
+    """Drop characters XML cannot hold from every text and attribute value."""
+    for element in root.iter():
+        if element.text:
+            element.text = _NOT_XML.sub("", element.text)
+        for name, value in element.attrib.items():
+            element.set(name, _NOT_XML.sub("", value))
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
