@@ -10,7 +10,7 @@ with several references; units of different sources that say the same form a fac
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -221,20 +221,21 @@ def align(
     codes = np.unique(np.array(source, dtype=object), return_inverse=True)[1]
     same = codes[pairs.first] == codes[pairs.second]
     copies = pairs.where(same & (pairs.similarity >= COPY))
-    units, unit_of = _units(sentences, source, copies.pairs())
+    units, unit_of = _units(sentences, source, copies)
     cross = pairs.where(~same)
     facts = _facts(cross, unit_of, [u.source for u in units])
     return Alignment(tuple(units), facts, cross, vectors)
 
 
 def _units(
-    sentences: Sequence[Sentence], source: Sequence[str], copies: Iterable[Pair]
+    sentences: Sequence[Sentence], source: Sequence[str], copies: Pairs
 ) -> tuple[list[Unit], list[int]]:
     """Merge copies within a source; returns the units and the unit of each sentence."""
     first = list(range(len(sentences)))
-    for pair in sorted(copies, key=lambda p: (p.a, p.b)):
-        if first[pair.b] == pair.b:
-            first[pair.b] = first[pair.a]
+    order = np.lexsort((copies.second, copies.first))
+    for a, b in zip(copies.first[order].tolist(), copies.second[order].tolist(), strict=True):
+        if first[b] == b:
+            first[b] = first[a]
     members: dict[int, list[int]] = defaultdict(list)
     for key, head in enumerate(first):
         members[head].append(key)
