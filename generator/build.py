@@ -18,6 +18,7 @@ from generator.cache import BuildCache, as_text, key_of
 from generator.config import SiteConfig, load_config, with_base_url
 from generator.content import Content, load_content
 from generator.errors import BuildError, ContentError, Diagnostic, Severity
+from generator.freshness import input_digest, up_to_date, write_record
 from generator.models import Article, BuildReport, OutputFile, Topic
 from generator.output import check_output_dir, write_site
 from generator.render import render_site
@@ -81,6 +82,16 @@ def build(options: BuildOptions) -> BuildReport:
     paths = resolve_paths(config, options)
     check_output_dir(paths.output, paths.site, (paths.content, paths.templates))
     cache_dir = paths.site / config.paths.cache
+    inputs = input_digest(paths.site, build_inputs(paths), repr(_options_key(options)))
+    record = up_to_date(cache_dir, inputs, paths.output) if options.cache else None
+    if record is not None:
+        clock.lap("check")
+        return replace(
+            report_of(record.summary),
+            seconds=clock.total(),
+            stages=tuple(clock.laps),
+            unchanged=True,
+        )
     cache = BuildCache(cache_dir, read=options.cache)
     content = read_content(paths, config, options, cache)
     warnings = check_diagnostics(content.diagnostics, options.strict, config.paths.content)
@@ -90,16 +101,46 @@ def build(options: BuildOptions) -> BuildReport:
     files = render_site(site, paths.templates)
     clock.lap("render")
     write_site(paths.output, files, finish=search_step(config, cache_dir))
-    save_registry(paths.content, site.topics)
-    cache.save()
-    clock.lap("write")
-    return BuildReport(
+    report = BuildReport(
         pages=count_pages(files),
         articles=len(site.articles),
         topics=len(site.topics),
         warnings=tuple(str(w) for w in warnings),
-        seconds=clock.total(),
-        stages=tuple(clock.laps),
+    )
+    if not save_registry(paths.content, site.topics):  # else an input changed: no record
+        write_record(cache_dir, inputs, paths.output, summary_of(report))
+    cache.save()
+    clock.lap("write")
+    return replace(report, seconds=clock.total(), stages=tuple(clock.laps))
+
+
+def build_inputs(paths: SitePaths) -> tuple[Path, ...]:
+    """What a build reads besides site.yaml: articles, notes, the registry, templates."""
+    content = paths.content
+    return (content / "articles", content / "topics", content / REGISTRY_FILE, paths.templates)
+
+
+def _options_key(options: BuildOptions) -> tuple[object, ...]:
+    out = options.out.resolve() if options.out else None
+    return (str(out), options.base_url, options.strict, options.drafts)
+
+
+def summary_of(report: BuildReport) -> dict[str, object]:
+    return {
+        "pages": report.pages,
+        "articles": report.articles,
+        "topics": report.topics,
+        "warnings": list(report.warnings),
+    }
+
+
+def report_of(summary: dict[str, object]) -> BuildReport:
+    warnings = summary.get("warnings")
+    return BuildReport(
+        pages=int(str(summary.get("pages", 0))),
+        articles=int(str(summary.get("articles", 0))),
+        topics=int(str(summary.get("topics", 0))),
+        warnings=tuple(str(w) for w in warnings) if isinstance(warnings, list) else (),
     )
 
 
@@ -160,19 +201,21 @@ def read_registry(content_dir: Path) -> TopicRegistry | None:
     return parse_registry(text, f"{content_dir.name}/{REGISTRY_FILE}")
 
 
-def save_registry(content_dir: Path, topics: Sequence[Topic]) -> None:
+def save_registry(content_dir: Path, topics: Sequence[Topic]) -> bool:
     """Write the registry for the next build, atomically and only when it changed (a
-    build whose topics are as before leaves the file, and its mtime, alone)."""
+    build whose topics are as before leaves the file, and its mtime, alone). True when
+    it wrote."""
     path = content_dir / REGISTRY_FILE
     text = format_registry(registry_of(topics))
     try:
         if path.read_text(encoding="utf-8") == text:
-            return
+            return False
     except (OSError, UnicodeDecodeError):
         pass
     temporary = path.with_name(f".{REGISTRY_FILE}.{os.getpid()}.tmp")  # a name `serve` ignores
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
+    return True
 
 
 def assemble(

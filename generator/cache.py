@@ -29,8 +29,11 @@ from typing import Any, TypeVar
 CACHE_FILE = "build-cache.sqlite"
 FORMAT = 1
 """Bumped when the layout of the database changes."""
-_LIBRARIES = ("markdown-it-py", "numpy", "scipy", "snowballstemmer", "Jinja2", "PyYAML")
-"""Libraries whose behaviour shapes cached values."""
+_LIBRARIES = (
+    "markdown-it-py", "numpy", "scipy", "snowballstemmer", "Jinja2", "PyYAML", "rapidfuzz",
+    "pagefind_bin_extended",
+)  # fmt: skip
+"""Libraries whose behaviour shapes cached values and built files."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
     kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (kind, key)

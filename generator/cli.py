@@ -103,8 +103,9 @@ def run_build(args: argparse.Namespace) -> int:
     _print_lines(report.warnings)
     if args.timings:
         _print_lines(f"{stage:>10} {seconds:7.3f} s" for stage, seconds in report.stages)
+    done = "up to date (nothing changed since the last build):" if report.unchanged else "built"
     print(
-        f"built {report.pages} pages, {report.articles} articles, {report.topics} topics, "
+        f"{done} {report.pages} pages, {report.articles} articles, {report.topics} topics, "
         f"{len(report.warnings)} warnings in {report.seconds:.2f} s"
     )
     return 0

@@ -106,3 +106,5 @@ class BuildReport:
     seconds: float = 0.0
     stages: tuple[tuple[str, float], ...] = ()
     """Seconds per stage (load, group, summarise, render, write), in order."""
+    unchanged: bool = False
+    """True when nothing had changed since the last build, which left the site as it was."""

@@ -1,0 +1,94 @@
+"""A build with nothing changed leaves the site alone; any change means a full build."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build
+from generator.frontmatter import dump
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "site.yaml").write_text('title: "T"\nsearch: {enabled: false}\n')
+    meta = {"title": "Flood", "outlet": "The Post", "author": [], "date": "2024-03-05"}
+    (root / "content" / "articles" / "a.md").write_text(dump(meta, "\nThe river rose.\n"))
+    build(BuildOptions(root))  # writes content/topic-ids.json: an input changed
+    build(BuildOptions(root))
+    return root
+
+
+def test_nothing_changed_means_nothing_rewritten(site: Path) -> None:
+    page = site / "build" / "articles" / "a" / "index.html"
+    stamp = page.stat().st_mtime_ns
+    report = build(BuildOptions(site))
+    assert report.unchanged and report.articles == 1 and report.pages > 0
+    assert page.stat().st_mtime_ns == stamp
+
+
+def _edit_article(site: Path) -> None:
+    path = site / "content" / "articles" / "a.md"
+    path.write_text(path.read_text().replace("rose", "rose again"))
+
+
+def _add_template(site: Path) -> None:
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text("gone\n")
+
+
+def _touch_output(site: Path) -> None:
+    (site / "build" / "404.html").write_text("hand edit\n")
+
+
+def _delete_output(site: Path) -> None:
+    (site / "build" / "sitemap.xml").unlink()
+
+
+def _edit_config(site: Path) -> None:
+    (site / "site.yaml").write_text('title: "T2"\nsearch: {enabled: false}\n')
+
+
+def _add_note(site: Path) -> None:
+    (site / "content" / "topics").mkdir()
+    (site / "content" / "topics" / "flood.md").write_text("---\ntitle: Floods\n---\nNote.\n")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_edit_article, _add_template, _touch_output, _delete_output, _edit_config, _add_note],
+)
+def test_any_change_means_a_full_build(site: Path, change: Callable[[Path], None]) -> None:
+    before = {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
+    change(site)
+    report = build(BuildOptions(site))
+    assert not report.unchanged
+    assert build(BuildOptions(site)).unchanged
+    if change in (_touch_output, _delete_output):  # the site is whole again
+        assert {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"base_url": "https://other.example/"},
+        {"drafts": True},
+        {"strict": True},
+        {"cache": False},
+    ],
+)
+def test_other_options_mean_a_full_build(site: Path, options: dict[str, object]) -> None:
+    assert not build(BuildOptions(site, **options)).unchanged  # type: ignore[arg-type]
+
+
+def test_source_date_epoch_is_an_input(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert not build(BuildOptions(site)).unchanged
+
+
+def test_another_output_folder_means_a_full_build(site: Path, tmp_path: Path) -> None:
+    assert not build(BuildOptions(site, out=tmp_path / "elsewhere")).unchanged
