@@ -17,12 +17,11 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from itertools import pairwise
 
 import numpy as np
 
 from generator.models import Article
-from generator.summary.align import Alignment
+from generator.summary.align import Alignment, Indices
 from generator.summary.sentences import Sentence, stem_token, terms_of, words_of
 
 LEAD_WORDS = 110
@@ -77,11 +76,6 @@ def salience(signals: Signals) -> float:
     return sum(float(getattr(signals, name)) * float(getattr(WEIGHTS, name)) for name in _SIGNALS)
 
 
-def _pairs(sentence_words: Sequence[str]) -> set[tuple[str, str]]:
-    tokens = [stem_token(w) for w in sentence_words]
-    return set(pairwise(tokens))
-
-
 def unit_signals(
     alignment: Alignment, members: Sequence[Article], source_of: Mapping[str, str]
 ) -> list[Signals]:
@@ -91,18 +85,16 @@ def unit_signals(
     support = _support(alignment)
     titles = Counter(t for a in members for t in set(terms_of(words_of(a.title))))
     title_norm = math.sqrt(sum(c * c for c in titles.values())) or 1.0
-    pairs = [_pairs(s.words) for s in heads]
-    users = _pair_users(heads, pairs, members, source_of)
+    shared = _shared_pairs(heads, members, source_of)
     signals = []
-    for unit, sentence, central, own in zip(alignment.units, heads, centrality, pairs, strict=True):
+    for sentence, central, shared_pairs in zip(heads, centrality, shared, strict=True):
         terms = set(sentence.terms)
-        shared = sum(1 for p in own if users[p] != unit.source)
         signals.append(
             Signals(
                 centroid=central,
                 support=support[sentence.key],
                 headline=sum(titles[t] for t in terms) / (title_norm * math.sqrt(len(terms) or 1)),
-                shared_pairs=shared / (len(own) or 1),
+                shared_pairs=shared_pairs,
                 opening=float(sentence.position == 0),
                 position=min(sentence.position, 6) / 6,
                 incomplete=float(sentence.text.endswith(("...", "…"))),
@@ -130,23 +122,45 @@ def _support(alignment: Alignment) -> list[float]:
     return [float(value) for value in best]
 
 
-def _pair_users(
-    heads: Sequence[Sentence],
-    pairs: Sequence[set[tuple[str, str]]],
-    members: Sequence[Article],
-    source_of: Mapping[str, str],
-) -> dict[tuple[str, str], str | None]:
-    """Word pair -> the one source using it, or None when several do (headlines included)."""
-    users: dict[tuple[str, str], str | None] = {}
-    uses = [
-        *((source_of[s.article_id], own) for s, own in zip(heads, pairs, strict=True)),
-        *((source_of[a.id], _pairs(words_of(a.title))) for a in members),
+def _shared_pairs(
+    heads: Sequence[Sentence], members: Sequence[Article], source_of: Mapping[str, str]
+) -> list[float]:
+    """Per sentence, the share of its distinct word pairs (stems, in order) that another
+    source also uses, in a sentence or a headline. Counted with arrays: a pair is a code
+    `first * V + second` over the topic's stems, and its users are distinct sources."""
+    texts = [*(s.words for s in heads), *(words_of(a.title) for a in members)]
+    sources = [
+        *(source_of[s.article_id] for s in heads),
+        *(source_of[a.id] for a in members),
     ]
-    for source, own in uses:
-        for pair in own:
-            if users.setdefault(pair, source) != source:
-                users[pair] = None
-    return users
+    seen: dict[str, int] = {}
+    flat = np.fromiter(
+        (seen.setdefault(w, len(seen)) for words in texts for w in words), dtype=np.int64
+    )
+    stems: dict[str, int] = {}
+    stem_ids = np.array([stems.setdefault(stem_token(w), len(stems)) for w in seen] or [0])
+    flat = stem_ids[flat]
+    of_token = np.repeat(np.arange(len(texts)), [len(words) for words in texts])
+    within = of_token[:-1] == of_token[1:]
+    codes = (flat[:-1] * len(stems) + flat[1:])[within]
+    owner = of_token[:-1][within]
+    owner, codes = _distinct_rows(owner, codes)
+    source_codes = np.unique(np.array(sources, dtype=object), return_inverse=True)[1]
+    used, _ = _distinct_rows(codes, source_codes[owner])
+    values, users = np.unique(used, return_counts=True)
+    several = np.isin(codes, values[users > 1])
+    shared = np.bincount(owner, weights=several, minlength=len(texts))
+    total = np.bincount(owner, minlength=len(texts))
+    return [float(v) for v in (shared / np.maximum(total, 1))[: len(heads)]]
+
+
+def _distinct_rows(first: Indices, second: Indices) -> tuple[Indices, Indices]:
+    """The distinct (first, second) pairs, sorted."""
+    if not len(first):
+        return first, second
+    scale = int(second.max()) + 1
+    combined = np.unique(first * scale + second)
+    return combined // scale, combined % scale
 
 
 def choose_lead(alignment: Alignment, scores: Sequence[float]) -> list[int]:
