@@ -24,7 +24,7 @@ from typing import Any
 _instrumented: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
 if __name__ == "__main__":  # run as a script: make `generator` importable, and instrument it
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    import atheris  # type: ignore[import-not-found]  # only needed for fuzzing
+    import atheris  # type: ignore[import-untyped,unused-ignore]  # only needed for fuzzing
 
     _instrumented = atheris.instrument_imports(include=["generator", "markdown_it", "yaml"])
 

@@ -89,7 +89,7 @@ def test_colliding_names_never_share_an_output_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     written: list[list[OutputFile]] = []
-    real = build_module.write_site
+    real = build_module.write_site  # type: ignore[attr-defined]
 
     def recording(out: Path, files: Sequence[OutputFile], **kwargs: object) -> None:
         written.append(list(files))
@@ -121,7 +121,7 @@ def test_article_files_that_slug_alike_are_an_error_naming_both(
     root = tmp_path / "site"
     (root / "content" / "articles").mkdir(parents=True)
     (root / "site.yaml").write_text("title: Names\nsearch: {enabled: false}\n")
-    meta = {"title": "t", "outlet": None, "author": [], "date": None}
+    meta: dict[str, object] = {"title": "t", "outlet": None, "author": [], "date": None}
     for name in names:
         (root / "content" / "articles" / name).write_text(dump(meta, "\nx\n"))
     with pytest.raises(ContentError) as info:
