@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from generator.cache import BuildCache, as_text, key_of
+from generator.cache import BuildCache, Memory, as_text, key_of
 from generator.config import SiteConfig, load_config, with_base_url
 from generator.content import Content, load_content
 from generator.errors import BuildError, ContentError, Diagnostic, Severity
@@ -50,6 +50,8 @@ class BuildOptions:
     """Include articles marked `draft: true`."""
     cache: bool = True
     """Read the cache of earlier builds; False (`--no-cache`) makes everything afresh."""
+    memory: Memory | None = None
+    """Values kept in memory from the previous build of this process (`serve`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,7 @@ def build(options: BuildOptions) -> BuildReport:
             stages=tuple(clock.laps),
             unchanged=True,
         )
-    cache = BuildCache(cache_dir, read=options.cache)
+    cache = BuildCache(cache_dir, read=options.cache, memory=options.memory)
     content = read_content(paths, config, options, cache)
     warnings = check_diagnostics(content.diagnostics, options.strict, config.paths.content)
     clock.lap("load")

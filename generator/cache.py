@@ -74,15 +74,29 @@ def key_of(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+class Memory:
+    """Values a long-lived process (`briefing serve`) keeps between its builds, so that
+    a rebuild finds them without reading or unpickling the cache file: kind -> key ->
+    value, replaced after each build by what that build used."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, dict[str, Any]] = {}
+
+
 class BuildCache:
     """Entries by kind and key, read once per kind and written back when the build ends.
 
     `read=False` (`briefing build --no-cache`) ignores what is stored, so every value is
-    made afresh, and still stores the results for the next build."""
+    made afresh, and still stores the results for the next build. With a `memory`, values
+    of the previous build of the same process are looked up there first."""
 
-    def __init__(self, folder: Path | None, read: bool = True) -> None:
+    def __init__(
+        self, folder: Path | None, read: bool = True, memory: Memory | None = None
+    ) -> None:
         self.path = folder / CACHE_FILE if folder is not None else None
         self.read = read
+        self.memory = memory
+        self._kept: dict[str, dict[str, Any]] = {}
         self._stored: dict[str, dict[str, bytes]] = {}
         self._used: dict[str, set[str]] = {}
         self._made: dict[str, dict[str, bytes]] = {}
@@ -96,6 +110,21 @@ class BuildCache:
 
     def get_or_make(self, kind: str, key: str, make: Callable[[], T]) -> T:
         """The stored value of `kind` under `key`, or `make()`'s, which is then stored."""
+        value: T = self._remembered(kind, key, make)
+        if self.memory is not None:
+            self._kept.setdefault(kind, {})[key] = value
+        return value
+
+    def _remembered(self, kind: str, key: str, make: Callable[[], T]) -> T:
+        if self.memory is not None and self.read:
+            found = self.memory.values.get(kind, {})
+            if key in found:
+                self._used.setdefault(kind, set()).add(key)
+                self.hits += 1
+                return found[key]  # type: ignore[no-any-return]
+        return self._stored_or_made(kind, key, make)
+
+    def _stored_or_made(self, kind: str, key: str, make: Callable[[], T]) -> T:
         # Taken out on use: memory holds each stored value once, and what remains at the
         # end is what this build did not use.
         stored = self._entries(kind).pop(key, None)
@@ -118,6 +147,8 @@ class BuildCache:
         """Store the new entries and drop those of the kinds used that this build did not
         use, in one transaction; a cache that cannot be written only costs the next build
         its speed."""
+        if self.memory is not None:
+            self.memory.values = self._kept
         if self.path is None or not self._used:
             return
         try:

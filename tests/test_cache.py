@@ -11,7 +11,7 @@ from generator import build as build_module
 from generator import cache as cache_module
 from generator import content as content_module
 from generator.build import BuildOptions, build
-from generator.cache import CACHE_FILE, BuildCache, key_of
+from generator.cache import CACHE_FILE, BuildCache, Memory, key_of
 from generator.frontmatter import dump
 
 BODY = "Floodwater covered Port Alder's harbour road after the river Wend rose {n} metres."
@@ -148,3 +148,33 @@ def test_no_cache_option_parses_everything(site: Path, monkeypatch: pytest.Monke
     parsed = Calls(monkeypatch, content_module, "parse_article")
     build(BuildOptions(site, cache=False))
     assert parsed.count == 2
+
+
+def test_memory_serves_a_long_lived_process_without_the_file(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = Memory()
+    build(BuildOptions(site, memory=memory))
+    (site / ".cache" / CACHE_FILE).unlink()
+    parsed = Calls(monkeypatch, content_module, "parse_article")
+    write(site, "a1", "The Post", BODY.format(n=7))
+    build(BuildOptions(site, memory=memory))
+    assert parsed.count == 1 and "7 metres" in page(site, "a1")
+    build(BuildOptions(site, memory=memory, cache=False))
+    assert parsed.count == 3
+
+
+def test_memory_holds_only_what_the_last_build_used(tmp_path: Path) -> None:
+    memory = Memory()
+    first = BuildCache(tmp_path, memory=memory)
+    first.get_or_make("k", "old", lambda: 1)
+    first.save()
+    second = BuildCache(tmp_path, memory=memory)
+    assert second.get_or_make("k", "old", lambda: 2) == 1
+    second.get_or_make("k", "new", lambda: 3)
+    second.save()
+    assert memory.values == {"k": {"old": 1, "new": 3}}
+    third = BuildCache(tmp_path, memory=memory)
+    third.get_or_make("k", "new", lambda: 4)
+    third.save()
+    assert memory.values == {"k": {"new": 3}}

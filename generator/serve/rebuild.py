@@ -10,10 +10,11 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from generator.cache import Memory
 from generator.errors import ConfigError, ContentError, GeneratorError
 from generator.models import BuildReport
 from generator.serve.state import BuildState, BuildStatus
@@ -39,12 +40,15 @@ class SiteBuilder:
     """The folder served; a temporary one, never the site's own build/."""
     base_url: str
     """The preview's address, e.g. `http://127.0.0.1:8000/briefings/`."""
+    memory: Memory = field(default_factory=Memory)
+    """Parsed articles, topics and summaries of the last build, kept for the next one."""
 
     def build(self) -> BuildReport:
-        """One full build through `generator.build`."""
+        """One build through `generator.build`: what did not change is taken from memory."""
         from generator.build import BuildOptions, build
 
-        return build(BuildOptions(self.site_dir, out=self.out, base_url=self.base_url))
+        options = BuildOptions(self.site_dir, self.out, self.base_url, memory=self.memory)
+        return build(options)
 
 
 @dataclass(frozen=True, slots=True)
