@@ -10,9 +10,9 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 import numpy as np
+from scipy import sparse
 
 from generator.models import Article
 from generator.summary.model import Source
@@ -39,7 +39,9 @@ def shingles(article: Article) -> frozenset[int]:
     words = [w for p in article.paragraphs for w in words_of(p.text.lower())]
     if len(words) < SHINGLE:
         return frozenset()
-    codes = np.fromiter((_word_code(w) for w in words), dtype=np.uint64, count=len(words))
+    distinct: dict[str, int] = {}
+    index = np.fromiter((distinct.setdefault(w, len(distinct)) for w in words), dtype=np.int64)
+    codes = np.array([zlib.crc32(w.encode()) for w in distinct], dtype=np.uint64)[index]
     windows = np.zeros(len(words) - SHINGLE + 1, dtype=np.uint64)
     for offset in range(SHINGLE):
         windows = windows * _MULTIPLIER + codes[offset : offset + len(windows)]
@@ -49,29 +51,25 @@ def shingles(article: Article) -> frozenset[int]:
     return frozenset(windows[windows % np.uint64(SAMPLE) == 0].tolist())
 
 
-@lru_cache(maxsize=1 << 17)
-def _word_code(word: str) -> int:
-    return zlib.crc32(word.encode())
-
-
 def wire_pairs(articles: Sequence[Article]) -> list[tuple[int, int]]:
-    """Index pairs of articles that are copies of one text."""
+    """Index pairs of articles that are copies of one text.
+
+    Shared shingles are counted as `B @ B.T` for the article-by-shingle incidence B, less
+    the shingles of more than MAX_POSTINGS articles."""
+    if len(articles) < 2:
+        return []
     sets = [shingles(a) for a in articles]
-    postings: dict[int, list[int]] = defaultdict(list)
-    for index, codes in enumerate(sets):
-        for code in codes:
-            postings[code].append(index)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for members in postings.values():
-        if len(members) <= MAX_POSTINGS:
-            for x, i in enumerate(members):
-                for j in members[x + 1 :]:
-                    shared[(i, j)] += 1
-    return sorted(
-        pair
-        for pair, count in shared.items()
-        if count >= COPY_CONTAINMENT * min(len(sets[pair[0]]), len(sets[pair[1]]))
-    )
+    sizes = np.array([len(codes) for codes in sets])
+    codes = np.array([code for own in sets for code in sorted(own)], dtype=np.uint64)
+    rows = np.repeat(np.arange(len(sets)), sizes)
+    columns = np.unique(codes, return_inverse=True)[1].reshape(-1)
+    carried = np.bincount(columns)[columns] if len(columns) else columns
+    keep = carried <= MAX_POSTINGS
+    shape = (len(sets), int(columns.max(initial=0)) + 1)
+    incidence = sparse.csr_array((np.ones(int(keep.sum())), (rows[keep], columns[keep])), shape)
+    shared = sparse.triu(incidence @ incidence.T, k=1, format="coo")
+    enough = shared.data >= COPY_CONTAINMENT * np.minimum(sizes[shared.row], sizes[shared.col])
+    return sorted(zip(shared.row[enough].tolist(), shared.col[enough].tolist(), strict=True))
 
 
 def group_sources(articles: Sequence[Article]) -> tuple[Source, ...]:
