@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
+from generator import parallel
 from generator.cache import BuildCache, Memory, as_text, key_of
 from generator.config import SiteConfig, load_config, with_base_url
 from generator.content import Content, load_content
@@ -33,6 +35,9 @@ from generator.topic_ids import (
     registry_of,
 )
 from generator.topics import group_topics
+
+PARALLEL_FROM = 40
+"""Topics to summarise from which a second process takes half."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,28 +250,38 @@ def assemble(
         partial(group_topics, content.articles, content.notes, config.topics, registry),
     )
     clock.lap("group")
-    by_id = {a.id: a for a in content.articles}
-    summarised = [summarise(topic, by_id, config, content.digests, cache) for topic in topics]
+    summarised = summarise_all(topics, content, config, cache)
     clock.lap("summarise")
     return make_site(config, content.articles, summarised)
 
 
-def summarise(
-    topic: Topic,
-    by_id: Mapping[str, Article],
-    config: SiteConfig,
-    digests: Mapping[str, str] | None = None,
-    cache: BuildCache | None = None,
-) -> Topic:
-    """The topic with its cross-source summary attached."""
-    members = [by_id[i] for i in topic.article_ids]
-    make = partial(summarize_topic, topic, members, config.zone)
-    if cache is None or digests is None or not all(i in digests for i in topic.article_ids):
-        return replace(topic, summary=make())
-    key = key_of(
-        "summary", config.zone.key, as_text(topic), *(digests[i] for i in topic.article_ids)
-    )
-    return replace(topic, summary=cache.get_or_make("summary", key, make))
+def summarise_all(
+    topics: Sequence[Topic], content: Content, config: SiteConfig, cache: BuildCache
+) -> list[Topic]:
+    """Every topic with its summary: from the cache when the topic and its articles are as
+    before, the others made on both cores."""
+    by_id = {a.id: a for a in content.articles}
+    keys = [summary_key(topic, by_id, content.digests, config) for topic in topics]
+
+    def make(positions: list[int]) -> list[Any]:
+        wanted = [topics[p] for p in positions]
+        return parallel.halves(partial(summary_of_topic, by_id, config), wanted, PARALLEL_FROM)
+
+    summaries = cache.get_or_make_many("summary", keys, make)
+    return [replace(t, summary=s) for t, s in zip(topics, summaries, strict=True)]
+
+
+def summary_key(
+    topic: Topic, by_id: Mapping[str, Article], digests: Mapping[str, str], config: SiteConfig
+) -> str:
+    """What a topic's summary depends on: the topic, its articles' content, the zone."""
+    members = (digests.get(i) or repr(by_id[i]) for i in topic.article_ids)
+    return key_of("summary", config.zone.key, as_text(topic), *members)
+
+
+def summary_of_topic(by_id: Mapping[str, Article], config: SiteConfig, topic: Topic) -> Any:
+    """The cross-source summary of one topic."""
+    return summarize_topic(topic, [by_id[i] for i in topic.article_ids], config.zone)
 
 
 def search_step(config: SiteConfig, cache: Path) -> Callable[[Path], None] | None:

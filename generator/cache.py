@@ -22,7 +22,7 @@ import importlib.metadata
 import pickle
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -110,37 +110,61 @@ class BuildCache:
 
     def get_or_make(self, kind: str, key: str, make: Callable[[], T]) -> T:
         """The stored value of `kind` under `key`, or `make()`'s, which is then stored."""
-        value: T = self._remembered(kind, key, make)
-        if self.memory is not None:
-            self._kept.setdefault(kind, {})[key] = value
-        return value
+        found, value = self.find(kind, key)
+        if found:
+            return value  # type: ignore[no-any-return]
+        made = make()
+        self.keep(kind, key, made)
+        return made
 
-    def _remembered(self, kind: str, key: str, make: Callable[[], T]) -> T:
+    def get_or_make_many(
+        self, kind: str, keys: Sequence[str], make: Callable[[list[int]], list[T]]
+    ) -> list[T]:
+        """The values under `keys`, in order; those not stored come from one call of
+        `make(positions of the missing keys)` (which may compute them in parallel)."""
+        values: list[Any] = []
+        missing: list[int] = []
+        for position, key in enumerate(keys):
+            found, value = self.find(kind, key)
+            values.append(value)
+            if not found:
+                missing.append(position)
+        for position, value in zip(missing, make(missing), strict=True):
+            self.keep(kind, keys[position], value)
+            values[position] = value
+        return values
+
+    def find(self, kind: str, key: str) -> tuple[bool, Any]:
+        """(True, value) when `key` is in memory or in the file, else (False, None)."""
         if self.memory is not None and self.read:
-            found = self.memory.values.get(kind, {})
-            if key in found:
-                self._used.setdefault(kind, set()).add(key)
-                self.hits += 1
-                return found[key]  # type: ignore[no-any-return]
-        return self._stored_or_made(kind, key, make)
-
-    def _stored_or_made(self, kind: str, key: str, make: Callable[[], T]) -> T:
+            remembered = self.memory.values.get(kind, {})
+            if key in remembered:
+                return True, self._hit(kind, key, remembered[key])
         # Taken out on use: memory holds each stored value once, and what remains at the
         # end is what this build did not use.
         stored = self._entries(kind).pop(key, None)
         if stored is not None:
             try:
-                value: T = pickle.loads(stored)
+                value = pickle.loads(stored)
             except Exception:  # a damaged entry is a miss, never an error
                 pass
             else:
-                self._used.setdefault(kind, set()).add(key)
-                self.hits += 1
-                return value
+                return True, self._hit(kind, key, value)
         self.misses += 1
-        value = make()
+        return False, None
+
+    def keep(self, kind: str, key: str, value: Any) -> None:
+        """Store a value made by this build."""
         self._used.setdefault(kind, set()).add(key)
         self._made.setdefault(kind, {})[key] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        if self.memory is not None:
+            self._kept.setdefault(kind, {})[key] = value
+
+    def _hit(self, kind: str, key: str, value: Any) -> Any:
+        self.hits += 1
+        self._used.setdefault(kind, set()).add(key)
+        if self.memory is not None:
+            self._kept.setdefault(kind, {})[key] = value
         return value
 
     def save(self) -> None:

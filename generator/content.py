@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from generator import frontmatter, markup
+from generator import frontmatter, markup, parallel
 from generator.cache import BuildCache, key_of
 from generator.errors import Diagnostic, Severity
 from generator.models import Article, TopicNote
@@ -73,16 +73,20 @@ def load_content(
     """Read every article under content/articles/ and every note under content/topics/;
     an article file whose bytes were parsed before is taken from `cache`."""
     cache = cache or BuildCache.disabled()
+    diagnostics: list[Diagnostic] = []
+    files = _markdown_files(content_dir / "articles", content_dir, diagnostics)
+    sources = [(path.relative_to(content_dir).as_posix(), path.read_bytes()) for path in files]
+    keys = [key_of("article", zone.key, rel, data) for rel, data in sources]
+
+    def parse(positions: list[int]) -> list[Parsed]:
+        wanted = [sources[p] for p in positions]
+        return parallel.halves(partial(_parse_source, zone), wanted, PARALLEL_FROM)
+
     articles: list[Article] = []
     digests: dict[str, str] = {}
-    diagnostics: list[Diagnostic] = []
-    for path in _markdown_files(content_dir / "articles", content_dir, diagnostics):
-        rel = path.relative_to(content_dir).as_posix()
-        data = path.read_bytes()
-        key = key_of("article", zone.key, rel, data)
-        article, problems = cache.get_or_make(
-            "article", key, partial(parse_article, data, rel, zone)
-        )
+    for key, (article, problems) in zip(
+        keys, cache.get_or_make_many("article", keys, parse), strict=True
+    ):
         diagnostics.extend(problems)
         if article is not None and (include_drafts or not article.draft):
             articles.append(article)
@@ -96,6 +100,16 @@ def load_content(
     diagnostics.extend(_duplicate_ids(articles))
     ordered = tuple(sorted(articles, key=lambda a: a.id))
     return Content(ordered, tuple(notes), tuple(diagnostics), digests)
+
+
+Parsed = tuple[Article | None, list[Diagnostic]]
+PARALLEL_FROM = 200
+"""Article files to parse from which a second process takes half."""
+
+
+def _parse_source(zone: ZoneInfo, source: tuple[str, bytes]) -> Parsed:
+    rel, data = source
+    return parse_article(data, rel, zone)
 
 
 def _markdown_files(folder: Path, content_dir: Path, diagnostics: list[Diagnostic]) -> list[Path]:

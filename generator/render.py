@@ -6,17 +6,13 @@ name the template and line.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from multiprocessing.connection import Connection
+from functools import partial
 from pathlib import Path
-from traceback import format_exc
 
 import jinja2
 
-from generator import archive, feeds, hosting, sitemap, urls
+from generator import archive, feeds, hosting, parallel, sitemap, urls
 from generator.errors import BuildError
 from generator.models import OutputFile
 from generator.pages import PageSpec, all_pages
@@ -44,51 +40,11 @@ def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
 
 
 def render_all(env: jinja2.Environment, pages: Sequence[PageSpec]) -> list[OutputFile]:
-    """Every page; on a multi-core machine half of them in a forked child process.
-
-    Forking shares the environment and the pages with the child without pickling them.
-    It is done only from a process with no other thread (as `serve` has), because a
-    fork copies locks that other threads may hold."""
-    if len(pages) < PARALLEL_FROM or not _can_fork():
-        return list(render_pages(env, pages))
-    half = len(pages) // 2
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(
-        target=_render_into, args=(env, pages[half:], sender), daemon=True
-    )
-    child.start()
-    sender.close()
-    try:
-        first = list(render_pages(env, pages[:half]))
-        outcome = receiver.recv()
-    except EOFError:
-        raise BuildError("a rendering process ended without its pages") from None
-    finally:
-        receiver.close()
-        child.join()
-    if isinstance(outcome, BuildError | RuntimeError):
-        raise outcome
-    return first + [OutputFile(p, data) for p, data in outcome]
-
-
-def _can_fork() -> bool:
-    return (
-        (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
-
-
-def _render_into(env: jinja2.Environment, pages: Sequence[PageSpec], sender: Connection) -> None:
-    """The child's half: its pages as (path, bytes), or the message of what failed."""
-    try:
-        sender.send([(f.path, f.data) for f in render_pages(env, pages)])
-    except BuildError as exc:
-        sender.send(BuildError(str(exc)))
-    except Exception:  # a bug: the parent shows the child's traceback
-        sender.send(RuntimeError(f"rendering failed in a child process:\n{format_exc()}"))
-    finally:
-        sender.close()
+    """Every page; on a multi-core machine half of them in a forked child process."""
+    rendered = parallel.halves(partial(render_page, env), pages, PARALLEL_FROM)
+    return [
+        OutputFile(urls.output_file(p.path), data) for p, data in zip(pages, rendered, strict=True)
+    ]
 
 
 def render_pages(env: jinja2.Environment, pages: Iterable[PageSpec]) -> Iterator[OutputFile]:

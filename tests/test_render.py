@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import render
+from generator import parallel, render
 from generator.build import BuildOptions, build
 from generator.errors import BuildError
 
@@ -28,7 +28,7 @@ def test_two_processes_render_the_same_site_as_one(
     monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
     alone = built(tmp_path / "one")
     monkeypatch.setattr(render, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
     assert threading.active_count() == 1, "the test needs a process without other threads"
     assert built(tmp_path / "two") == alone
 
@@ -42,6 +42,6 @@ def test_a_template_error_in_the_child_half_is_a_build_error(
     (site / "templates").mkdir()
     (site / "templates" / "404.html").write_text("{{ page.no_such_thing }}\n")
     monkeypatch.setattr(render, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
     with pytest.raises(BuildError, match=r"404\.html: template error while rendering /404\.html"):
         build(BuildOptions(site))

@@ -1,0 +1,79 @@
+"""Both cores for the heavy stages: a forked child computes the second half of a list.
+
+Forking shares the inputs with the child without pickling them (only the results come
+back through a pipe), which is what makes it pay for rendering pages and summarising
+topics. It is done only from a process with no other thread: a fork copies locks that
+other threads may hold (the preview server runs threads, so it computes alone).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from traceback import format_exc
+from typing import TypeVar
+
+from generator.errors import GeneratorError
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+
+
+def halves(function: Callable[[In], Out], items: Sequence[In], least: int) -> list[Out]:
+    """`[function(item) for item in items]`, the second half in a forked child when there
+    are at least `least` items and a second core to run it."""
+    if len(items) < max(least, 2) or not can_fork():
+        return [function(item) for item in items]
+    half = len(items) // 2
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=_compute_into, args=(function, items[half:], sender), daemon=True
+    )
+    child.start()
+    sender.close()
+    try:
+        first = [function(item) for item in items[:half]]
+        outcome = receiver.recv()
+    except EOFError:
+        raise RuntimeError("a worker process ended without its results") from None
+    finally:
+        receiver.close()
+        child.join()
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return first + list(outcome)
+
+
+def can_fork() -> bool:
+    """A second core, the fork start method, and no other thread in this process."""
+    return (
+        (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+def _compute_into(function: Callable[[In], Out], items: Sequence[In], sender: Connection) -> None:
+    """The child's half: its results, a user error as it is, or a bug with its traceback."""
+    try:
+        sender.send([function(item) for item in items])
+    except GeneratorError as exc:
+        sender.send(_portable(exc))
+    except Exception:
+        sender.send(RuntimeError(f"failed in a worker process:\n{format_exc()}"))
+    finally:
+        sender.close()
+
+
+def _portable(exc: GeneratorError) -> BaseException:
+    """The error itself when it survives pickling, else its message as the same kind."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(str(exc))
+    return exc
