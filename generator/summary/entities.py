@@ -33,6 +33,7 @@ _CALENDAR = re.compile(
 )
 MAX_ENTITIES = 40
 _DIRECTIONS = frozenset("North South East West Northern Southern Eastern Western".split())
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +108,7 @@ def _looks_like_person(mention: NameMention, sentence: Sentence, longer: set[str
         return False
     if any(other != mention.text and other.startswith(mention.text + " ") for other in longer):
         return False
-    return not re.search(r"\bthe\s+$", sentence.text[: mention.start], re.IGNORECASE)
+    return not _THE_BEFORE.search(sentence.text, 0, mention.start)
 
 
 def _surname(name: str, people: People) -> bool:

@@ -51,6 +51,8 @@ UNIT_WORDS = 3
 MAX_DIFFERENCES = 12
 # Units too general to show that two figures count the same thing.
 _GENERIC = frozenset(stem(w) for w in "number figure total people times year years day".split())
+_SCALED = re.compile(r"^(.*?)\s?(thousand|million|billion|trillion|bn|mn|tn|[kmb])$")
+_GROUPING = re.compile(r"[,\u202f\u00a0 ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +74,13 @@ def number_value(text: str) -> float | None:
     """1.3 million -> 1300000.0; "100,000" -> 100000.0; "five" -> 5.0."""
     bare = text.lower().lstrip("$£€¥").strip()
     scale = 1.0
-    match = re.match(r"^(.*?)\s?(thousand|million|billion|trillion|bn|mn|tn|[kmb])$", bare)
+    match = _SCALED.match(bare)
     if match and match.group(1):
         bare, scale = match.group(1).strip(), _SCALES[match.group(2)]
     if bare in _WORDS:
         return float(_WORDS[bare]) * scale
     try:
-        return float(re.sub(r"[,\u202f\u00a0 ]", "", bare)) * scale
+        return float(_GROUPING.sub("", bare)) * scale
     except ValueError:
         return None
 

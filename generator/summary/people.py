@@ -17,6 +17,8 @@ from generator.summary.model import Difference, Ref, Variant
 from generator.summary.sentences import STOPWORDS, Sentence, stem
 from generator.summary.speakers import DEMONYM, Attribution
 
+_LETTERS = re.compile(r"[A-Za-z]+")
+
 
 @dataclass(frozen=True, slots=True)
 class People:
@@ -55,7 +57,7 @@ def gather_people(attributions: Sequence[Attribution], canonical: Mapping[str, s
 
 def _description_words(description: str) -> frozenset[str]:
     """Stems of what a description says a person is, demonyms and grammar left out."""
-    words = re.findall(r"[A-Za-z]+", description)
+    words = _LETTERS.findall(description)
     return frozenset(
         stem(w.lower()) for w in words if w.lower() not in STOPWORDS and not DEMONYM.match(w)
     )

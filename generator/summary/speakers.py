@@ -72,6 +72,12 @@ MAX_SUBJECT_WORDS = 8
 # Stands for a quotation in the masked text: a character no text has.
 MASK = "\x00"
 MAX_APPOSITION_WORDS = 14
+_OBJECT_END = re.compile(rf"[,.;:{MASK}]|\bthat\b")
+_CLAUSE_END = re.compile(rf"[,.;:{MASK}]")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_ENDS_WITH_OF = re.compile(r"\bof$")
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_ENDS_WITH_AND = re.compile(r"\b(?:and|but)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,21 +125,21 @@ def _subject(left: str) -> str:
 
 def _object(right: str) -> str:
     """The words after a speech verb when they name the speaker ("said Mr Moore")."""
-    piece = re.split(rf"[,.;:{MASK}]|\bthat\b", right, maxsplit=1)[0].strip()
+    piece = _OBJECT_END.split(right, maxsplit=1)[0].strip()
     words = piece.split()
     return piece if words and words[-1][:1].isupper() and len(words) <= 6 else ""
 
 
 def _according_to(right: str) -> str:
     """The source after "according to": "Russian state television"."""
-    piece = re.split(rf"[,.;:{MASK}]", right, maxsplit=1)[0].strip()
+    piece = _CLAUSE_END.split(right, maxsplit=1)[0].strip()
     return piece if len(piece.split()) <= MAX_SUBJECT_WORDS else ""
 
 
 def is_person_phrase(name: str | None, description: str | None) -> bool:
     """A person, not an organisation or a document: a role noun, or a name without org words."""
-    words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]+", description or "")}
-    words |= {w.lower() for w in re.findall(r"[A-Za-z]+", description or "")}
+    letters = _LETTERS.findall(description or "")
+    words = {w.lower().rstrip("s") for w in letters} | {w.lower() for w in letters}
     if words & _ROLES:
         return True
     if name:
@@ -159,7 +165,7 @@ def parse_speaker(span: str) -> tuple[str | None, str | None]:
         return None, _bare(span)
     name, titles = _split_titles(tail.group(1))
     before = " ".join([span[: tail.start()].strip(), titles]).strip()
-    if name is None or (re.search(r"\bof$", before) and len(name.split()) == 1):
+    if name is None or (_ENDS_WITH_OF.search(before) and len(name.split()) == 1):
         return None, _bare(span)  # "head of Ukraine": the capital word is not the speaker
     return name, _bare(before)
 
@@ -175,7 +181,7 @@ def _split_titles(words_text: str) -> tuple[str | None, str]:
 
 def _bare(description: str) -> str | None:
     """A description without its determiner: "the Russian journalist" -> "Russian journalist"."""
-    text = re.sub(r"^(?:the|a|an)\s+", "", description.strip(" ,"), flags=re.I).strip()
+    text = _DETERMINER.sub("", description.strip(" ,")).strip()
     return text or None
 
 
@@ -191,7 +197,7 @@ def sentence_attributions(
         left, right = masked[: verb.start()], masked[verb.end() :]
         if verb.group() == "according to":
             phrase = _according_to(right)
-        elif found and re.search(r"\b(?:and|but)\s*$", left.rsplit(MASK, 1)[-1]):
+        elif found and _ENDS_WITH_AND.search(left.rsplit(MASK, 1)[-1]):
             continue  # "X claimed ... and said ...": the same speaker
         else:
             phrase = _subject(left) or _object(right)
