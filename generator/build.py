@@ -13,20 +13,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import parallel
 from generator.cache import BuildCache, Memory, as_text, key_of
 from generator.config import SiteConfig, load_config, with_base_url
-from generator.content import Content, load_content
 from generator.errors import BuildError, ContentError, Diagnostic, Severity
 from generator.freshness import input_digest, up_to_date, write_record
 from generator.models import Article, BuildReport, OutputFile, Topic
 from generator.output import check_output_dir, write_site
-from generator.render import render_site
-from generator.search import index_site_cached
-from generator.site import Site, make_site
-from generator.summarize import summarize_topic
 from generator.topic_ids import (
     REGISTRY_FILE,
     TopicRegistry,
@@ -34,7 +29,14 @@ from generator.topic_ids import (
     parse_registry,
     registry_of,
 )
-from generator.topics import group_topics
+
+if TYPE_CHECKING:
+    from generator.content import Content
+    from generator.site import Site
+
+# The stages that need numpy, scipy, markdown-it or Jinja2 are imported where they run,
+# not here: a build that finds the site up to date ends in a fraction of a second, and
+# would spend most of it importing them.
 
 PARALLEL_FROM = 40
 """Topics to summarise from which a second process takes half."""
@@ -105,6 +107,8 @@ def build(options: BuildOptions) -> BuildReport:
     clock.lap("load")
     registry = read_registry(paths.content)
     site = assemble(config, content, registry, cache, clock)
+    from generator.render import render_site
+
     files = render_site(site, paths.templates)
     clock.lap("render")
     write_site(paths.output, files, finish=search_step(config, cache_dir))
@@ -173,6 +177,8 @@ def read_content(
     """Load content/, naming the folder when it is missing."""
     if not paths.content.is_dir():
         raise BuildError(f"{paths.content}: content folder not found")
+    from generator.content import load_content
+
     return load_content(paths.content, config.zone, options.drafts, cache)
 
 
@@ -235,6 +241,8 @@ def assemble(
     """Group, summarise, then freeze everything into the Site snapshot. Grouping is
     taken from `cache` when articles, notes, settings and registry are as before; a
     topic's summary when the topic and its articles are."""
+    from generator.topics import group_topics
+
     cache = cache or BuildCache.disabled()
     clock = clock or Stopwatch()
     grouping = key_of(
@@ -252,6 +260,8 @@ def assemble(
     clock.lap("group")
     summarised = summarise_all(topics, content, config, cache)
     clock.lap("summarise")
+    from generator.site import make_site
+
     return make_site(config, content.articles, summarised)
 
 
@@ -281,13 +291,17 @@ def summary_key(
 
 def summary_of_topic(by_id: Mapping[str, Article], config: SiteConfig, topic: Topic) -> Any:
     """The cross-source summary of one topic."""
-    return summarize_topic(topic, [by_id[i] for i in topic.article_ids], config.zone)
+    from generator import summarize
+
+    return summarize.summarize_topic(topic, [by_id[i] for i in topic.article_ids], config.zone)
 
 
 def search_step(config: SiteConfig, cache: Path) -> Callable[[Path], None] | None:
     """Pagefind indexing of the complete staging folder, unless search is off."""
     if not config.search.enabled:
         return None
+    from generator.search import index_site_cached
+
     return lambda staging: index_site_cached(staging, config, cache)
 
 

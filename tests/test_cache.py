@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import build as build_module
 from generator import cache as cache_module
 from generator import content as content_module
+from generator import summarize as summarize_module
 from generator.build import BuildOptions, build
 from generator.cache import CACHE_FILE, BuildCache, Memory, key_of
 from generator.frontmatter import dump
@@ -113,7 +113,7 @@ def test_a_warm_build_parses_and_summarises_nothing_and_writes_the_same_site(
     build(BuildOptions(site))
     first = {p: p.read_bytes() for p in sorted((site / "build").rglob("*")) if p.is_file()}
     parsed = Calls(monkeypatch, content_module, "parse_article")
-    summarised = Calls(monkeypatch, build_module, "summarize_topic")
+    summarised = Calls(monkeypatch, summarize_module, "summarize_topic")
     build(BuildOptions(site))
     assert (parsed.count, summarised.count) == (0, 0)
     build(BuildOptions(site, cache=False))
