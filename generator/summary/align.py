@@ -67,13 +67,13 @@ class Pairs:
         """The pairs for which `keep` is true, in the same order."""
         return Pairs(self.first[keep], self.second[keep], self.similarity[keep])
 
-    def among(self, keys: Collection[int], floor: float) -> list[Pair]:
-        """The pairs at or above `floor` whose two sentences are both in `keys`."""
+    def among(self, keys: Collection[int], floor: float) -> Iterator[Pair]:
+        """The pairs at or above `floor` whose two sentences are both in `keys`, in order."""
         wanted = np.fromiter(keys, dtype=np.int64, count=len(keys))
         keep = (
             (self.similarity >= floor) & np.isin(self.first, wanted) & np.isin(self.second, wanted)
         )
-        return list(self.where(keep).pairs())
+        return self.where(keep).pairs()
 
     def pairs(self) -> Iterator[Pair]:
         """Each pair as a `Pair`, in order."""
