@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,32 +42,41 @@ def input_digest(site: Path, inputs: tuple[Path, ...], options: str) -> str:
     folders of `inputs` (what the build reads of content/, and templates/)."""
     digest = hashlib.sha256(f"{build_cache.code_version()}\0{options}\0".encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\0")
-    for path in _input_files(site, inputs):
-        digest.update(path.relative_to(site).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def _input_files(site: Path, inputs: tuple[Path, ...]) -> Iterator[Path]:
+    prefix = len(str(site)) + 1
     for item in (site / "site.yaml", *inputs):
-        if item.is_file():
-            yield item
-        for root, dirs, files in os.walk(item):
-            dirs.sort()
-            for name in sorted(files):
-                yield Path(root) / name
+        for path, _ in _files(str(item)):
+            digest.update(path[prefix:].encode("utf-8", "surrogateescape") + b"\0")
+            with open(path, "rb") as file:
+                digest.update(hashlib.sha256(file.read()).digest())
+    return digest.hexdigest()
 
 
 def output_state(out: Path) -> dict[str, list[int]]:
     """Size and modification time of every file under `out`."""
-    state: dict[str, list[int]] = {}
-    for root, dirs, files in os.walk(out):
-        dirs.sort()
-        for name in files:
-            path = Path(root) / name
-            info = path.lstat()
-            state[path.relative_to(out).as_posix()] = [info.st_size, info.st_mtime_ns]
-    return state
+    prefix = len(str(out)) + 1
+    return {path[prefix:]: [info.st_size, info.st_mtime_ns] for path, info in _files(str(out))}
+
+
+def _files(top: str) -> Iterator[tuple[str, os.stat_result]]:
+    """Every file at or below `top` (a file or a folder), sorted, with its stat. Symlinked
+    files are followed and symlinked folders are not, as the content loader does.
+    os.scandir, not Path objects: this runs on every build."""
+    try:
+        info = os.stat(top)
+    except OSError:
+        return
+    if stat.S_ISREG(info.st_mode):
+        yield top, info
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        return
+    with os.scandir(top) as found:
+        entries = sorted(found, key=lambda e: e.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files(entry.path)
+        elif entry.is_file():
+            yield entry.path, entry.stat()
 
 
 def up_to_date(cache: Path, inputs: str, out: Path) -> Record | None:

@@ -92,3 +92,14 @@ def test_source_date_epoch_is_an_input(site: Path, monkeypatch: pytest.MonkeyPat
 
 def test_another_output_folder_means_a_full_build(site: Path, tmp_path: Path) -> None:
     assert not build(BuildOptions(site, out=tmp_path / "elsewhere")).unchanged
+
+
+def test_the_target_of_a_symlinked_article_is_an_input(site: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.md"
+    meta = {"title": "Linked", "outlet": "The Post", "author": [], "date": "2024-03-06"}
+    outside.write_text(dump(meta, "\nFirst text.\n"))
+    (site / "content" / "articles" / "b.md").symlink_to(outside)
+    build(BuildOptions(site))
+    build(BuildOptions(site))
+    outside.write_text(dump(meta, "\nSecond text.\n"))
+    assert not build(BuildOptions(site)).unchanged
