@@ -75,7 +75,7 @@ def load_content(
     cache = cache or BuildCache.disabled()
     diagnostics: list[Diagnostic] = []
     files = _markdown_files(content_dir / "articles", content_dir, diagnostics)
-    sources = [(path.relative_to(content_dir).as_posix(), path.read_bytes()) for path in files]
+    sources = _read_all(files, content_dir, diagnostics)
     keys = [key_of("article", zone.key, rel, data) for rel, data in sources]
 
     def parse(positions: list[int]) -> list[Parsed]:
@@ -92,8 +92,9 @@ def load_content(
             articles.append(article)
             digests[article.id] = key
     notes: list[TopicNote] = []
-    for path in _markdown_files(content_dir / "topics", content_dir, diagnostics):
-        note, problems = parse_note(path.read_bytes(), path.relative_to(content_dir).as_posix())
+    note_files = _markdown_files(content_dir / "topics", content_dir, diagnostics)
+    for rel, data in _read_all(note_files, content_dir, diagnostics):
+        note, problems = parse_note(data, rel)
         diagnostics.extend(problems)
         if note is not None:
             notes.append(note)
@@ -105,6 +106,22 @@ def load_content(
 Parsed = tuple[Article | None, list[Diagnostic]]
 PARALLEL_FROM = 200
 """Article files to parse from which a second process takes half."""
+
+
+def _read_all(
+    files: list[Path], content_dir: Path, diagnostics: list[Diagnostic]
+) -> list[tuple[str, bytes]]:
+    """(path under content/, bytes) of each file; one that cannot be read is an error
+    naming it, and the others are still read."""
+    sources = []
+    for path in files:
+        rel = path.relative_to(content_dir).as_posix()
+        try:
+            sources.append((rel, path.read_bytes()))
+        except OSError as exc:
+            message = f"cannot read the file: {exc.strerror or exc}"
+            diagnostics.append(Diagnostic(rel, None, message, Severity.ERROR))
+    return sources
 
 
 def _parse_source(zone: ZoneInfo, source: tuple[str, bytes]) -> Parsed:

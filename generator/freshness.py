@@ -46,9 +46,16 @@ def input_digest(site: Path, inputs: tuple[Path, ...], options: str) -> str:
     for item in (site / "site.yaml", *inputs):
         for path, _ in _files(str(item)):
             digest.update(path[prefix:].encode("utf-8", "surrogateescape") + b"\0")
-            with open(path, "rb") as file:
-                digest.update(hashlib.sha256(file.read()).digest())
+            digest.update(_content_hash(path))
     return digest.hexdigest()
+
+
+def _content_hash(path: str) -> bytes:
+    try:
+        with open(path, "rb") as file:
+            return hashlib.sha256(file.read()).digest()
+    except OSError as exc:  # the loader reports it; here it only makes the digest differ
+        return f"unreadable {exc.errno}".encode()
 
 
 def output_state(out: Path) -> dict[str, list[int]]:

@@ -123,3 +123,14 @@ def test_topic_note() -> None:
     assert problems == [] and note is not None
     assert note.slug == "wend-floods" and note.exclude == ("2024/03/x",)
     assert "<em>this</em>" in note.notes_html
+
+
+def test_a_file_that_cannot_be_read_is_an_error_naming_it(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "good.md").write_text("---\ntitle: T\noutlet: O\nauthor: []\ndate: null\n---\nx\n")
+    (articles / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    content = load_content(tmp_path, ZoneInfo("UTC"))
+    assert [a.id for a in content.articles] == ["good"]
+    [problem] = [str(d) for d in content.diagnostics if d.severity is Severity.ERROR]
+    assert problem.startswith("articles/gone.md: cannot read the file: No such file")

@@ -209,11 +209,6 @@ def test_permission_error_while_writing_keeps_the_site_and_says_so(open_folder: 
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to make a file another user owns")
-@pytest.mark.xfail(
-    strict=True,
-    reason="content bug (generator/content.py load_content): an unreadable article file "
-    "raises PermissionError out of the build (traceback) instead of a path: message",
-)
 def test_an_unreadable_article_is_a_clear_error(open_folder: Path) -> None:
     site = open_folder / "site"
     write_archive(site, 3)
