@@ -1,0 +1,197 @@
+"""The array versions of the summary steps against plain, obviously correct versions.
+
+Alignment, copy detection and the lead's shared word pairs are computed with numpy and
+scipy so that a topic's cost stays small; the prefilters of dates, figures and speech
+verbs skip the regexes on sentences that cannot match. Each is checked here against a
+direct Python computation of what it replaced, on fictional texts written for these tests.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from generator import markup
+from generator.models import Article
+from generator.summary import align, dates, figures, lead, sources, speakers
+from generator.summary.sentences import Sentence, article_sentences, stem, terms_of, words_of
+
+TEXTS = (
+    "The river Alder burst its banks on Monday. About 300 homes in Port Alder were flooded, "
+    "the mayor said. Rescue teams from three counties worked through the night.",
+    "Floodwater covered Port Alder on Monday after the river Alder burst its banks. Some 350 "
+    "homes were flooded, according to the council. “We have never seen it this high,” said "
+    "resident Mara Quill.",
+    "The river Alder burst its banks on Monday, flooding about 300 homes in Port Alder. "
+    "Three counties sent rescue teams. The mayor said the clean-up would take weeks.",
+    "A bridge on the coast road was closed as a precaution. Engineers will inspect it on "
+    "Friday. The road carries 12,000 vehicles a day.",
+)
+
+
+def make_article(index: int, text: str, outlet: str) -> Article:
+    rendered = markup.render(text)
+    return Article(
+        f"a{index}", f"articles/a{index}.md", f"Flood in Port Alder {index}", outlet, (), None,
+        False, text, rendered.html, rendered.paragraphs,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def articles() -> list[Article]:
+    outlets = ("The Alder Post", "Coastal News", "The Alder Post", "Valley Radio")
+    return [make_article(i, t, o) for i, (t, o) in enumerate(zip(TEXTS, outlets, strict=True))]
+
+
+@pytest.fixture
+def sentences(articles: list[Article]) -> tuple[Sentence, ...]:
+    return article_sentences(articles)
+
+
+def plain_vectors(sentences: tuple[Sentence, ...]) -> list[dict[str, float]]:
+    """TF-IDF as dictionaries (the definition `align.vectorise` implements)."""
+    df = Counter(t for s in sentences for t in set(s.terms))
+    vectors = []
+    for s in sentences:
+        weights = {
+            t: c * (math.log((len(sentences) + 1) / (df[t] + 1)) + 1)
+            for t, c in Counter(s.terms).items()
+        }
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        vectors.append({t: w / norm for t, w in weights.items()})
+    return vectors
+
+
+def plain_candidates(vectors: list[dict[str, float]]) -> set[tuple[int, int]]:
+    df = Counter(t for v in vectors for t in v)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, vector in enumerate(vectors):
+        for _, term in sorted((df[t], t) for t in vector if df[t] >= 2)[: align.BLOCK_TERMS]:
+            postings[term].append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in postings.values():
+        kept = members[: align.MAX_POSTINGS]
+        pairs.update((i, j) for x, i in enumerate(kept) for j in kept[x + 1 :])
+    return pairs
+
+
+def test_vectors_match_the_definition(sentences: tuple[Sentence, ...]) -> None:
+    matrix = align.vectorise(sentences, {})
+    expected = plain_vectors(sentences)
+    for a in range(len(sentences)):
+        for b in range(len(sentences)):
+            dot = sum(w * expected[b].get(t, 0.0) for t, w in expected[a].items())
+            assert align.cosine(matrix, a, b) == pytest.approx(dot, abs=1e-12)
+
+
+def test_candidate_pairs_match_the_blocking_rule(sentences: tuple[Sentence, ...]) -> None:
+    first, second = align.candidate_pairs(align.vectorise(sentences, {}))
+    found = set(zip(first.tolist(), second.tolist(), strict=True))
+    assert found == plain_candidates(plain_vectors(sentences))
+    assert found  # the flood texts share terms
+
+
+def test_similar_pairs_sorted_and_above_the_floor(sentences: tuple[Sentence, ...]) -> None:
+    pairs = align.similar_pairs(align.vectorise(sentences, {}), 0.2)
+    values = pairs.similarity.tolist()
+    assert values and min(values) >= 0.2
+    keys = [(-p.similarity, p.a, p.b) for p in pairs.pairs()]
+    assert keys == sorted(keys)
+    assert all(p.a < p.b for p in pairs.pairs())
+
+
+def test_among_keeps_order_and_membership(sentences: tuple[Sentence, ...]) -> None:
+    pairs = align.similar_pairs(align.vectorise(sentences, {}), 0.1)
+    keys = {0, 3, 4, 6}
+    expected = [p for p in pairs.pairs() if p.similarity >= 0.25 and {p.a, p.b} <= keys]
+    assert list(pairs.among(keys, 0.25)) == expected
+
+
+def test_wire_copies_found_and_distinct_texts_not() -> None:
+    story = " ".join(
+        f"Sentence {w} of the long wire story about the flood." for w in TEXTS[0].split()
+    )
+    copies = [
+        make_article(0, story, "Wire A"),
+        make_article(1, TEXTS[3], "Valley Radio"),
+        make_article(2, story + " An extra line at the end.", "Wire B"),
+    ]
+    assert sources.wire_pairs(copies) == [(0, 2)]
+    assert sources.wire_pairs(copies[:1]) == []
+    assert sources.shingles(copies[0]) == sources.shingles(make_article(5, story, "Other"))
+
+
+def test_shared_pairs_match_sets(articles: list[Article], sentences: tuple[Sentence, ...]) -> None:
+    label_of = {a.id: a.outlet or "" for a in articles}
+    users: dict[tuple[str, str], set[str]] = defaultdict(set)
+    texts = [(label_of[s.article_id], s.words) for s in sentences]
+    texts += [(label_of[a.id], words_of(a.title)) for a in articles]
+    for source, words in texts:
+        for pair in pairwise(stem(w.lower()) for w in words):
+            users[pair].add(source)
+    expected = []
+    for sentence in sentences:
+        own = set(pairwise(stem(w.lower()) for w in sentence.words))
+        shared = sum(1 for p in own if users[p] - {label_of[sentence.article_id]})
+        expected.append(shared / (len(own) or 1))
+    found = lead._shared_pairs(list(sentences), articles, label_of)
+    assert found == pytest.approx(expected)
+    assert max(found) > 0
+
+
+SAMPLES = (
+    "The council met on Aug. 8, 2022 and again in mid-March.",
+    "It happened last week, officials said on Friday's briefing.",
+    "Nothing was dated here, but may the market recover.",
+    "The plan dates from 1998 and was revised in 2021.",
+    "Today the mayor spoke; yesterday she did not.",
+    "About two dozen people and 1.3 million dollars were involved.",
+    "Hundreds of volunteers and some 40% of the residents came.",
+    "No number words appear in this sentence at all.",
+)
+
+
+def sentence_of(text: str, key: int = 0) -> Sentence:
+    words = words_of(text)
+    return Sentence(key, "a", 1, 0, text, words, terms_of(words))
+
+
+def forced(sentence: Sentence, hint: str) -> Sentence:
+    """The sentence with an extra token that passes the prefilter: the regex always runs."""
+    words = (*sentence.words, hint)
+    return Sentence(0, "a", 1, 0, sentence.text, words, terms_of(words))
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_date_prefilter_loses_nothing(text: str) -> None:
+    sentence, zone = sentence_of(text), dates.ZoneInfo("UTC")
+    assert dates.date_mentions(sentence, None, zone) == dates.date_mentions(
+        forced(sentence, "today"), None, zone
+    )
+
+
+def test_date_prefilter_rules_out_undated() -> None:
+    assert dates._HINTS.isdisjoint(sentence_of(SAMPLES[2]).words)
+    assert not dates._HINTS.isdisjoint(sentence_of(SAMPLES[1]).words)
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_figure_prefilter_loses_nothing(text: str) -> None:
+    sentence = sentence_of(text)
+    assert figures.figures_in(sentence) == figures.figures_in(forced(sentence, "two"))
+
+
+def test_speech_verb_prefilter() -> None:
+    assert speakers.sentence_attributions(sentence_of("The bridge was closed.")) == []
+    found = speakers.sentence_attributions(sentence_of("The bridge is safe, the mayor said."))
+    assert found and found[0][2] == "the mayor"
+
+
+def test_pairs_arrays_are_int64() -> None:
+    matrix = align.vectorise([sentence_of(t, i) for i, t in enumerate(SAMPLES)], {})
+    first, second = align.candidate_pairs(matrix)
+    assert first.dtype == np.int64 and second.dtype == np.int64
