@@ -123,7 +123,10 @@ def vectorise(sentences: Sequence[Sentence], mapping: Mapping[str, str]) -> Matr
 
     Columns are the terms in sorted order, so that a column number orders terms as their
     spelling does (the blocking below breaks ties by it)."""
-    docs = [[mapping.get(t, t) for t in s.terms] for s in sentences]
+    docs = [
+        s.terms if mapping.keys().isdisjoint(s.terms) else [mapping.get(t, t) for t in s.terms]
+        for s in sentences
+    ]
     vocabulary = {t: n for n, t in enumerate(sorted({t for terms in docs for t in terms}))}
     columns = np.fromiter((vocabulary[t] for terms in docs for t in terms), dtype=np.int64)
     rows = np.repeat(np.arange(len(docs)), [len(terms) for terms in docs])

@@ -26,7 +26,6 @@ ABBREVIATIONS = frozenset(
 )
 # A boundary: end punctuation, closing quotes or brackets, space, then a sentence start.
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’')\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’]+(?:[ ,]+[A-Z][A-Za-z.'’]+){0,3},?\s*(?:\([^)]{1,30}\))?|\([A-Z]{2,10}\))"
     r"\s*[—–-]{1,2}\s+"
@@ -138,8 +137,8 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     balanced = _quotes_balanced(text)
     for match in _BOUNDARY.finditer(text):
-        before = _LAST_WORD.search(text, start, match.start(1))
-        if match.group(1) == "." and before and _not_an_end(before.group(1)):
+        before = _last_word(text, start, match.start(1))
+        if match.group(1) == "." and before and _not_an_end(before):
             continue
         # A quotation of several sentences stays whole, so that it keeps its speaker.
         if balanced and _inside_quote(text[: match.end(2)]):
@@ -148,6 +147,18 @@ def split_sentences(text: str) -> list[str]:
         start = match.end()
     pieces.append(text[start:].strip())
     return [p for p in pieces if any(c.isalpha() for c in p)]
+
+
+def _last_word(text: str, start: int, end: int) -> str | None:
+    """The letters and full stops just before `end`, from their first letter ("U.S")."""
+    begin = end
+    while begin > start and (
+        (text[begin - 1].isascii() and text[begin - 1].isalpha()) or text[begin - 1] == "."
+    ):
+        begin -= 1
+    while begin < end and text[begin] == ".":
+        begin += 1
+    return text[begin:end] or None
 
 
 def _quotes_balanced(text: str) -> bool:
