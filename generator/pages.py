@@ -12,6 +12,8 @@ from types import MappingProxyType
 from typing import Any
 
 from generator import urls
+from generator.coverage import topics_covered
+from generator.models import Topic
 from generator.site import Group, Site
 
 
@@ -92,8 +94,21 @@ def _articles(site: Site) -> Iterator[PageSpec]:
 
 
 def _topics(site: Site) -> Iterator[PageSpec]:
+    by_outlet = outlet_filters(site)
     for pager in paginate(site.topics, site.config.page_size, "topics/"):
-        yield _listing(pager, "topics.html", "Topics", f"Every story in {site.config.title}.")
+        description = f"Every story in {site.config.title}."
+        yield _listing(
+            pager, "topics.html", "Topics", description,
+            filters=by_outlet, outlet=None, topic_count=len(site.topics),
+        )  # fmt: skip
+    for choice in by_outlet:
+        title = f"Topics covered by {choice.outlet.name}"
+        description = f"{len(choice.topics)} topics covered by {choice.outlet.name}."
+        for pager in paginate(choice.topics, site.config.page_size, choice.path):
+            yield _listing(
+                pager, "topics.html", title, description,
+                filters=by_outlet, outlet=choice.outlet, topic_count=len(choice.topics),
+            )  # fmt: skip
     for topic in site.topics:
         description = f"{len(topic.article_ids)} articles from {len(topic.outlets)} outlets."
         members = tuple(site.by_id[i] for i in topic.article_ids)
@@ -104,6 +119,30 @@ def _topics(site: Site) -> Iterator[PageSpec]:
         for alias in topic.aliases:
             target = MappingProxyType({"target": urls.topic(topic.id)})
             yield PageSpec(urls.topic(alias), "redirect.html", topic.title, "", target, False)
+
+
+@dataclass(frozen=True, slots=True)
+class OutletFilter:
+    """The topics index narrowed to the topics one outlet covered."""
+
+    outlet: Group
+    topics: tuple[Topic, ...]
+    """Newest activity first, as in the index."""
+    path: str
+    """`outlets/<slug>/topics/`: the filtered index's first page."""
+
+
+def outlet_filters(site: Site) -> tuple[OutletFilter, ...]:
+    """One filter per outlet that covered any topic, in the order of the outlets page."""
+    order = {topic.id: n for n, topic in enumerate(site.topics)}
+    found = []
+    for group in site.outlets:
+        covered = sorted(
+            topics_covered(group.article_ids, site.topic_of), key=lambda t: order[t.id]
+        )
+        if covered:
+            found.append(OutletFilter(group, covered, f"{urls.outlet(group.slug)}topics/"))
+    return tuple(found)
 
 
 def _listing(pager: Pager, template: str, title: str, description: str, **context: Any) -> PageSpec:

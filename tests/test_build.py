@@ -211,3 +211,17 @@ def test_hosting_files(example: Path) -> None:
     assert (example / "_redirects").read_text() == ""
     css = list((example / "static").glob("style.*.css"))
     assert len(css) == 1
+
+
+def test_the_topics_index_filters_by_outlet(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(BuildOptions(GOLDEN_SITE, out=out))
+    data = json.loads((out / "archive.json").read_text())
+    index = (out / "topics" / "index.html").read_text()
+    for outlet in {a["outlet"] for a in data["articles"] if a["outlet"]}:
+        covered = {t["id"] for t in data["topics"] if outlet in t["outlets"]}
+        page_path = out / "outlets" / re.sub(r"\W+", "-", outlet.lower()).strip("-") / "topics"
+        page = (page_path / "index.html").read_text()
+        linked = set(re.findall(r'class="item-title" href="/[^"]*topics/([^/"]+)/"', page))
+        assert linked == covered, outlet
+        assert f"({len(covered)})" in index
