@@ -137,8 +137,8 @@ def outlet_filters(site: Site) -> tuple[OutletFilter, ...]:
     order = {topic.id: n for n, topic in enumerate(site.topics)}
     found = []
     for group in site.outlets:
-        covered = sorted(
-            topics_covered(group.article_ids, site.topic_of), key=lambda t: order[t.id]
+        covered = tuple(
+            sorted(topics_covered(group.article_ids, site.topic_of), key=lambda t: order[t.id])
         )
         if covered:
             found.append(OutletFilter(group, covered, f"{urls.outlet(group.slug)}topics/"))
