@@ -182,8 +182,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._send(found.status, b"", _TEXT, send_body, {"Location": location})
 
     def _events(self, send_body: bool) -> None:
-        origin = self.headers.get("Origin")
-        if origin is not None and not self.server.hosts.allows_origin(origin):
+        # Every Origin must be ours: with two, the one checked might not be the one obeyed.
+        origins = self.headers.get_all("Origin") or []
+        if not all(self.server.hosts.allows_origin(origin) for origin in origins):
             self._send_text(HTTPStatus.FORBIDDEN, send_body)
         elif not send_body:
             self._send(HTTPStatus.OK, b"", "text/event-stream", send_body)
