@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import REPO
+from .conftest import Tally
 from .corpus import LONG
 
 ARTICLES = 1000 if LONG else 30
@@ -123,7 +124,7 @@ def same_site(left: Tree, expected: Tree, fresh_index: bool) -> bool:
     return fresh_index and complete and without_index(left) == without_index(expected)
 
 
-def test_kill_9_during_a_build_leaves_the_previous_site_whole(tmp_path: Path) -> None:
+def test_kill_9_during_a_build_leaves_the_previous_site_whole(tmp_path: Path, tally: Tally) -> None:
     site, out = tmp_path / "site", tmp_path / "out"
     write_archive(site, ARTICLES)
     trees: dict[str, Tree] = {}
@@ -155,10 +156,11 @@ def test_kill_9_during_a_build_leaves_the_previous_site_whole(tmp_path: Path) ->
         assert tree(out) == trees[target]
         assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "out", "site"]
         current = target
-    sys.stderr.write(
-        f"kill -9 trials: {TRIALS} on {ARTICLES} articles (build {max(durations):.1f} s); "
+    tally(
+        "kill -9 trials",
+        f"{TRIALS} on {ARTICLES} articles (build {max(durations):.1f} s); "
         f"left the old site {outcomes['old']}, the new site {outcomes['new']} "
-        f"({outcomes['finished first']} finished before the kill), mixed 0\n"
+        f"({outcomes['finished first']} finished before the kill), mixed 0",
     )
 
 
@@ -275,11 +277,11 @@ def differing(trees: list[Tree]) -> list[str]:
 
 
 def test_two_clean_builds_in_different_environments_are_identical(
-    environment_builds: list[Tree],
+    environment_builds: list[Tree], tally: Tally
 ) -> None:
     files = [without_index(t) for t in environment_builds]
     assert differing(files) == [], differing(files)[:20]
-    sys.stderr.write(f"determinism: {len(files[0])} files identical across environments\n")
+    tally("determinism", f"{len(files[0])} files identical (search index aside)")
 
 
 @pytest.mark.xfail(

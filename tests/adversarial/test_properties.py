@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from generator.frontmatter import dump, parse
 
+from .conftest import Tally
 from .corpus import LONG, PAYLOADS
 from .fuzz_targets import TARGETS, target_frontmatter, target_importer, target_markup
 
@@ -67,6 +68,12 @@ PATHOLOGICAL: list[Any] = [
     "[x]: <" * 600,
     "\t" * 4000 + "a",
 ]
+
+
+def test_hypothesis_budget(tally: Tally) -> None:
+    """Five property tests here with this many examples each (Hypothesis stops early only
+    when a strategy has fewer distinct inputs)."""
+    tally("fuzz hypothesis", f"up to {EXAMPLES} examples x 5 property tests (+ 2 in test_slugs)")
 
 
 @pytest.mark.parametrize("text", PATHOLOGICAL, ids=range(len(PATHOLOGICAL)))
@@ -152,7 +159,7 @@ def test_front_matter_reader_rejects_alias_bombs_quickly() -> None:
 
 @pytest.mark.skipif(importlib.util.find_spec("atheris") is None, reason="atheris not installed")
 @pytest.mark.parametrize("name", sorted(TARGETS))
-def test_atheris_run(name: str, tmp_path: Path) -> None:
+def test_atheris_run(name: str, tmp_path: Path, tally: Tally) -> None:
     """A short coverage-guided run of each target; the count goes to the log."""
     script = Path(__file__).with_name("fuzz_targets.py")
     result = subprocess.run(
@@ -161,6 +168,6 @@ def test_atheris_run(name: str, tmp_path: Path) -> None:
         cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     done = re.search(r"Done (\d+) (?:runs )?in", result.stderr)
-    sys.stderr.write(f"atheris {name}: {done.group(1) if done else '?'} executions\n")
+    tally(f"fuzz atheris {name}", f"{done.group(1) if done else '?'} executions")
     assert result.returncode == 0, result.stderr[-3000:]
     assert done is not None and int(done.group(1)) >= FUZZ_RUNS - 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import socket
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from ..test_serve import BASE, BOUND, SECRET, Running, get, make_running, raw_request
+from .conftest import Tally
 from .corpus import LONG
 
 PASSWD = Path("/etc/passwd")
@@ -196,7 +196,9 @@ def kind_of_answer(answer: bytes) -> str:
     return "error page, no status line"
 
 
-def test_generated_malformed_requests_are_refused_in_bounded_time(planted: Running) -> None:
+def test_generated_malformed_requests_are_refused_in_bounded_time(
+    planted: Running, tally: Tally
+) -> None:
     rng = random.Random(10_000)
     started = time.monotonic()
     statuses: dict[str, int] = {}
@@ -209,9 +211,14 @@ def test_generated_malformed_requests_are_refused_in_bounded_time(planted: Runni
         statuses[status] = statuses.get(status, 0) + 1
         assert not any(f in answer for f in FOREIGN), answer[:300]
     seconds = time.monotonic() - started
-    sys.stderr.write(
-        f"malformed requests: {MALFORMED_COUNT} in {seconds:.1f} s; answers: "
-        f"{dict(sorted(statuses.items()))}\n"
+    tally(
+        "serve malformed requests",
+        f"{MALFORMED_COUNT} in {seconds:.1f} s; answers {dict(sorted(statuses.items()))}",
+    )
+    tally(
+        "serve hostile targets",
+        f"{len(TRAVERSAL)} traversal/symlink, {len(FORGED_HOSTS)} Host, "
+        f"{len(FOREIGN_ORIGINS) + 1} Origin (plus tests/test_serve.py's own)",
     )
     assert seconds < (600 if LONG else 150)
     assert get(planted.port, "/notes/").status == 200

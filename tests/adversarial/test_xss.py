@@ -28,6 +28,7 @@ from generator.frontmatter import dump
 from generator.importer import ImportOptions, detect, import_paths
 
 from .active import Finding, Policy, bad_scheme, check_html, check_tree
+from .conftest import Tally
 from .corpus import LONG, PAYLOADS, url_like
 from .hostile import Placements, write_hostile_site
 
@@ -54,7 +55,7 @@ def report(text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def hostile(tmp_path_factory: pytest.TempPathFactory, tally: Tally) -> Built:
     root = tmp_path_factory.mktemp("hostile") / "site"
     placed = write_hostile_site(root, PAYLOADS, GROUP, ACCEPTED_URLS, BASE)
     config = load_config(root)
@@ -74,6 +75,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Built:
     policy = Policy(base_path + "static/", (base_path, config.absolute_base))
     report(placed.summary())
     report(f"import results: {imported}")
+    tally(
+        "xss payloads x entry points",
+        f"{len(PAYLOADS)} payloads, {placed.total} placements in {len(placed.counts)} entry points"
+        f" (group of {GROUP} per article)",
+    )
+    tally("xss imports", f"{sum(imported.values())} inputs: {dict(sorted(imported.items()))}")
     return Built(root, out, placed, imported, refused, policy)
 
 
@@ -117,9 +124,9 @@ def test_import_of_the_minimal_crasher_gives_a_result(tmp_path: Path) -> None:
     assert result.failed
 
 
-def test_no_active_content_in_any_output_file(hostile: Built) -> None:
+def test_no_active_content_in_any_output_file(hostile: Built, tally: Tally) -> None:
     findings, counts = check_tree(hostile.out, hostile.policy)
-    report(f"files checked: {sum(counts.values())} {counts}")
+    tally("xss output files checked", f"{sum(counts.values())} {counts}, findings {len(findings)}")
     assert counts.get("html", 0) > 100
     assert counts.get("xml", 0) > 10
     assert counts.get("search fragment", 0) > 10

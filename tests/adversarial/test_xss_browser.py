@@ -25,6 +25,7 @@ from generator.importer import ImportOptions, import_paths
 
 from ..site_tools import Served, serve
 from ..test_frontend_browser import browser, context  # noqa: F401 - fixtures
+from .conftest import Tally
 from .corpus import PAYLOADS, url_like
 from .hostile import write_hostile_site
 
@@ -110,7 +111,11 @@ def visit(tab_context: Any, url: str, search: bool = False) -> Watch:
     return watch
 
 
-def test_hostile_pages_run_no_script(context: Any, hostile_served: HostileServed) -> None:  # noqa: F811
+def test_hostile_pages_run_no_script(
+    context: Any,  # noqa: F811
+    hostile_served: HostileServed,
+    tally: Tally,
+) -> None:
     seen = {}
     started = time.perf_counter()
     for path in hostile_served.pages:
