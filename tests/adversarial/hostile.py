@@ -152,7 +152,10 @@ def pasted_text(payload: str) -> str:
 
 
 def saved_page(group: tuple[str, ...], index: int) -> str:
-    """A saved HTML page: payloads escaped in metadata, raw in markup, in links and images."""
+    """A saved HTML page: payloads escaped in metadata, raw in markup, in links and images.
+
+    The site name starts with the page number: long outlet names that share their first
+    40 characters give colliding article ids (see test_slugs.py, an importer bug)."""
     first = html.escape(group[0], quote=True)
     title = html.escape(joined(group), quote=True)
     raw = "\n".join(f"<p>{PROSE}{p} {PROSE}</p>" for p in group)
@@ -165,7 +168,7 @@ def saved_page(group: tuple[str, ...], index: int) -> str:
     return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{title}</title>
 <meta property="og:title" content="{title}">
-<meta property="og:site_name" content="{first}">
+<meta property="og:site_name" content="{index} {first}">
 <meta name="author" content="{first}">
 <meta name="description" content="{title}">
 <meta property="og:url" content="{first}">

@@ -291,3 +291,42 @@ def test_two_clean_builds_in_different_environments_are_identical(
 )
 def test_two_clean_builds_have_the_same_search_index(environment_builds: list[Tree]) -> None:
     assert differing(environment_builds) == []
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 3 MB tmpfs of our own (skips where mounting is not allowed)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_full_disk_keeps_the_site_and_says_so(tmp_path: Path, small_disk: Path) -> None:
+    site, out = tmp_path / "site", small_disk / "site"
+    write_archive(site, 3)
+    (site / "site.yaml").write_text("title: Full disk\nsearch: {enabled: false}\n")
+    run_build(site, out)
+    before = tree(out)
+    big = "\n\n".join(f"Paragraph {i} " + "words " * 200 for i in range(1200))
+    (site / "content" / "articles" / "big.md").write_text(
+        f"---\ntitle: Big\noutlet: null\nauthor: []\ndate: null\n---\n\n{big}\n"
+    )
+    done = subprocess.run(
+        build_command(site, out), cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().split("\n")
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert "No space left on device" in lines[0] and "previous site kept" in lines[0], lines[0]
+    assert tree(out) == before
+    assert [p.name for p in small_disk.iterdir()] == ["site"]  # no staging folder left

@@ -149,3 +149,27 @@ def test_imports_with_colliding_titles_get_distinct_files(tmp_path: Path) -> Non
         assert output is not None
         assert_slug(Path(output).stem)
     build(BuildOptions(root, out=tmp_path / "out"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="importer bug (generator/importer/writer.py article_path/free_variant): a 40-char "
+    "outlet slug + 55-char title slug is longer than the 80 characters path_slug keeps, so "
+    "two imports (even the '-2' variant of a repeated headline) get one article id and the "
+    "build refuses both",
+)
+def test_two_imports_from_a_long_named_outlet_build(tmp_path: Path) -> None:
+    """Found by the long XSS run: import wrote two files that build as one page."""
+    root = tmp_path / "site"
+    inbox = root / "content" / "inbox"
+    inbox.mkdir(parents=True)
+    (root / "site.yaml").write_text("title: Names\nsearch: {enabled: false}\n")
+    prose = "The council said on Monday that the bridge would stay closed for weeks. " * 4
+    headline = "Council approves the budget for the new harbour bridge after a long debate"
+    for index in range(2):  # the same headline twice (an updated story), different text
+        (inbox / f"{index}.txt").write_text(f"{headline}\n\nBy Ada Quill\n\n{prose}{index}\n")
+    outlet = "The Philadelphia Inquirer and Daily News Group"
+    options = ImportOptions(outlet=outlet, date="2024-03-12")
+    results = import_paths(root, load_config(root), [], options)
+    assert len({r.output for r in results}) == 2, [r.line for r in results]
+    build(BuildOptions(root, out=tmp_path / "out"))
