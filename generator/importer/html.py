@@ -38,6 +38,16 @@ class NotAnArticle(ValueError):
 
 def extract(text: str) -> Draft:
     """Read one saved page (already decoded); raises NotAnArticle."""
+    try:
+        return _extract(text)
+    except AssertionError:
+        # lxml's drop_tree() asserts on an element without a parent, which the cleaners of
+        # trafilatura and htmldate reach on some malformed pages (<embed> at the top level):
+        # one hostile page fails alone instead of ending the whole import.
+        raise NotAnArticle("the HTML extractor could not read this malformed page") from None
+
+
+def _extract(text: str) -> Draft:
     if _OPENED.search(text) and not _CLOSED.search(text):
         raise NotAnArticle("truncated HTML: the page ends before </body> (save it again)")
     tree = trafilatura.load_html(text)

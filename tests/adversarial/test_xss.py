@@ -106,15 +106,10 @@ def test_every_imported_input_gives_a_result(hostile: Built) -> None:
 
 CRASHER = "<embed src=x>\n<div>182</div>\n<template>x</template>\n"
 """Found by this suite (a group of payloads pasted together): htmldate's cleaner calls
-lxml's drop_tree() on a parentless <embed>, which asserts; `Run.import_path` catches only
-OSError, ValueError, LxmlError and RecursionError, so the AssertionError ends the whole
-`briefing import` run with a traceback."""
+lxml's drop_tree() on a parentless <embed>, which asserts. That ended the whole
+`briefing import` run with a traceback; now that page alone fails, with a message."""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="importer bug (generator/importer/session.py): AssertionError from htmldate escapes",
-)
 def test_import_of_the_minimal_crasher_gives_a_result(tmp_path: Path) -> None:
     inbox = tmp_path / "content" / "inbox"
     inbox.mkdir(parents=True)
