@@ -27,7 +27,7 @@ from .corpus import LONG, PAYLOADS
 from .fuzz_targets import TARGETS, target_frontmatter, target_importer, target_markup
 
 EXAMPLES = 2000 if LONG else 150
-FUZZ_RUNS = 200_000 if LONG else 2_000
+FUZZ_RUNS = 200_000 if LONG else 1_000
 BOUNDED = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

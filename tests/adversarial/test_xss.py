@@ -3,14 +3,14 @@
 The corpus (`xss_payloads.txt`, 200+ payloads) goes into front matter, Markdown bodies,
 file names, analyst notes, site.yaml and the inbox (pasted text and saved HTML pages,
 through the real `briefing import`); the real build writes the site with its search
-index; `active.py` parses every file it wrote. In CI the payloads travel in groups of
-eight per article (every payload still reaches every entry point, joined with others
-in scalar fields); with BRIEFING_LONG_TESTS=1 each payload gets its own article, page,
-outlet and topic.
+index; `active.py` parses every file it wrote. Each payload gets its own article, page,
+outlet, author, tag, topic, note and saved page (with BRIEFING_GROUP=8, eight share one,
+joined in scalar fields: a quicker run for debugging).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -29,10 +29,10 @@ from generator.importer import ImportOptions, detect, import_paths
 
 from .active import Finding, Policy, bad_scheme, check_html, check_tree
 from .conftest import Tally
-from .corpus import LONG, PAYLOADS, url_like
+from .corpus import PAYLOADS, url_like
 from .hostile import Placements, write_hostile_site
 
-GROUP = 1 if LONG else 8
+GROUP = int(os.environ.get("BRIEFING_GROUP", "1"))
 BASE = 'https://briefings.example/"><script>alert(17)</script>/'
 """A base_url whose path is itself a payload (site.yaml's check only wants a host)."""
 ACCEPTED_URLS = tuple(u for u in url_like() if markup.is_safe_url(u))
