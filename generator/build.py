@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import parallel
 from generator.cache import BuildCache, Memory, as_text, key_of
-from generator.config import SiteConfig, load_config, with_base_url
+from generator.config import SiteConfig, TopicsConfig, load_config, with_base_url
 from generator.errors import BuildError, ContentError, Diagnostic, Severity
 from generator.freshness import input_digest, up_to_date, write_record
 from generator.models import Article, BuildReport, OutputFile, Topic
@@ -91,7 +91,11 @@ def build(options: BuildOptions) -> BuildReport:
     paths = resolve_paths(config, options)
     check_output_dir(paths.output, paths.site, (paths.content, paths.templates))
     cache_dir = paths.site / config.paths.cache
-    inputs = input_digest(paths.site, build_inputs(paths), repr(_options_key(options)))
+    # The registry is an input the build itself rewrites: hashed apart, so that the record
+    # can name the registry this build left (the next build reads it and gives the same
+    # topics) while everything else is hashed as it was read.
+    others = input_digest(paths.site, build_inputs(paths), repr(_options_key(options)))
+    inputs = with_registry(others, paths.content)
     record = up_to_date(cache_dir, inputs, paths.output) if options.cache else None
     if record is not None:
         clock.lap("check")
@@ -118,17 +122,26 @@ def build(options: BuildOptions) -> BuildReport:
         topics=len(site.topics),
         warnings=tuple(str(w) for w in warnings),
     )
-    if not save_registry(paths.content, site.topics):  # else an input changed: no record
-        write_record(cache_dir, inputs, paths.output, summary_of(report))
+    if save_registry(paths.content, site.topics):
+        inputs = with_registry(others, paths.content)
+    write_record(cache_dir, inputs, paths.output, summary_of(report))
     cache.save()
     clock.lap("write")
     return replace(report, seconds=clock.total(), stages=tuple(clock.laps))
 
 
 def build_inputs(paths: SitePaths) -> tuple[Path, ...]:
-    """What a build reads besides site.yaml: articles, notes, the registry, templates."""
-    content = paths.content
-    return (content / "articles", content / "topics", content / REGISTRY_FILE, paths.templates)
+    """What a build reads besides site.yaml and the registry: articles, notes, templates."""
+    return (paths.content / "articles", paths.content / "topics", paths.templates)
+
+
+def with_registry(others: str, content_dir: Path) -> str:
+    """The digest of all inputs: the others' digest and the registry's bytes."""
+    try:
+        registry = (content_dir / REGISTRY_FILE).read_bytes()
+    except OSError:
+        registry = b"none"
+    return key_of("inputs", others, registry)
 
 
 def _options_key(options: BuildOptions) -> tuple[object, ...]:
@@ -238,31 +251,41 @@ def assemble(
     cache: BuildCache | None = None,
     clock: Stopwatch | None = None,
 ) -> Site:
-    """Group, summarise, then freeze everything into the Site snapshot. Grouping is
-    taken from `cache` when articles, notes, settings and registry are as before; a
-    topic's summary when the topic and its articles are."""
+    """Group, summarise, then freeze everything into the Site snapshot. The clustering
+    of articles into stories is taken from `cache` when the articles and settings are as
+    before; a topic's summary when the topic and its articles are."""
     from generator.topics import group_topics
 
     cache = cache or BuildCache.disabled()
     clock = clock or Stopwatch()
-    grouping = key_of(
-        "topics",
-        as_text(config.topics),
-        format_registry(registry) if registry else "",
-        as_text(content.notes),
-        *(f"{a.id} {content.digests.get(a.id, '')}" for a in content.articles),
-    )
-    topics = cache.get_or_make(
-        "topics",
-        grouping,
-        partial(group_topics, content.articles, content.notes, config.topics, registry),
-    )
+    clusterer = partial(cached_cluster, cache, content.digests)
+    topics = group_topics(content.articles, content.notes, config.topics, registry, clusterer)
     clock.lap("group")
     summarised = summarise_all(topics, content, config, cache)
     clock.lap("summarise")
     from generator.site import make_site
 
     return make_site(config, content.articles, summarised)
+
+
+def cached_cluster(
+    cache: BuildCache,
+    digests: Mapping[str, str],
+    articles: Sequence[Article],
+    settings: TopicsConfig,
+) -> list[list[Article]]:
+    """`clustering.cluster`, kept in the cache as article ids under the articles' content
+    and the settings (not the topic id registry: naming is redone on every build)."""
+    from generator.clustering import cluster
+
+    by_id = {a.id: a for a in articles}
+    members = (f"{i} {digests.get(i) or repr(by_id[i])}" for i in sorted(by_id))
+    key = key_of("clusters", as_text(settings), *members)
+
+    def make() -> list[list[str]]:
+        return [[a.id for a in story] for story in cluster(articles, settings)]
+
+    return [[by_id[i] for i in story] for story in cache.get_or_make("clusters", key, make)]
 
 
 def summarise_all(

@@ -9,12 +9,15 @@ Ids stay stable from build to build through the registry of `topic_ids`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from generator.clustering import cluster
 from generator.config import TopicsConfig
 from generator.models import Article, Topic, TopicNote
 from generator.topic_ids import Group, Named, Namer, TopicRegistry, chronological
+
+Clusterer = Callable[[Sequence[Article], TopicsConfig], list[list[Article]]]
+"""Partitions articles into stories: `clustering.cluster`, or a cached form of it."""
 
 
 def group_topics(
@@ -22,11 +25,13 @@ def group_topics(
     notes: Sequence[TopicNote],
     settings: TopicsConfig,
     registry: TopicRegistry | None = None,
+    cluster: Clusterer = cluster,
 ) -> tuple[Topic, ...]:
     """Topics for all articles, sorted by id; every article is in exactly one.
 
     `registry` is what the previous build left (`topic_ids.registry_of`); without it, ids
-    come from the titles of the founding articles."""
+    come from the titles of the founding articles. Only `cluster` is costly: the build
+    passes a cached one (naming, pins and notes are cheap and always redone)."""
     namer = Namer(registry or TopicRegistry())
     pinned = _pinned(articles)
     free = [a for a in articles if not a.topic]
