@@ -22,10 +22,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from generator.slugs import slugify
+from generator.slugs import MAX_LENGTH, slugify
 
 MANIFEST = "sources/imports.json"
 TITLE_SLUG_LENGTH = 55
+VARIANT_ROOM = 4
+"""Characters kept free for `-2` ... `-999` (free_variant)."""
 """Keeps paths readable; long headlines are cut at a word boundary."""
 
 
@@ -99,7 +101,10 @@ def article_path(title: str | None, outlet: str | None, when: datetime | date | 
     """`articles/2022/08/the-independent-north-korea-offers...md`, relative to content/."""
     folder = f"{when.year:04d}/{when.month:02d}" if when is not None else "undated"
     parts = [slugify(outlet, 40)] if outlet else []
-    parts.append(slugify(title or "untitled", TITLE_SLUG_LENGTH))
+    # The whole name, with room for a `-NN` variant, must fit in the length an article id
+    # keeps (slugs.MAX_LENGTH), or two files would build as one page.
+    room = MAX_LENGTH - VARIANT_ROOM - sum(len(p) + 1 for p in parts)
+    parts.append(slugify(title or "untitled", min(TITLE_SLUG_LENGTH, room)))
     return f"articles/{folder}/{'-'.join(parts)}.md"
 
 

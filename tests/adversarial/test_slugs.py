@@ -151,13 +151,6 @@ def test_imports_with_colliding_titles_get_distinct_files(tmp_path: Path) -> Non
     build(BuildOptions(root, out=tmp_path / "out"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="importer bug (generator/importer/writer.py article_path/free_variant): a 40-char "
-    "outlet slug + 55-char title slug is longer than the 80 characters path_slug keeps, so "
-    "two imports (even the '-2' variant of a repeated headline) get one article id and the "
-    "build refuses both",
-)
 def test_two_imports_from_a_long_named_outlet_build(tmp_path: Path) -> None:
     """Found by the long XSS run: import wrote two files that build as one page."""
     root = tmp_path / "site"
