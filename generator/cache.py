@@ -54,11 +54,12 @@ def code_version() -> str:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     for name in _LIBRARIES:
-        digest.update(f"{name}=={_version(name)}\0".encode())
+        digest.update(f"{name}=={library_version(name)}\0".encode())
     return digest.hexdigest()
 
 
-def _version(name: str) -> str:
+def library_version(name: str) -> str:
+    """The installed version of a distribution, or "none"."""
     try:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:

@@ -6,7 +6,7 @@ name the template and line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
@@ -45,12 +45,6 @@ def render_all(env: jinja2.Environment, pages: Sequence[PageSpec]) -> list[Outpu
     return [
         OutputFile(urls.output_file(p.path), data) for p, data in zip(pages, rendered, strict=True)
     ]
-
-
-def render_pages(env: jinja2.Environment, pages: Iterable[PageSpec]) -> Iterator[OutputFile]:
-    """Render each page with its template."""
-    for page in pages:
-        yield OutputFile(urls.output_file(page.path), render_page(env, page))
 
 
 def render_page(env: jinja2.Environment, page: PageSpec) -> bytes:

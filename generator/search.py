@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 from generator import urls
+from generator.cache import library_version
 from generator.config import SiteConfig
 from generator.errors import BuildError
 
@@ -62,21 +63,12 @@ def _link_or_copy(source: str, target: str) -> None:
 def input_digest(staging: Path, config: SiteConfig) -> str:
     """Hash of the pages Pagefind reads, its arguments and its version."""
     digest = hashlib.sha256(" ".join(index_arguments(Path("."), config)).encode())
-    digest.update(_pagefind_version().encode())
+    digest.update(library_version("pagefind_bin_extended").encode())
     for section in SECTIONS:
         for page in sorted((staging / section).glob("**/*.html")):
             digest.update(page.relative_to(staging).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(page.read_bytes()).digest())
     return digest.hexdigest()
-
-
-def _pagefind_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("pagefind_bin_extended")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def _store(index: Path, stored: Path) -> None:
