@@ -6,6 +6,7 @@ search works from any static host with no service behind it. Only elements marke
 `data-pagefind-body` (articles and topics) are indexed: pages whose only role is
 navigation stay out of the results. Filters (outlet, author, year, topic) and result
 metadata come from `data-pagefind-filter` / `data-pagefind-meta` attributes in the theme.
+Pagefind's output is then made canonical (`search_index`): the same pages, the same files.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import hashlib
 import os
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
-from generator import urls
+from generator import search_index, urls
 from generator.cache import library_version
 from generator.config import SiteConfig
 from generator.errors import BuildError
@@ -34,10 +36,9 @@ KEEP_INDEXES = 3
 def index_site_cached(staging: Path, config: SiteConfig, cache: Path) -> None:
     """`index_site`, reusing the index made earlier from byte-identical pages.
 
-    Pagefind's index is not byte-stable between runs on the same pages (its hash maps
-    are randomly seeded; upstream issue #638), so two builds, or a publish after a
-    build, would differ for no reason. Keeping the index under the hash of everything
-    Pagefind reads makes the same input give the same files, and skips the indexing.
+    The index is the same for the same pages anyway (`search_index.canonicalise`);
+    keeping it under the hash of everything Pagefind reads skips the indexing, the
+    slowest stage of a build whose articles did not change.
     """
     digest = input_digest(staging, config)
     stored = cache / "pagefind" / digest
@@ -61,9 +62,12 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 def input_digest(staging: Path, config: SiteConfig) -> str:
-    """Hash of the pages Pagefind reads, its arguments and its version."""
+    """Hash of the pages Pagefind reads, its arguments and version, and of what makes
+    its output canonical (that module's code, the CBOR library, zlib)."""
     digest = hashlib.sha256(" ".join(index_arguments(Path("."), config)).encode())
     digest.update(library_version("pagefind_bin_extended").encode())
+    digest.update(f"{library_version('cbor2')} {zlib.ZLIB_RUNTIME_VERSION}".encode())
+    digest.update(Path(search_index.__file__).read_bytes())
     for section in SECTIONS:
         for page in sorted((staging / section).glob("**/*.html")):
             digest.update(page.relative_to(staging).as_posix().encode() + b"\0")
@@ -93,6 +97,7 @@ def _store(index: Path, stored: Path) -> None:
 def index_site(staging: Path, config: SiteConfig) -> None:
     """Write the Pagefind index of the complete site in `staging` (offline, no shell).
 
+    The index is then made canonical, so that the same pages give the same files.
     An archive without articles has nothing to index (Pagefind refuses an empty index);
     its search page says so instead of loading one.
     """
@@ -107,6 +112,13 @@ def index_site(staging: Path, config: SiteConfig) -> None:
         raise BuildError(f"search: Pagefind failed: {_last_lines(result.stderr or result.stdout)}")
     if not (staging / BUNDLE_DIR / "pagefind.js").is_file():
         raise BuildError(f"search: Pagefind wrote no index into {BUNDLE_DIR}/")
+    try:
+        search_index.canonicalise(staging / BUNDLE_DIR)
+    except search_index.IndexFormatError as exc:
+        raise BuildError(
+            f"search: Pagefind {library_version('pagefind_bin_extended')} wrote an index "
+            f"in a form briefing does not know ({exc}); install pagefind[extended] 1.5"
+        ) from None
 
 
 def index_arguments(staging: Path, config: SiteConfig) -> list[str]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
+import cbor2
 import pytest
 
+from generator import search_index
 from generator.build import BuildOptions, build
 from generator.config import SiteConfig, load_config, parse_config
 from generator.errors import BuildError
@@ -112,3 +115,108 @@ def test_a_pagefind_failure_names_the_cause(tmp_path: Path) -> None:
     # A page without any text: Pagefind refuses to build an empty index, and says why.
     with pytest.raises(BuildError, match=r"^search: Pagefind failed: .*not able to build"):
         index_site(tmp_path, SiteConfig())
+
+
+def files_of(bundle: Path) -> dict[str, bytes]:
+    files = sorted(p for p in bundle.rglob("*") if p.is_file())
+    return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in files}
+
+
+def meta_of(bundle: Path) -> tuple[str, Any]:
+    """The language's meta file name and its decoded content (one language here)."""
+    entry = json.loads((bundle / search_index.ENTRY).read_bytes())
+    [language] = entry["languages"].values()
+    path = bundle / f"pagefind.{language['hash']}.pf_meta"
+    return path.name, search_index.decode(path.read_bytes())
+
+
+def scramble(bundle: Path) -> None:
+    """Reverse the two lists Pagefind writes in hash-map order (filters, their values),
+    in place under the same names: what another Pagefind run may write."""
+    name, meta = meta_of(bundle)
+    for _, hash_ in meta[search_index.META_FILTERS]:
+        path = bundle / "filter" / f"{hash_}.pf_filter"
+        filter_name, values = search_index.decode(path.read_bytes())
+        body = search_index.SIGNATURE + cbor2.dumps([filter_name, values[::-1]])
+        path.write_bytes(search_index.compress(body))
+    meta[search_index.META_FILTERS].reverse()
+    meta_body = search_index.SIGNATURE + cbor2.dumps(meta)
+    (bundle / name).write_bytes(search_index.compress(meta_body))
+
+
+def filter_postings(bundle: Path) -> dict[tuple[str, str], list[int]]:
+    """(filter, value) -> pages, read the way the browser does: from the meta file on."""
+    _, meta = meta_of(bundle)
+    postings = {}
+    for filter_name, hash_ in meta[search_index.META_FILTERS]:
+        path = bundle / "filter" / f"{hash_}.pf_filter"
+        name, values = search_index.decode(path.read_bytes())
+        assert name == filter_name
+        postings.update({(name, value): pages for value, pages in values})
+    return postings
+
+
+@pytest.fixture
+def bundle(golden_index: tuple[Path, Any], tmp_path: Path) -> Path:
+    copy = tmp_path / "pagefind"
+    shutil.copytree(golden_index[0] / BUNDLE_DIR, copy)
+    return copy
+
+
+def test_the_index_is_canonical_whatever_order_pagefind_wrote(bundle: Path, tmp_path: Path) -> None:
+    canonical = files_of(bundle)
+    postings = filter_postings(bundle)
+    scramble(bundle)
+    assert files_of(bundle) != canonical and filter_postings(bundle) == postings
+    search_index.canonicalise(bundle)
+    assert files_of(bundle) == canonical
+
+
+def test_canonical_filters_are_sorted_and_named_after_their_content(bundle: Path) -> None:
+    _, meta = meta_of(bundle)
+    filters = meta[search_index.META_FILTERS]
+    assert [f[0] for f in filters] == sorted(["author", "outlet", "topic", "year"])
+    for _, hash_ in filters:
+        data = gzip.decompress((bundle / "filter" / f"{hash_}.pf_filter").read_bytes())
+        _, values = cbor2.loads(data[len(search_index.SIGNATURE) :])
+        assert [v[0] for v in values] == sorted(v[0] for v in values)
+        assert all(pages == sorted(pages) for _, pages in values)
+        digest = search_index.full_hash(data[len(search_index.SIGNATURE) :])
+        assert hash_ == "en_" + digest[:7]
+    names = {f"{hash_}.pf_filter" for _, hash_ in filters}
+    assert {p.name for p in (bundle / "filter").iterdir()} == names  # no stale files
+    assert len(list(bundle.glob("*.pf_meta"))) == 1
+
+
+def test_full_hash_names_files_as_pagefind_does(bundle: Path) -> None:
+    """The word index files are Pagefind's own, untouched: our hash gives their names."""
+    for path in (bundle / "index").iterdir():
+        data = gzip.decompress(path.read_bytes())[len(search_index.SIGNATURE) :]
+        assert path.name == f"en_{search_index.full_hash(data)[:7]}.pf_index"
+    # SHA-1 a9993e36 47 06 81 ...: each byte's leading zero is dropped, as Rust's `{:x}` does.
+    assert search_index.full_hash(b"abc") == "a9993e36476816aba3e25717850c26c9cd0d89d"
+
+
+def test_the_entry_file_is_written_as_pagefind_writes_it(golden_index: tuple[Path, Any]) -> None:
+    raw = (golden_index[0] / BUNDLE_DIR / search_index.ENTRY).read_bytes()
+    assert search_index.encode_entry(json.loads(raw)) == raw
+    assert "\\u" not in raw.decode()  # non-ASCII include_characters stay UTF-8
+
+
+def test_short_names_grow_only_on_a_collision() -> None:
+    names = search_index.short_names(["abcdef1", "abcdef2", "0123456", "abcd999"], 3)
+    assert names == ["abc", "abcd", "012", "abcd9"]
+
+
+def test_compression_is_plain_gzip_without_a_time() -> None:
+    data = search_index.SIGNATURE + b"x" * 1000
+    packed = search_index.compress(data)
+    assert gzip.decompress(packed) == data and packed == search_index.compress(data)
+    assert packed[4:8] == b"\0\0\0\0"  # no modification time
+
+
+def test_an_index_in_another_form_is_a_clear_error(bundle: Path) -> None:
+    name, _ = meta_of(bundle)
+    (bundle / name).write_bytes(gzip.compress(b"not pagefind"))
+    with pytest.raises(search_index.IndexFormatError, match="signature"):
+        search_index.canonicalise(bundle)
