@@ -21,6 +21,7 @@ from generator.render import render_site
 from generator.site import make_site
 from generator.summarize import summarize_topic
 from generator.summary.model import Summary
+from generator.summary.sentences import split_sentences
 
 REPO = Path(__file__).resolve().parents[1]
 ZONE = ZoneInfo("Europe/London")
@@ -270,3 +271,16 @@ def test_copies_alone_are_single_source() -> None:
     summary = summarize_topic(topic_of(members), members, ZONE)
     assert summary.single_source and summary.sources[0].wire_copy
     assert summary.timeline.publications[-1].moment is None
+
+
+def test_plural_titles_do_not_end_a_sentence() -> None:
+    """Plural titles ("Sens.", "Reps.") before names do not end a sentence, as "Sen." does not."""
+    text = (
+        "The bill needs moderates such as Sens. Ada Birch and Carl Mott. "
+        "Reps. Dora Lind and Eli Voss voted against it. Cpl. Finn Hale was there."
+    )
+    assert split_sentences(text) == [
+        "The bill needs moderates such as Sens. Ada Birch and Carl Mott.",
+        "Reps. Dora Lind and Eli Voss voted against it.",
+        "Cpl. Finn Hale was there.",
+    ]

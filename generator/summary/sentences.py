@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
 # Words before a full stop that do not end a sentence ("Mr. Moore", "Aug. 8", "U.S. troops").
 ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof gen sen rep gov lt col capt sgt st jr sr inc corp co ltd vs etc no "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft rev adm maj cmdr pres supt det "
-    "u.s u.k u.n e.g i.e a.m p.m d.c approx dept est fig op".split()
+    "mr mrs ms dr prof gen sen sens rep reps gov lt col capt sgt cpl pvt st jr sr inc corp co ltd "
+    "vs etc no jan feb mar apr jun jul aug sep sept oct nov dec mt ft rev adm maj cmdr pres supt "
+    "det u.s u.k u.n e.g i.e a.m p.m d.c approx dept est fig op".split()
 )
 # A boundary: end punctuation, closing quotes or brackets, space, then a sentence start.
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’')\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
