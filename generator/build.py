@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -19,9 +19,9 @@ from generator import parallel
 from generator.cache import BuildCache, Memory, as_text, key_of
 from generator.config import SiteConfig, TopicsConfig, load_config, with_base_url
 from generator.errors import BuildError, ContentError, Diagnostic, Severity
-from generator.freshness import input_digest, up_to_date, write_record
-from generator.models import Article, BuildReport, OutputFile, Topic
-from generator.output import check_output_dir, write_site
+from generator.freshness import input_digest, read_record, up_to_date, write_record
+from generator.models import Article, BuildReport, Topic
+from generator.output import check_output_dir, staged
 from generator.topic_ids import (
     REGISTRY_FILE,
     TopicRegistry,
@@ -32,6 +32,7 @@ from generator.topic_ids import (
 
 if TYPE_CHECKING:
     from generator.content import Content
+    from generator.render import Previous, Sources
     from generator.site import Site
 
 # The stages that need numpy, scipy, markdown-it or Jinja2 are imported where they run,
@@ -110,24 +111,41 @@ def build(options: BuildOptions) -> BuildReport:
     warnings = check_diagnostics(content.diagnostics, options.strict, config.paths.content)
     clock.lap("load")
     registry = read_registry(paths.content)
-    site = assemble(config, content, registry, cache, clock)
-    from generator.render import render_site
+    site, sources = assemble_keyed(config, content, registry, cache, clock)
+    previous = previous_site(cache_dir, paths.output) if options.cache else None
+    from generator.render import render_into
 
-    files = render_site(site, paths.templates)
-    clock.lap("render")
-    write_site(paths.output, files, finish=search_step(config, cache_dir))
+    with staged(paths.output) as staging:
+        rendered = render_into(staging, site, paths.templates, sources, previous)
+        clock.lap("render")
+        if config.search.enabled:
+            from generator.search import index_site_cached
+
+            index_site_cached(staging, config, cache_dir)
     report = BuildReport(
-        pages=count_pages(files),
+        pages=rendered.pages,
         articles=len(site.articles),
         topics=len(site.topics),
         warnings=tuple(str(w) for w in warnings),
+        made=rendered.made,
+        taken=rendered.taken,
     )
     if save_registry(paths.content, site.topics):
         inputs = with_registry(others, paths.content)
-    write_record(cache_dir, inputs, paths.output, summary_of(report))
+    write_record(cache_dir, inputs, paths.output, summary_of(report), rendered.keys)
     cache.save()
     clock.lap("write")
     return replace(report, seconds=clock.total(), stages=tuple(clock.laps))
+
+
+def previous_site(cache_dir: Path, out: Path) -> Previous | None:
+    """The last build's files in `out` that a build may take again, per its record."""
+    from generator.render import Previous
+
+    record = read_record(cache_dir, out)
+    if record is None:
+        return None
+    return Previous(out.resolve(), record.keys, record.files)
 
 
 def build_inputs(paths: SitePaths) -> tuple[Path, ...]:
@@ -251,9 +269,20 @@ def assemble(
     cache: BuildCache | None = None,
     clock: Stopwatch | None = None,
 ) -> Site:
-    """Group, summarise, then freeze everything into the Site snapshot. The clustering
-    of articles into stories is taken from `cache` when the articles and settings are as
-    before; a topic's summary when the topic and its articles are."""
+    """Group, summarise, then freeze everything into the Site snapshot."""
+    return assemble_keyed(config, content, registry, cache, clock)[0]
+
+
+def assemble_keyed(
+    config: SiteConfig,
+    content: Content,
+    registry: TopicRegistry | None = None,
+    cache: BuildCache | None = None,
+    clock: Stopwatch | None = None,
+) -> tuple[Site, Sources]:
+    """The Site, and what its pages are keyed by. The clustering of articles into stories
+    is taken from `cache` when the articles and settings are as before; a topic's summary
+    when the topic and its articles are."""
     from generator.topics import group_topics
 
     cache = cache or BuildCache.disabled()
@@ -261,11 +290,14 @@ def assemble(
     clusterer = partial(cached_cluster, cache, content.digests)
     topics = group_topics(content.articles, content.notes, config.topics, registry, clusterer)
     clock.lap("group")
-    summarised = summarise_all(topics, content, config, cache)
+    summarised, keys = summarise_all(topics, content, config, cache)
     clock.lap("summarise")
+    from generator.render import Sources
     from generator.site import make_site
 
-    return make_site(config, content.articles, summarised)
+    topic_keys = {t.id: k for t, k in zip(topics, keys, strict=True)}
+    site = make_site(config, content.articles, summarised)
+    return site, Sources(content.digests, topic_keys)
 
 
 def cached_cluster(
@@ -290,9 +322,9 @@ def cached_cluster(
 
 def summarise_all(
     topics: Sequence[Topic], content: Content, config: SiteConfig, cache: BuildCache
-) -> list[Topic]:
-    """Every topic with its summary: from the cache when the topic and its articles are as
-    before, the others made on both cores."""
+) -> tuple[list[Topic], list[str]]:
+    """Every topic with its summary, and the summaries' keys: from the cache when the
+    topic and its articles are as before, the others made on both cores."""
     by_id = {a.id: a for a in content.articles}
     keys = [summary_key(topic, by_id, content.digests, config) for topic in topics]
 
@@ -301,7 +333,7 @@ def summarise_all(
         return parallel.halves(partial(summary_of_topic, by_id, config), wanted, PARALLEL_FROM)
 
     summaries = cache.get_or_make_many("summary", keys, make)
-    return [replace(t, summary=s) for t, s in zip(topics, summaries, strict=True)]
+    return [replace(t, summary=s) for t, s in zip(topics, summaries, strict=True)], keys
 
 
 def summary_key(
@@ -317,17 +349,3 @@ def summary_of_topic(by_id: Mapping[str, Article], config: SiteConfig, topic: To
     from generator import summarize
 
     return summarize.summarize_topic(topic, [by_id[i] for i in topic.article_ids], config.zone)
-
-
-def search_step(config: SiteConfig, cache: Path) -> Callable[[Path], None] | None:
-    """Pagefind indexing of the complete staging folder, unless search is off."""
-    if not config.search.enabled:
-        return None
-    from generator.search import index_site_cached
-
-    return lambda staging: index_site_cached(staging, config, cache)
-
-
-def count_pages(files: list[OutputFile]) -> int:
-    """HTML pages among the output files."""
-    return sum(1 for f in files if f.path.endswith(".html"))

@@ -103,6 +103,8 @@ def run_build(args: argparse.Namespace) -> int:
     _print_lines(report.warnings)
     if args.timings:
         _print_lines(f"{stage:>10} {seconds:7.3f} s" for stage, seconds in report.stages)
+        if not report.unchanged:
+            print(f"pages and feeds: {report.made} made, {report.taken} as before")
     done = "up to date (nothing changed since the last build):" if report.unchanged else "built"
     print(
         f"{done} {report.pages} pages, {report.articles} articles, {report.topics} topics, "

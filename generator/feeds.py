@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from generator import urls
@@ -18,23 +19,44 @@ ATOM = "http://www.w3.org/2005/Atom"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed to write: where, about which page, its title and its articles."""
+
+    path: str
+    page: str
+    """The page the feed belongs to (its `alternate` link)."""
+    title: str
+    articles: tuple[Article, ...]
+    """Newest first; the feed holds the first `feeds.size` of them."""
+
+
 def all_feeds(site: Site) -> Iterator[OutputFile]:
     """The site feed, then one per outlet and per topic as configured."""
-    yield _feed(site, "feed.xml", "", site.config.title, site.articles)
+    return (feed_file(site, feed) for feed in planned_feeds(site))
+
+
+def planned_feeds(site: Site) -> Iterator[Feed]:
+    """The feeds `all_feeds` writes, without making them (each is a few entries of a
+    list: what a build compares to decide whether to write the feed again)."""
+    size = site.config.feeds.size
+    yield Feed("feed.xml", "", site.config.title, site.articles[:size])
     if site.config.feeds.per_outlet:
         for outlet in site.outlets:
-            members = [site.by_id[i] for i in outlet.article_ids]
+            members = tuple(site.by_id[i] for i in outlet.article_ids[:size])
             path = urls.outlet(outlet.slug)
-            yield _feed(
-                site, path + "feed.xml", path, f"{outlet.name} - {site.config.title}", members
-            )
+            yield Feed(path + "feed.xml", path, f"{outlet.name} - {site.config.title}", members)
     if site.config.feeds.per_topic:
         for topic in site.topics:
-            members = sorted((site.by_id[i] for i in topic.article_ids), key=newest_first)
+            newest = sorted((site.by_id[i] for i in topic.article_ids), key=newest_first)
             path = urls.topic(topic.id)
-            yield _feed(
-                site, path + "feed.xml", path, f"{topic.title} - {site.config.title}", members
-            )
+            title = f"{topic.title} - {site.config.title}"
+            yield Feed(path + "feed.xml", path, title, tuple(newest[:size]))
+
+
+def feed_file(site: Site, feed: Feed) -> OutputFile:
+    """The Atom document of one feed."""
+    return _feed(site, feed.path, feed.page, feed.title, feed.articles)
 
 
 def _feed(site: Site, path: str, page: str, title: str, articles: Sequence[Article]) -> OutputFile:

@@ -21,8 +21,12 @@ from pathlib import Path
 
 from generator import cache as build_cache
 
-RECORD_FILE = "last-build.json"
-RECORD_VERSION = 1
+RECORD_DIR = "builds"
+"""Folder (in the cache folder) of the records, one per output folder: `serve` and
+`build` write different folders and must not forget each other's."""
+RECORD_VERSION = 2
+KEEP_RECORDS = 8
+"""Records kept (the newest): a preview's temporary output folder leaves one behind."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,8 @@ class Record:
     """Output path -> [size, mtime_ns]."""
     summary: dict[str, object]
     """Its report: pages, articles, topics, warnings."""
+    keys: dict[str, str]
+    """Output path -> the key it was made under (render.py: what it depends on)."""
 
 
 def input_digest(site: Path, inputs: tuple[Path, ...], options: str) -> str:
@@ -89,25 +95,34 @@ def _files(top: str) -> Iterator[tuple[str, os.stat_result]]:
 def up_to_date(cache: Path, inputs: str, out: Path) -> Record | None:
     """The record of the last build when its inputs were these and `out` is as it left
     it; None when a build is needed."""
-    record = read_record(cache)
-    if record is None or record.inputs != inputs or record.output != str(out.resolve()):
+    record = read_record(cache, out)
+    if record is None or record.inputs != inputs:
         return None
     if not out.is_dir() or output_state(out) != record.files:
         return None
     return record
 
 
-def read_record(cache: Path) -> Record | None:
+def record_path(cache: Path, out: Path) -> Path:
+    """Where the record of builds into `out` is kept."""
+    name = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
+    return cache / RECORD_DIR / f"{name}.json"
+
+
+def read_record(cache: Path, out: Path) -> Record | None:
+    """The record of the last complete build into `out`, if any."""
     try:
-        data = json.loads((cache / RECORD_FILE).read_text(encoding="utf-8"))
-        if data.get("version") != RECORD_VERSION:
+        data = json.loads(record_path(cache, out).read_text(encoding="utf-8"))
+        if data.get("version") != RECORD_VERSION or data["output"] != str(out.resolve()):
             return None
-        return Record(data["inputs"], data["output"], data["files"], data["summary"])
+        return Record(data["inputs"], data["output"], data["files"], data["summary"], data["keys"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def write_record(cache: Path, inputs: str, out: Path, summary: dict[str, object]) -> None:
+def write_record(
+    cache: Path, inputs: str, out: Path, summary: dict[str, object], keys: dict[str, str]
+) -> None:
     """Record a complete build (atomically; a failure to record only costs speed)."""
     out = out.resolve()
     data = {
@@ -116,11 +131,21 @@ def write_record(cache: Path, inputs: str, out: Path, summary: dict[str, object]
         "output": str(out),
         "files": output_state(out),
         "summary": summary,
+        "keys": keys,
     }
+    path = record_path(cache, out)
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        temporary = cache / f".{RECORD_FILE}.{os.getpid()}.tmp"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, cache / RECORD_FILE)
+        os.replace(temporary, path)
+        _prune(path.parent)
     except OSError:
         return
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest KEEP_RECORDS records."""
+    records = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in records[KEEP_RECORDS:]:
+        old.unlink(missing_ok=True)

@@ -108,3 +108,7 @@ class BuildReport:
     """Seconds per stage (load, group, summarise, render, write), in order."""
     unchanged: bool = False
     """True when nothing had changed since the last build, which left the site as it was."""
+    made: int = 0
+    """Pages and feeds this build made."""
+    taken: int = 0
+    """Pages and feeds taken from the previous build (nothing they depend on changed)."""

@@ -14,7 +14,8 @@ import ctypes.util
 import errno
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import BuildError
@@ -55,14 +56,28 @@ def write_site(
     `finish` runs on the complete staging folder before the swap (the search indexer
     adds its files there), so its work is atomic too.
     """
+    with staged(out) as staging:
+        for item in files:
+            target = staging / item.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(item.data)
+        if finish is not None:
+            finish(staging)
+
+
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """A new, empty staging folder beside `out`; when the `with` block ends without an
+    error, it becomes `out` in one step. On any error (or a kill) `out` stays as it was
+    and the staging folder goes (a killed build's is removed by the next build)."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
     try:
-        _write_tree(staging, files)
-        if finish is not None:
-            finish(staging)
+        staging.mkdir()
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        yield staging
         _swap(staging, out)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -90,17 +105,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _write_tree(root: Path, files: Sequence[OutputFile]) -> None:
-    root.mkdir()
-    made: set[Path] = {root}
-    for item in (*files, OutputFile(MARKER, MARKER_TEXT)):
-        target = root / item.path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(item.data)
 
 
 def _swap(staging: Path, out: Path) -> None:

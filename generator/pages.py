@@ -112,9 +112,11 @@ def _topics(site: Site) -> Iterator[PageSpec]:
     for topic in site.topics:
         description = f"{len(topic.article_ids)} articles from {len(topic.outlets)} outlets."
         members = tuple(site.by_id[i] for i in topic.article_ids)
+        # `articles` holds the members only: the summary cites no other article, and a
+        # page depends on what its context holds (page_keys.py).
         yield _spec(
             urls.topic(topic.id), "topic.html", topic.title, description,
-            topic=topic, members=members, articles=site.by_id,
+            topic=topic, members=members, articles=MappingProxyType({a.id: a for a in members}),
         )  # fmt: skip
         for alias in topic.aliases:
             target = MappingProxyType({"target": urls.topic(topic.id)})

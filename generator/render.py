@@ -1,12 +1,18 @@
-"""Site -> OutputFiles: pages, feeds, sitemap, archive.json and theme assets.
+"""Site -> files in the staging folder: pages, feeds, sitemap, archive.json, theme assets.
 
-Renderers return bytes; only output.py writes. Template errors become BuildErrors that
-name the template and line.
+Files are written as they are made, so a build holds no more than one page in memory at
+a time. A page or feed whose key (page_keys.py) is the one the previous build wrote it
+under is not made again: the previous site's file is linked in. Template errors become
+BuildErrors that name the template and line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -15,36 +21,140 @@ import jinja2
 from generator import archive, feeds, hosting, parallel, sitemap, urls
 from generator.errors import BuildError
 from generator.models import OutputFile
+from generator.page_keys import PageKeys
 from generator.pages import PageSpec, all_pages
 from generator.site import Site
-from generator.theme import STATIC_DIR, make_environment
+from generator.theme import STATIC_DIR, make_environment, template_fingerprint
 
 PARALLEL_FROM = 500
-"""Pages from which a second process renders half: below, forking costs more than it saves."""
+"""Files to make from which a second process makes half: below, forking costs more."""
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """The files of the previous build that may be taken again: each path with the key
+    it was made under, in a folder whose files are as that build left them."""
+
+    out: Path
+    keys: Mapping[str, str]
+    files: Mapping[str, Sequence[int]]
+    """Path -> [size, mtime_ns] as the previous build recorded them."""
+
+    def take(self, path: str, key: str | None, staging: Path) -> bool:
+        """Link the previous file into `staging` when it was made under `key` and is
+        untouched since; False when it must be made."""
+        if key is None or self.keys.get(path) != key:
+            return False
+        source = self.out / path
+        try:
+            info = os.stat(source)
+        except OSError:
+            return False
+        if [info.st_size, info.st_mtime_ns] != list(self.files.get(path, ())):
+            return False
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # No build changes a file in place (each writes new files and swaps folders),
+            # so both sites can share it.
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """What pages are keyed by besides templates and settings."""
+
+    articles: Mapping[str, str] = field(default_factory=dict)
+    """Article id -> hash of its source file (Content.digests)."""
+    topics: Mapping[str, str] = field(default_factory=dict)
+    """Topic id -> the key of its summary (its fields and its articles' sources)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What render_into wrote."""
+
+    keys: dict[str, str]
+    """Path -> key, for every file that has one (the next build compares them)."""
+    pages: int
+    """HTML files."""
+    made: int
+    """Pages and feeds made by this build (the others were taken from the previous)."""
+    taken: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    path: str
+    key: str | None
+    make: Callable[[], bytes]
+
+
+def render_into(
+    staging: Path,
+    site: Site,
+    site_templates: Path,
+    sources: Sources | None = None,
+    previous: Previous | None = None,
+) -> Rendered:
+    """Write every file of the built site into `staging` (an empty folder)."""
+    sources = sources or Sources()
+    asset_paths, assets = hosting.fingerprinted(theme_assets(site_templates))
+    env = make_environment(site, site_templates, asset_paths)
+    keys = PageKeys(
+        site, env, template_fingerprint(site_templates), asset_paths,
+        sources.articles, sources.topics,
+    )  # fmt: skip
+    pages = all_pages(site)
+    plans = [
+        _Plan(urls.output_file(p.path), keys.page(p), partial(render_page, env, p)) for p in pages
+    ]
+    for feed in feeds.planned_feeds(site):
+        key = keys.feed(feed.path, feed.page, feed.title, feed.articles)
+        plans.append(_Plan(feed.path, key, partial(_feed_bytes, site, feed)))
+    fixed = [*assets, sitemap.sitemap(site, [p.path for p in pages if p.in_sitemap])]
+    links = urls.Links.for_config(site.config)
+    fixed += [sitemap.robots(site), archive.archive_json(site), hosting.headers(links)]
+    fixed.append(hosting.redirects(links, site.topics))
+    _check_unique([p.path for p in plans] + [f.path for f in fixed])
+    for item in fixed:
+        _write(staging, item.path, item.data)
+    to_make = [p for p in plans if not (previous and previous.take(p.path, p.key, staging))]
+    parallel.halves(partial(_make_into, staging), to_make, PARALLEL_FROM)
+    paths = [p.path for p in plans] + [f.path for f in fixed]
+    return Rendered(
+        keys={p.path: p.key for p in plans if p.key is not None},
+        pages=sum(1 for path in paths if path.endswith(".html")),
+        made=len(to_make),
+        taken=len(plans) - len(to_make),
+    )
 
 
 def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
-    """Every file of the built site, sorted by path."""
-    asset_paths, assets = hosting.fingerprinted(theme_assets(site_templates))
-    env = make_environment(site, site_templates, asset_paths)
-    pages = all_pages(site)
-    links = urls.Links.for_config(site.config)
-    files = [*render_all(env, pages), *feeds.all_feeds(site), *assets]
-    files.append(sitemap.sitemap(site, [p.path for p in pages if p.in_sitemap]))
-    files.append(sitemap.robots(site))
-    files.append(archive.archive_json(site))
-    files.append(hosting.headers(links))
-    files.append(hosting.redirects(links, site.topics))
-    _check_unique(files)
-    return sorted(files, key=lambda f: f.path)
+    """Every file of the built site in memory, sorted by path (for tools and tests; a
+    build writes them as it goes with render_into)."""
+    with tempfile.TemporaryDirectory(prefix="briefing-render-") as folder:
+        root = Path(folder)
+        render_into(root, site, site_templates)
+        found = sorted(p for p in root.rglob("*") if p.is_file())
+        return [OutputFile(p.relative_to(root).as_posix(), p.read_bytes()) for p in found]
 
 
-def render_all(env: jinja2.Environment, pages: Sequence[PageSpec]) -> list[OutputFile]:
-    """Every page; on a multi-core machine half of them in a forked child process."""
-    rendered = parallel.halves(partial(render_page, env), pages, PARALLEL_FROM)
-    return [
-        OutputFile(urls.output_file(p.path), data) for p, data in zip(pages, rendered, strict=True)
-    ]
+def _make_into(staging: Path, plan: _Plan) -> None:
+    _write(staging, plan.path, plan.make())
+
+
+def _write(staging: Path, path: str, data: bytes) -> None:
+    target = staging / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def _feed_bytes(site: Site, feed: feeds.Feed) -> bytes:
+    return feeds.feed_file(site, feed).data
 
 
 def render_page(env: jinja2.Environment, page: PageSpec) -> bytes:
@@ -75,12 +185,10 @@ def theme_assets(site_templates: Path) -> dict[str, bytes]:
     return {name: path.read_bytes() for name, path in sorted(found.items())}
 
 
-def _check_unique(files: list[OutputFile]) -> None:
+def _check_unique(paths: Iterable[str]) -> None:
     """Two renderers writing one path is a bug or a slug clash: never overwrite silently."""
     seen: set[str] = set()
-    for item in files:
-        if item.path in seen:
-            raise BuildError(
-                f"two pages would be written to {item.path}; rename one of their sources"
-            )
-        seen.add(item.path)
+    for path in paths:
+        if path in seen:
+            raise BuildError(f"two pages would be written to {path}; rename one of their sources")
+        seen.add(path)

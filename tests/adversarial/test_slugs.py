@@ -11,20 +11,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator import build as build_module
+from generator import render as render_module
 from generator.build import BuildOptions, build
 from generator.config import load_config
 from generator.errors import ContentError
 from generator.frontmatter import dump
 from generator.importer import ImportOptions, import_paths
-from generator.models import OutputFile
 from generator.slugs import MAX_LENGTH, path_slug, slugify
 
 from .corpus import LONG
@@ -88,19 +87,21 @@ def hostile_site(root: Path, names: Sequence[str]) -> None:
 def test_colliding_names_never_share_an_output_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    written: list[list[OutputFile]] = []
-    real = build_module.write_site  # type: ignore[attr-defined]
+    planned: list[list[str]] = []
+    real = render_module._check_unique
 
-    def recording(out: Path, files: Sequence[OutputFile], **kwargs: object) -> None:
-        written.append(list(files))
-        real(out, files, **kwargs)  # type: ignore[arg-type]
+    def recording(paths: Iterable[str]) -> None:
+        planned.append(list(paths))
+        real(planned[-1])
 
-    monkeypatch.setattr(build_module, "write_site", recording)
+    monkeypatch.setattr(render_module, "_check_unique", recording)
     hostile_site(tmp_path / "site", NAMES)
     out = tmp_path / "out"
     build(BuildOptions(tmp_path / "site", out=out))
-    paths = Counter(f.path for f in written[0])
+    paths = Counter(planned[0])
     assert [p for p, n in paths.items() if n > 1] == []
+    written = [p for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts]
+    assert len(written) == len(paths) + 1  # and the marker: nothing else, nothing lost
     for kind in ("outlets", "authors", "tags", "topics"):
         slugs = [p.name for p in (out / kind).iterdir() if p.is_dir() and p.name != "page"]
         for slug in slugs:

@@ -1,0 +1,226 @@
+"""What each output file's bytes depend on, as one key: a file whose key is the one the
+previous build wrote it under is not made again; the previous site's copy is taken.
+
+A page's key hashes everything its template can read:
+- always: the code version, every template, the site's settings, the theme assets and
+  the outlet, author and tag slugs (the `*_url` helpers read them);
+- the page's own fields and context, walked value by value: an article stands for the
+  hash of its source file (`Content.digests`), a topic for the key of its summary (its
+  fields, its notes and its articles' sources), and a text that is an article id for
+  that article (templates look ids up with `articles_of`);
+- when the template, or any template it extends, includes or imports, names `site`,
+  the whole site; when it names `topic_of` or `topics_covered`, the topic of every
+  article the page refers to.
+A template whose references cannot be followed (a computed `{% include %}`), a missing
+template or a context value of an unknown type makes the page keyless: it is rendered
+every time. The key can therefore only be missed, never stale; tests compare an
+incremental build with a clean one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from jinja2 import meta, nodes
+
+from generator.cache import as_text, key_of
+from generator.models import Article, Topic
+from generator.pages import PageSpec
+from generator.site import Site
+
+SITE_WIDE = frozenset({"site"})
+"""Template names through which a page can read anything of the site."""
+TOPICAL = frozenset({"topic_of", "topics_covered"})
+"""Template names through which a page reads the topic of an article it refers to."""
+
+
+class Unkeyable(Exception):
+    """A value the walk cannot hash; its page is rendered every time."""
+
+
+class PageKeys:
+    """Keys of one build's pages and feeds."""
+
+    def __init__(
+        self,
+        site: Site,
+        env: jinja2.Environment,
+        templates: str,
+        assets: Mapping[str, str],
+        article_keys: Mapping[str, str],
+        topic_keys: Mapping[str, str],
+    ) -> None:
+        self.site = site
+        self.env = env
+        self.article_keys = article_keys
+        self.topic_keys = topic_keys
+        slugs = [(kind, g.name, g.slug) for kind, groups in _groups(site) for g in groups]
+        self.base = key_of(
+            "pages", templates, as_text(site.config), repr(sorted(assets.items())), repr(slugs)
+        )
+        topic_key_of = {aid: topic_keys.get(t.id, "-") for aid, t in site.topic_of.items()}
+        self._walks = {
+            topical: _Walk(article_keys, topic_keys, topic_key_of, topical)
+            for topical in (False, True)
+        }
+
+    @functools.cached_property
+    def whole_site(self) -> str | None:
+        """Everything the Site holds: every article's source and every topic's key; None
+        when a topic has no key."""
+        if any(t.id not in self.topic_keys for t in self.site.topics):
+            return None
+        articles = (self.article_keys.get(a.id) or repr(a) for a in self.site.articles)
+        topics = (self.topic_keys[t.id] for t in self.site.topics)
+        return key_of("site", self.base, repr(self.site.updated), *articles, "|", *topics)
+
+    def page(self, page: PageSpec) -> str | None:
+        """The page's key, or None when it must be rendered every time."""
+        names = self.names_used(page.template)
+        if names is None:
+            return None
+        parts = [self.base, page.template, page.path, page.title, page.description]
+        parts.append(repr(page.in_sitemap))
+        if names & SITE_WIDE:
+            if self.whole_site is None:
+                return None
+            parts.append(self.whole_site)
+        walk = self._walks[bool(names & TOPICAL)]
+        try:
+            parts.append(walk.digest(page.context))
+        except Unkeyable:
+            return None
+        return key_of(*parts)
+
+    def feed(self, path: str, page: str, title: str, articles: tuple[Article, ...]) -> str:
+        """A feed's key: its place, title, the site's last change and its entries."""
+        entries = (self.article_keys.get(a.id) or repr(a) for a in articles)
+        return key_of("feed", self.base, path, page, title, repr(self.site.updated), *entries)
+
+    @functools.cache  # noqa: B019 (one PageKeys per build; the cache dies with it)
+    def names_used(self, template: str) -> frozenset[str] | None:
+        """Every name a template and the templates it references read (their locals
+        too: a superset of what they take from the context and globals), or None when
+        a reference cannot be followed. A walk of the parsed templates: Jinja's own
+        `meta.find_undeclared_variables` compiles them, which costs more than it saves."""
+        seen: set[str] = set()
+        found: set[str] = set()
+        pending = [template]
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            try:
+                source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+                tree = self.env.parse(source)
+            except (jinja2.TemplateError, OSError):
+                return None
+            found.update(node.name for node in tree.find_all(nodes.Name))
+            for referenced in meta.find_referenced_templates(tree):
+                if referenced is None:
+                    return None
+                pending.append(referenced)
+        return frozenset(found)
+
+
+def _groups(site: Site) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    return (("outlets", site.outlets), ("authors", site.authors), ("tags", site.tags))
+
+
+class _Walk:
+    """Turns a context into a digest, standing in keys for articles and topics.
+
+    Long lists are hashed on their own and remembered by identity: the same tuple of
+    outlet filters or of an outlet's articles is in the context of many pages, and the
+    walk is what a build that takes most pages from the previous one spends its time on.
+    The values are frozen and alive for the whole build, so identity is safe."""
+
+    LONG = 16
+
+    def __init__(
+        self,
+        article_keys: Mapping[str, str],
+        topic_keys: Mapping[str, str],
+        topic_key_of: Mapping[str, str],
+        topical: bool,
+    ) -> None:
+        self.article_keys = article_keys
+        self.topic_keys = topic_keys
+        self.topic_key_of = topic_key_of
+        self.topical = topical
+        self.known: dict[int, tuple[object, str]] = {}
+
+    def digest(self, value: Any) -> str:
+        """The hash of a value's texts."""
+        parts: list[str] = []
+        self._value(value, parts)
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+    def _value(self, value: Any, parts: list[str]) -> None:
+        add = parts.append
+        if isinstance(value, str):
+            add("s" + value)
+            if value in self.article_keys:
+                self._article(value, None, parts)
+        elif value is None or isinstance(value, bool | int | float):
+            add(repr(value))
+        elif isinstance(value, Article):
+            self._article(value.id, value, parts)
+        elif isinstance(value, Topic):
+            key = self.topic_keys.get(value.id)
+            if key is None:
+                raise Unkeyable(f"topic {value.id} without a key")
+            add("T" + key)
+        elif isinstance(value, tuple | list | Mapping):
+            if len(value) >= self.LONG:
+                add("H" + self._remembered(value))
+            else:
+                self._items(value, parts)
+        elif isinstance(value, datetime | date | ZoneInfo):
+            add(repr(value))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            add(type(value).__qualname__)
+            for field in dataclasses.fields(value):
+                self._value(getattr(value, field.name), parts)
+        else:
+            raise Unkeyable(type(value).__qualname__)
+
+    def _items(self, value: Any, parts: list[str]) -> None:
+        if isinstance(value, Mapping):
+            parts.append(f"{{{len(value)}")
+            for key, item in value.items():
+                self._value(key, parts)
+                self._value(item, parts)
+        else:
+            parts.append(f"({len(value)}")
+            for item in value:
+                self._value(item, parts)
+
+    def _remembered(self, value: Any) -> str:
+        found = self.known.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        parts: list[str] = []
+        self._items(value, parts)
+        digest = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+        self.known[id(value)] = (value, digest)  # holding the value keeps its id unique
+        return digest
+
+    def _article(self, article_id: str, article: Article | None, parts: list[str]) -> None:
+        key = self.article_keys.get(article_id)
+        if key is None:  # not from a file we hashed: the article's own text stands in
+            if article is None:
+                return
+            key = repr(article)
+        parts.append("A" + key)
+        if self.topical:
+            parts.append("t" + self.topic_key_of.get(article_id, "-"))

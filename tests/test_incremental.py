@@ -1,0 +1,165 @@
+"""A build that takes unchanged pages from the previous one gives the very site a clean
+build gives: for each kind of change, the incremental build of the changed archive is
+compared file by file with a clean (`--no-cache`) build of a copy of it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import cache as cache_module
+from generator.build import BuildOptions, build
+from generator.models import BuildReport
+
+from .conftest import FIXTURES
+from .test_golden import tree
+
+SITE = FIXTURES / "golden-site"
+ARTICLES = Path("content/articles")
+BRIDGE = ARTICLES / "2024/03/ledger-bridge-shut.md"
+FLOOD = ARTICLES / "2024/03/meridian-flood-warning.md"
+
+# Custom templates that read what their page's context does not hold: the whole site,
+# and the topic of each listed article.
+SITE_WIDE_ARTICLE = """{% extends "base.html" %}
+{% block main %}<h1>{{ page.title }}</h1><p>{{ site.articles | length }} articles in all</p>
+{% endblock %}
+"""
+TOPICAL_PERIOD = """{% extends "base.html" %}
+{% block main %}<ul>{% for article in articles_of(pager.items) %}
+<li>{{ article.title }}: {{ topic_of(article).title if topic_of(article) else "no topic" }}</li>
+{% endfor %}</ul>{% endblock %}
+"""
+
+
+def replace_in(site: Path, path: Path | str, old: str, new: str) -> None:
+    target = site / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    target.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def add_article(site: Path) -> None:
+    (site / ARTICLES / "2024/04/ledger-bridge-reopens.md").write_text(
+        '---\ntitle: "Port Alder bridge to reopen"\noutlet: "Northern Ledger"\n'
+        "date: 2024-04-02T09:00:00+02:00\n---\n\nThe harbour bridge reopens on Friday.\n",
+        encoding="utf-8",
+    )
+
+
+def add_template(site: Path, name: str, text: str) -> None:
+    (site / "templates" / name).write_text(text, encoding="utf-8")
+
+
+Change = Callable[[Path], None]
+CHANGES: dict[str, Change] = {
+    "article body": lambda s: replace_in(s, BRIDGE, "12 cracks", "14 cracks"),
+    "article title": lambda s: replace_in(s, BRIDGE, "shut for weeks", "closed for weeks"),
+    "article date": lambda s: replace_in(s, BRIDGE, "2024-03-04T11:00", "2024-04-14T11:00"),
+    "article outlet": lambda s: replace_in(s, BRIDGE, '"Northern Ledger"', '"Southern Ledger"'),
+    "article added": add_article,
+    "article removed": lambda s: (s / FLOOD).unlink(),
+    "topic note": lambda s: replace_in(
+        s, "content/topics/wend-valley-floods.md", "rainfall figures", "river levels"
+    ),
+    "site.yaml": lambda s: replace_in(s, "site.yaml", "Golden fixture archive", "Golden two"),
+    "template": lambda s: add_template(s, "404.html", '{% extends "base.html" %}\n'),
+}
+# Changes made on a site that already has the custom templates above.
+CUSTOM_CHANGES: dict[str, Change] = {
+    "article added, site-wide template": add_article,
+    "topic title, topical template": lambda s: replace_in(
+        s, "content/topics/wend-valley-floods.md", "March 2024", "spring 2024"
+    ),
+}
+
+
+def copy_site(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".cache", "build"))
+    return target
+
+
+def no_search(site: Path) -> None:
+    with (site / "site.yaml").open("a", encoding="utf-8") as file:
+        file.write("search: {enabled: false}\n")
+
+
+def incremental_and_clean(tmp_path: Path, prepare: Change, change: Change) -> BuildReport:
+    """Build, change, build again; assert the result is a clean build's; the report of
+    the incremental build."""
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    prepare(site)
+    build(BuildOptions(site))
+    change(site)
+    clean = copy_site(site, tmp_path / "clean")  # the same input, registry included
+    report = build(BuildOptions(site))
+    build(BuildOptions(clean, cache=False))
+    incremental, fresh = tree(site / "build"), tree(clean / "build")
+    assert sorted(incremental) == sorted(fresh)
+    stale = [path for path in fresh if incremental[path] != fresh[path]]
+    assert stale == [], f"files the incremental build left stale: {stale[:10]}"
+    return report
+
+
+def with_custom_templates(site: Path) -> None:
+    add_template(site, "article.html", SITE_WIDE_ARTICLE)
+    add_template(site, "period.html", TOPICAL_PERIOD)
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_an_incremental_build_is_a_clean_build(tmp_path: Path, name: str) -> None:
+    report = incremental_and_clean(tmp_path, lambda site: None, CHANGES[name])
+    assert report.made > 0
+
+
+def test_an_edit_remakes_the_pages_that_show_it_and_takes_the_others(tmp_path: Path) -> None:
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site))
+    pages = site / "build" / "articles" / "2024"
+    edited, unrelated = pages / "03/ledger-bridge-shut", pages / "04/ledger-zurich-cafe"
+    before = {p: (p / "index.html").stat().st_ino for p in (edited, unrelated)}
+    replace_in(site, BRIDGE, "12 cracks", "14 cracks")
+    report = build(BuildOptions(site))
+    assert (edited / "index.html").stat().st_ino != before[edited]
+    assert (unrelated / "index.html").stat().st_ino == before[unrelated]  # the same file
+    assert report.taken > 0
+
+
+@pytest.mark.parametrize("name", sorted(CUSTOM_CHANGES))
+def test_pages_of_templates_that_read_beyond_their_context_are_remade(
+    tmp_path: Path, name: str
+) -> None:
+    incremental_and_clean(tmp_path, with_custom_templates, CUSTOM_CHANGES[name])
+
+
+def test_settings_and_templates_remake_every_page(tmp_path: Path) -> None:
+    for name in ("site.yaml", "template"):
+        report = incremental_and_clean(tmp_path / name, lambda site: None, CHANGES[name])
+        assert report.taken == 0, name
+
+
+def test_new_code_remakes_every_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site))
+    replace_in(site, BRIDGE, "12 cracks", "14 cracks")  # not up to date
+    monkeypatch.setattr(cache_module, "code_version", lambda: "another release")
+    report = build(BuildOptions(site))
+    assert report.taken == 0 and report.made > 0
+
+
+def test_a_hand_edited_output_file_is_remade(tmp_path: Path) -> None:
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site))
+    page = site / "build" / "outlets" / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"edited by hand")
+    replace_in(site, BRIDGE, "12 cracks", "14 cracks")
+    build(BuildOptions(site))
+    assert page.read_bytes() == original
