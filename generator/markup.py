@@ -8,12 +8,15 @@ as plain text under the same numbers, so summaries can cite them.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from types import SimpleNamespace
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, helpers
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from generator.models import Paragraph
@@ -55,11 +58,104 @@ def _number_paragraphs(state: StateCore) -> None:
             token.attrSet("id", f"p{number}")
 
 
+# markdown-it's parseLinkLabel scans from a `[` to the end of the line when no `]` closes
+# it, and the link and image rules call it at every `[` and `![`: `"![" * 2000` takes
+# about a second (quadratic). The scan steps from token to token, and markdown-it caches
+# each position's next token (`state.cache`), so the scan from a given position always
+# visits the same positions and sees the same `[` and `]`. Only the nesting level it
+# arrives with differs. So once a scan from a position failed, it is known how far the
+# level falls on the rest of the way (relative to the arrival level), and a later scan
+# arriving there with a level that cannot fall to zero fails at once. Same results,
+# linear time on such input.
+NEVER = math.inf
+"""Relative fall of a scan that meets no `]` on its way: it can never close."""
+
+
+def _failed_scans(state: StateInline) -> dict[tuple[int, int, bool], float]:
+    """(posMax, position, only-without-nesting) -> how far the level falls from there
+    before the scan fails; kept beside markdown-it's own cache, for this inline parse."""
+    memo: dict[tuple[int, int, bool], float] = vars(state).setdefault("_failed_label_scans", {})
+    return memo
+
+
+def parse_link_label(state: StateInline, start: int, disableNested: bool = False) -> int:
+    """markdown-it's parseLinkLabel (same arguments, same result), remembering failures.
+
+    Returns the position of the `]` that closes the label opened at `start`, or -1.
+    With `disableNested` (links), a `[` that starts a link inside fails the scan; those
+    failures are remembered apart, as they say nothing about scans that allow nesting.
+    """
+    failed = _failed_scans(state)
+    old_pos, end = state.pos, state.posMax
+    level = 1
+    path: list[tuple[int, int, int | None]] = []  # position, arrival level, level after `]`
+    state.pos = start + 1
+    while state.pos < state.posMax:
+        pos = state.pos
+        fall = _known_fall(failed, end, pos, disableNested)
+        if fall is not None and level + fall[0] > 0:
+            _remember(failed, end, path, level + fall[0], fall[1])
+            state.pos = old_pos
+            return -1
+        marker, arrival, closed = state.src[pos], level, None
+        if marker == "]":
+            level -= 1
+            if level == 0:
+                label_end, state.pos = state.pos, old_pos
+                return label_end
+            closed = level
+        path.append((pos, arrival, closed))
+        state.md.inline.skipToken(state)
+        if marker == "[":
+            if pos == state.pos - 1:
+                level += 1  # a `[` that is text, not the start of a token
+            elif disableNested:
+                _remember(failed, end, path, NEVER, nested=True)
+                state.pos = old_pos
+                return -1
+    _remember(failed, end, path, NEVER, nested=False)
+    state.pos = old_pos
+    return -1
+
+
+def _known_fall(
+    failed: dict[tuple[int, int, bool], float], end: int, pos: int, disable_nested: bool
+) -> tuple[float, bool] | None:
+    """What an earlier failed scan learnt at `pos`: the fall, and whether it came from a
+    nesting failure (valid only for scans that also fail on nesting)."""
+    if (end, pos, False) in failed:
+        return failed[(end, pos, False)], False
+    if disable_nested and (end, pos, True) in failed:
+        return failed[(end, pos, True)], True
+    return None
+
+
+def _remember(
+    failed: dict[tuple[int, int, bool], float],
+    end: int,
+    path: list[tuple[int, int, int | None]],
+    lowest: float,
+    nested: bool,
+) -> None:
+    """Record, for each position of a failed scan, how far the level fell after it;
+    `lowest` is the lowest level the scan would reach after its last step."""
+    for pos, arrival, closed in reversed(path):
+        if closed is not None:
+            lowest = min(lowest, closed)
+        failed[(end, pos, nested)] = lowest - arrival
+
+
 @cache
 def _parser() -> MarkdownIt:
     # js-default: CommonMark plus tables and strikethrough, with raw HTML disabled.
     md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = is_safe_url  # type: ignore[method-assign]
+    # This parser's own helpers: the link and image rules call parseLinkLabel through them.
+    md.helpers = SimpleNamespace(  # type: ignore[assignment]
+        parseLinkDestination=helpers.parseLinkDestination,
+        parseLinkTitle=helpers.parseLinkTitle,
+        parseLinkLabel=parse_link_label,
+    )
     md.core.ruler.push("paragraph_anchors", _number_paragraphs)
     return md
 

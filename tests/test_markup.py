@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+from random import Random
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt, helpers
+from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_inline import StateInline
 
-from generator.markup import is_safe_url, render
+from generator.markup import _parser, is_safe_url, parse_link_label, render
 
 SAFE = [
     "https://x.org/a",
@@ -69,3 +75,65 @@ def test_paragraphs_are_numbered_in_order() -> None:
         (1, "First one."), (2, "Quoted."), (3, "Last line."),
     ]  # fmt: skip
     assert '<p id="p1">' in rendered.html and '<p id="p3">' in rendered.html
+
+
+def stock_parser() -> MarkdownIt:
+    """markdown-it as it comes (its own parseLinkLabel), with our options and link check."""
+    md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    return md
+
+
+# Runs of what link labels are made of, so that labels open, nest, close and fail often.
+BRACKETS = st.lists(
+    st.sampled_from(
+        ["[", "![", "]", "](u)", "][r]", "[r]", "a", " ", "`", "`]`", "\\]", "*", "\n"]
+    ),
+    max_size=400,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(BRACKETS, st.booleans())
+@example("![" * 150 + "a](u)" + "]" * 40, False)
+@example("[" * 120 + "a" + "]" * 119 + "(u)", True)
+@example("[a ![b [c](u) d](v) `]` [r] ![[r]][r]", True)
+@example("![[a [b](u) c]](v)", False)  # a link's scan fails on the nested link, the image's not
+def test_link_labels_parse_as_markdown_it_parses_them(text: str, with_reference: bool) -> None:
+    """Remembering failed label scans changes the time, never the result."""
+    if with_reference:
+        text = "[r]: /ref\n\n" + text
+    ours = re.sub(r' id="p\d+"', "", _parser().render(text))
+    assert ours == stock_parser().render(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(BRACKETS, st.randoms(use_true_random=False))
+@example("[[a]", None)
+def test_each_label_scan_gives_markdown_its_answer(text: str, rng: Random | None) -> None:
+    """Scans from every `[`, in any order, either kind: the answer of markdown-it's own
+    parseLinkLabel, however many earlier scans were remembered."""
+    state = StateInline(text, _parser(), {}, [])
+    starts = [(i, nested) for i, c in enumerate(text) if c == "[" for nested in (False, True)]
+    if rng is not None:
+        rng.shuffle(starts)
+    for start, nested in starts:
+        expected = helpers.parseLinkLabel(state, start, nested)
+        assert parse_link_label(state, start, nested) == expected, (start, nested)
+        assert state.pos == 0
+
+
+@pytest.mark.parametrize("text", ["![" * 2000, "[" * 4000, "[a" * 2000, "[![" * 1300])
+def test_unclosed_labels_take_linear_time(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """markdown-it rescans the rest of the line at every `[` (about n^2/4 token steps
+    here); remembering failed scans leaves about one step per character."""
+    steps = [0]
+    skip = ParserInline.skipToken
+
+    def counted(self: ParserInline, state: StateInline) -> None:
+        steps[0] += 1
+        skip(self, state)
+
+    monkeypatch.setattr(ParserInline, "skipToken", counted)
+    render(text)
+    assert steps[0] <= 2 * len(text)
