@@ -60,6 +60,9 @@ class BuildOptions:
     """Read the cache of earlier builds; False (`--no-cache`) makes everything afresh."""
     memory: Memory | None = None
     """Values kept in memory from the previous build of this process (`serve`)."""
+    search_later: bool = False
+    """Carry the search index of the site in the output folder into the new site instead
+    of remaking it (the preview remakes it after the reload: serve/indexing.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +122,12 @@ def build(options: BuildOptions) -> BuildReport:
         rendered = render_into(staging, site, paths.templates, sources, previous)
         clock.lap("render")
         if config.search.enabled:
-            from generator.search import index_site_cached
+            from generator.search import carry_index, index_site_cached
 
-            index_site_cached(staging, config, cache_dir)
+            if options.search_later:
+                carry_index(paths.output, staging)
+            else:
+                index_site_cached(staging, config, cache_dir)
     report = BuildReport(
         pages=rendered.pages,
         articles=len(site.articles),
@@ -164,7 +170,7 @@ def with_registry(others: str, content_dir: Path) -> str:
 
 def _options_key(options: BuildOptions) -> tuple[object, ...]:
     out = options.out.resolve() if options.out else None
-    return (str(out), options.base_url, options.strict, options.drafts)
+    return (str(out), options.base_url, options.strict, options.drafts, options.search_later)
 
 
 def summary_of(report: BuildReport) -> dict[str, object]:

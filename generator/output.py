@@ -111,7 +111,7 @@ def _swap(staging: Path, out: Path) -> None:
     if not out.exists():
         staging.rename(out)
         return
-    if _exchange(staging, out):
+    if exchange(staging, out):
         return
     # No atomic exchange here: two renames, with the old site kept until the new one is in.
     backup = out.parent / f".{out.name}.old-{os.getpid()}"
@@ -120,7 +120,7 @@ def _swap(staging: Path, out: Path) -> None:
     backup.rename(staging)
 
 
-def _exchange(first: Path, second: Path) -> bool:
+def exchange(first: Path, second: Path) -> bool:
     """Swap two paths in one step when the kernel can; False when it cannot."""
     libc_name = ctypes.util.find_library("c")
     if libc_name is None:

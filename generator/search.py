@@ -52,6 +52,13 @@ def index_site_cached(staging: Path, config: SiteConfig, cache: Path) -> None:
         os.utime(stored)  # newest use first when pruning
 
 
+def carry_index(out: Path, staging: Path) -> None:
+    """Link the index of the site in `out` into the site being built in `staging`, as it
+    is (the preview does this, and remakes the index after the reload)."""
+    if (out / BUNDLE_DIR).is_dir():
+        shutil.copytree(out / BUNDLE_DIR, staging / BUNDLE_DIR, copy_function=_link_or_copy)
+
+
 def _link_or_copy(source: str, target: str) -> None:
     """A hard link where the file system allows (no file of a build is ever changed in
     place: each build writes new files and swaps folders), else a copy."""

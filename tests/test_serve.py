@@ -7,6 +7,7 @@ MkDocs injects its builder); rebuild tests run the real build of a small fiction
 
 from __future__ import annotations
 
+import gzip
 import json
 import signal
 import socket
@@ -23,6 +24,7 @@ from generator.config import load_config
 from generator.errors import ContentError, Diagnostic, GeneratorError, Severity
 from generator.models import BuildReport, OutputFile
 from generator.output import write_site
+from generator.search import pagefind_binary
 from generator.serve import (
     BuildState,
     Preview,
@@ -32,6 +34,7 @@ from generator.serve import (
     serve,
 )
 from generator.serve.hosts import HostPolicy, is_loopback
+from generator.serve.indexing import BackgroundIndex
 from generator.serve.inject import SCRIPT_PATH
 from generator.serve.rebuild import Rebuilder
 from generator.serve.routes import request_path, route
@@ -683,3 +686,41 @@ def test_port_in_use_is_a_start_up_error(tmp_path: Path) -> None:
         taken.listen()
         with pytest.raises(GeneratorError, match=r"cannot listen on 127\.0\.0\.1:.*in use"):
             serve(ServeOptions(site, port=taken.getsockname()[1]), lambda _line: None)
+
+
+def indexed_text(out: Path) -> str:
+    """Every page text in the search index of the site in `out`."""
+    texts = []
+    for path in sorted((out / "pagefind" / "fragment").iterdir()):
+        data = gzip.decompress(path.read_bytes())
+        texts.append(json.loads(data[len(b"pagefind_dcd") :])["content"])
+    return "\n".join(texts)
+
+
+def test_the_search_index_is_remade_after_the_reload(tmp_path: Path) -> None:
+    try:
+        pagefind_binary()
+    except GeneratorError as exc:
+        pytest.skip(str(exc))
+    site = make_fixture_site(tmp_path / "site")
+    (site / "site.yaml").write_text(SITE_YAML.replace("enabled: false", "enabled: true"))
+    out = tmp_path / "out"
+    index = BackgroundIndex(site, out)
+    builder = SiteBuilder(site, out, "http://127.0.0.1:8000/notes/", search=index)
+    builder.build()  # the first build indexes before it swaps
+    assert "twenty minutes" in indexed_text(out)
+    ferry = site / "content" / "articles" / "2024" / "ferry.md"
+    ferry.write_text(FERRY.replace("twenty minutes", "half an hour"))
+    builder.build()
+    page = (out / "articles" / "2024" / "ferry" / "index.html").read_text()
+    assert "half an hour" in page  # the page is new at once ...
+    assert index.wait(BOUND)  # ... and the index follows
+    assert "half an hour" in indexed_text(out) and "twenty minutes" not in indexed_text(out)
+    clean = tmp_path / "clean"
+    build(BuildOptions(site, out=clean, base_url="http://127.0.0.1:8000/notes/"))
+    assert tree_of(out / "pagefind") == tree_of(clean / "pagefind")  # as a full build's
+    index.close()
+
+
+def tree_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}

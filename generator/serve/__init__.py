@@ -24,6 +24,7 @@ from pathlib import Path
 from generator.config import SiteConfig, load_config
 from generator.errors import GeneratorError
 from generator.serve.hosts import WILDCARDS, is_loopback
+from generator.serve.indexing import BackgroundIndex
 from generator.serve.rebuild import Builder, Rebuilder, Say, SiteBuilder, run_rebuilds
 from generator.serve.server import PreviewServer
 from generator.serve.state import BuildState, BuildStatus
@@ -139,7 +140,9 @@ class Preview:
     ) -> Preview:
         """Start serving and watching (before the first build, so no edit is missed)."""
         url = address_of(server) + config.base_path
-        builder = builder or SiteBuilder(site, server.root, url)
+        builder = builder or SiteBuilder(
+            site, server.root, url, search=BackgroundIndex(site, server.root, say)
+        )
         watcher = Watcher(ChangeCollector(WatchScope.for_site(site, config)))
         watcher.start()
         serving = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
@@ -153,6 +156,9 @@ class Preview:
         run_rebuilds(self.rebuilder, self.watcher.collector, self.watcher, self.inbox)
 
     def stop(self) -> None:
-        """Stop watching and serving; open reload connections end."""
+        """Stop watching, indexing and serving; open reload connections end."""
         self.watcher.stop()
+        builder = self.rebuilder.builder
+        if isinstance(builder, SiteBuilder) and builder.search is not None:
+            builder.search.close()
         self.server.close()

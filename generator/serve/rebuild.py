@@ -10,13 +10,14 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 from generator.cache import Memory
 from generator.errors import ConfigError, ContentError, GeneratorError
 from generator.models import BuildReport
+from generator.serve.indexing import BackgroundIndex
 from generator.serve.state import BuildState, BuildStatus
 from generator.serve.watch import ChangeCollector, Watcher, is_temporary
 
@@ -42,13 +43,23 @@ class SiteBuilder:
     """The preview's address, e.g. `http://127.0.0.1:8000/briefings/`."""
     memory: Memory = field(default_factory=Memory)
     """Parsed articles, topics and summaries of the last build, kept for the next one."""
+    search: BackgroundIndex | None = None
+    """Remakes the search index after the reload; None: each build remakes it first."""
 
     def build(self) -> BuildReport:
-        """One build through `generator.build`: what did not change is taken from memory."""
+        """One build through `generator.build`: what did not change is taken from memory;
+        the search index, once there is one, is remade after the build."""
         from generator.build import BuildOptions, build
 
         options = BuildOptions(self.site_dir, self.out, self.base_url, memory=self.memory)
-        return build(options)
+        if self.search is None:
+            return build(options)
+        with self.search.lock:
+            later = self.search.has_index()
+            report = build(replace(options, search_later=later))
+        if later and not report.unchanged:
+            self.search.request()
+        return report
 
 
 @dataclass(frozen=True, slots=True)

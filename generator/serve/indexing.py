@@ -1,0 +1,121 @@
+"""The preview's search index, remade after the reload instead of before it.
+
+Indexing every article and topic page with Pagefind takes seconds, far longer than a
+rebuild after one edit; a preview whose reload waited for it would feel slow for the
+sake of a search box. So a preview's rebuild carries the previous index into the new
+site (`BuildOptions.search_later`), the pages reload at once, and a thread of this
+module then indexes a snapshot of the new pages (hard links, taken while no build runs)
+and swaps the new index in, in one step. A burst of rebuilds gives one indexing of the
+newest site. `briefing build` never does this: its site is complete when it is swapped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.errors import GeneratorError
+
+Say = Callable[[str], None]
+
+
+class BackgroundIndex:
+    """Remakes the search index of the site in `out` on request, one at a time."""
+
+    def __init__(self, site_dir: Path, out: Path, say: Say | None = None) -> None:
+        self.site_dir = site_dir
+        self.out = out
+        self.say = say or (lambda line: None)
+        self.lock = threading.Lock()
+        """Held by every build into `out` and by the moments this module reads or
+        changes `out`: a snapshot never mixes two builds' pages."""
+        self._wanted = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+
+    def has_index(self) -> bool:
+        """Whether the site in `out` has an index a rebuild can carry."""
+        from generator.search import BUNDLE_DIR
+
+        return (self.out / BUNDLE_DIR / "pagefind.js").is_file()
+
+    def request(self) -> None:
+        """Index the site now in `out` (after the work already asked for)."""
+        if self._closed:
+            return
+        self._idle.clear()
+        self._wanted.set()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+            self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until no indexing is asked for or running; False on timeout."""
+        return self._idle.wait(timeout)
+
+    def close(self) -> None:
+        self._closed = True
+        self._wanted.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait()
+            if self._closed:
+                return
+            self._wanted.clear()
+            try:
+                self.index_once()
+            except GeneratorError as exc:
+                self.say(f"search index not updated: {exc}")
+            except Exception as exc:  # a bug: the preview goes on, with the older index
+                self.say(f"search index not updated (a bug in briefing): {exc!r}")
+            if not self._wanted.is_set():
+                self._idle.set()
+
+    def index_once(self) -> None:
+        """Index a snapshot of the served pages and swap the result in."""
+        from generator.config import load_config
+        from generator.search import BUNDLE_DIR, SECTIONS, index_site_cached
+
+        config = load_config(self.site_dir)
+        if not config.search.enabled:
+            return
+        work = Path(tempfile.mkdtemp(prefix=".search-", dir=self.out.parent))
+        try:
+            snapshot = work / "site"
+            with self.lock:
+                snapshot.mkdir()
+                for section in SECTIONS:
+                    if (self.out / section).is_dir():
+                        shutil.copytree(
+                            self.out / section, snapshot / section, copy_function=_link_or_copy
+                        )
+            index_site_cached(snapshot, config, self.site_dir / config.paths.cache)
+            if (snapshot / BUNDLE_DIR).is_dir():
+                with self.lock:
+                    _replace(snapshot / BUNDLE_DIR, self.out / BUNDLE_DIR)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _replace(new: Path, old: Path) -> None:
+    """Put `new` where `old` is, in one step where the kernel allows."""
+    from generator.output import exchange
+
+    if old.exists() and exchange(new, old):
+        return  # `new` now holds the old index; it goes with the work folder
+    shutil.rmtree(old, ignore_errors=True)
+    new.rename(old)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
