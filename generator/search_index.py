@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import struct
 import zlib
 from dataclasses import dataclass
@@ -72,7 +73,7 @@ def _canonicalise(bundle: Path) -> None:
     entry = json.loads(entry_path.read_bytes())
     for language in entry["languages"].values():
         language["hash"] = _canonical_language(bundle, language["hash"])
-    entry_path.write_bytes(encode_entry(entry))
+    _replace(entry_path, encode_entry(entry))
 
 
 def _canonical_language(bundle: Path, meta_hash: str) -> str:
@@ -142,4 +143,12 @@ def encode_entry(entry: Any) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
-    path.write_bytes(compress(data))
+    _replace(path, compress(data))
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write a new file under `path`, never into the one there: index files may be hard
+    links to the build cache or to the previous site."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
