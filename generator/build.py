@@ -293,7 +293,7 @@ def assemble_keyed(
 
     cache = cache or BuildCache.disabled()
     clock = clock or Stopwatch()
-    clusterer = partial(cached_cluster, cache, content.digests)
+    clusterer = partial(cached_cluster, cache)
     topics = group_topics(content.articles, content.notes, config.topics, registry, clusterer)
     clock.lap("group")
     summarised, keys = summarise_all(topics, content, config, cache)
@@ -308,16 +308,15 @@ def assemble_keyed(
 
 def cached_cluster(
     cache: BuildCache,
-    digests: Mapping[str, str],
     articles: Sequence[Article],
     settings: TopicsConfig,
 ) -> list[list[Article]]:
-    """`clustering.cluster`, kept in the cache as article ids under the articles' content
-    and the settings (not the topic id registry: naming is redone on every build)."""
-    from generator.clustering import cluster
+    """`clustering.cluster`, kept in the cache as article ids under what it reads of the
+    articles and the settings (not the topic id registry: naming is redone every build)."""
+    from generator.clustering import cluster, what_cluster_reads
 
     by_id = {a.id: a for a in articles}
-    members = (f"{i} {digests.get(i) or repr(by_id[i])}" for i in sorted(by_id))
+    members = (what_cluster_reads(by_id[i]) for i in sorted(by_id))
     key = key_of("clusters", as_text(settings), *members)
 
     def make() -> list[list[str]]:

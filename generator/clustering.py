@@ -29,7 +29,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from generator.config import TopicsConfig
-from generator.features import Features, Matrix, extract
+from generator.features import LEAD_CHARS, Features, Matrix, extract, lead_text
 from generator.models import Article
 
 WORD_WEIGHT = 0.7
@@ -74,6 +74,13 @@ def cluster(articles: Sequence[Article], settings: TopicsConfig) -> list[list[Ar
     for article, label in zip(ordered, labels, strict=True):
         groups.setdefault(label, []).append(article)
     return [groups[label] for label in sorted(groups)]
+
+
+def what_cluster_reads(article: Article) -> str:
+    """Everything `cluster` reads of one article: its id and path (the order), its date
+    and its lead (title, standfirst, the start of the body). The build keys its cache of
+    the grouping with it, so an edit further down an article does not regroup."""
+    return f"{article.id}\0{article.path}\0{article.date!r}\0{lead_text(article, LEAD_CHARS)}"
 
 
 def similar_pairs(features: Features, settings: TopicsConfig) -> Pairs:

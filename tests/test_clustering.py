@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from generator.clustering import Pairs, agglomerate, cluster, similar_pairs
+from generator.clustering import Pairs, agglomerate, cluster, similar_pairs, what_cluster_reads
 from generator.config import TopicsConfig
 from generator.content import parse_article
 from generator.features import extract
-from generator.models import Article
+from generator.models import Article, Paragraph
 
 STORIES = Path(__file__).resolve().parent / "fixtures" / "stories"
 SETTINGS = TopicsConfig()
@@ -174,3 +174,29 @@ def test_agglomerate_rescaling_is_exact(monkeypatch: pytest.MonkeyPatch) -> None
     expected = agglomerate(size, graph(edges), 0.35)
     monkeypatch.setattr("generator.clustering.TINY_SCALE", 2.0**-3)
     assert agglomerate(size, graph(edges), 0.35) == expected
+
+
+def _with_body(article: Article, paragraphs: tuple[Paragraph, ...]) -> Article:
+    return dataclasses.replace(article, paragraphs=paragraphs, body_markdown="changed")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_what_cluster_reads_is_all_that_matters(seed: int) -> None:
+    """Articles whose `what_cluster_reads` is unchanged group the same, whatever else
+    changed (the build's cache of the grouping relies on it); a changed lead changes it."""
+    articles, _ = load_stories()
+    rng = random.Random(seed)
+    changed = []
+    for article in articles:
+        filler = Paragraph(len(article.paragraphs) + 1, "Tide charts for Gull Island. " * 150)
+        padded = _with_body(article, (*article.paragraphs, filler))
+        noise = Paragraph(len(padded.paragraphs) + 1, rng.choice(["Zurich", "ferry", "budget"]))
+        later = _with_body(padded, (*padded.paragraphs, noise))  # past the lead of `padded`
+        assert what_cluster_reads(later) == what_cluster_reads(padded)
+        changed.append((padded, later))
+    assert partition(cluster([p for p, _ in changed], SETTINGS)) == partition(
+        cluster([later for _, later in changed], SETTINGS)
+    )
+    first = articles[0]
+    lead_edit = _with_body(first, (Paragraph(1, "Another opening."), *first.paragraphs[1:]))
+    assert what_cluster_reads(lead_edit) != what_cluster_reads(first)
