@@ -1,13 +1,18 @@
 """Score topic leads against the AllSides reference summaries (ROUGE F1, with stemming).
 
     python bench/score_summaries.py [--data ../shared/data/summaries/allsides.jsonl]
-                                    [--words 110] [--oracle] [--split]
+                                    [--words 110] [--oracle] [--ceilings] [--split]
 
 Prints, in one run, mean ROUGE-1/2/L F1 over the clusters for: the first sentences of the
 first article, centroid selection, LexRank, and ours (`summarize_topic(...).lead`); every
 text is cut to the same number of words. `--oracle` adds a greedy oracle that sees the
-reference (the ceiling for whole-sentence extraction; slow). `--split` also prints ours
-on the even and the odd clusters apart (a check that one half does not carry the score).
+reference (the ceiling for whole-sentence extraction; slow). `--ceilings` adds two that
+see the reference through our own selection: the lead `choose_lead` makes when each
+sentence's salience is its ROUGE-1 + ROUGE-2 precision against the reference (the best any
+per-sentence salience can do with it), and our lead stopped after the number of its
+sentences that scores best (what knowing the reference's length is worth). `--split` also
+prints ours on the even and the odd clusters apart (a check that one half does not carry
+the score).
 The baselines use the same sentences as ours (generator.summary.sentences).
 """
 
@@ -29,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator import markup
 from generator.models import Article, Topic
-from generator.summarize import summarize_topic
+from generator.summarize import align_topic, summarize_topic
+from generator.summary import lead
 from generator.summary.sentences import Sentence, article_sentences
 
 DEFAULT_DATA = (
@@ -160,6 +166,11 @@ class Scorer:
         scores = self.rouge.score(reference, cut)
         return scores["rouge1"].fmeasure, scores["rouge2"].fmeasure, scores["rougeL"].fmeasure
 
+    def precision(self, reference: str, text: str) -> float:
+        """ROUGE-1 + ROUGE-2 precision of a whole text (uncut) against the reference."""
+        scores = self.rouge.score(reference, text)
+        return float(scores["rouge1"].precision + scores["rouge2"].precision)
+
 
 def oracle(cluster: Cluster, score: Scorer) -> str:
     """Greedy: add the sentence that most raises R-1 + R-2 against the reference."""
@@ -179,6 +190,21 @@ def oracle(cluster: Cluster, score: Scorer) -> str:
         chosen.append(index)
 
 
+def best_salience(cluster: Cluster, score: Scorer) -> str:
+    """Our selection with the reference's own verdict on each sentence as its salience."""
+    alignment = align_topic(cluster.articles).alignment
+    precisions = [score.precision(cluster.reference, u.sentence.text) for u in alignment.units]
+    chosen = lead.choose_lead(alignment, precisions)
+    return " ".join(alignment.units[i].sentence.text for i in chosen)
+
+
+def best_length(cluster: Cluster, score: Scorer) -> str:
+    """Our lead, stopped after the number of sentences (in reading order) that scores best."""
+    sentences = [s.text for s in summarize_topic(topic_for(cluster), cluster.articles, ZONE).lead]
+    prefixes = [" ".join(sentences[:n]) for n in range(1, len(sentences) + 1)]
+    return max(prefixes, key=lambda text: sum(score(cluster.reference, text)[:2]), default="")
+
+
 def mean_scores(
     clusters: Sequence[Cluster], method: Callable[[Cluster], str], score: Scorer
 ) -> tuple[float, float, float]:
@@ -192,6 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--words", type=int, default=110)
     parser.add_argument("--oracle", action="store_true", help="add the greedy oracle (slow)")
+    parser.add_argument(
+        "--ceilings", action="store_true", help="add our selection's ceilings (see above)"
+    )
     parser.add_argument("--split", action="store_true", help="ours on even and odd clusters")
     args = parser.parse_args(argv)
     clusters = load_clusters(args.data)
@@ -204,6 +233,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     if args.oracle:
         methods.append(("oracle (sees the reference)", lambda c: oracle(c, score)))
+    if args.ceilings:
+        methods.append(
+            ("our selection, best salience (sees ref.)", lambda c: best_salience(c, score))
+        )
+        methods.append(("ours, best length (sees ref.)", lambda c: best_length(c, score)))
     print(f"{len(clusters)} clusters, texts cut to {args.words} words; ROUGE F1 with stemming")
     print(f"{'method':<40} {'R-1':>6} {'R-2':>6} {'R-L':>6}")
     for name, method in methods:

@@ -40,6 +40,7 @@ sentence it comes from.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from generator.models import Article, Topic
@@ -52,6 +53,7 @@ from generator.summary.model import (
     Difference,
     OnlyIn,
     Ref,
+    Source,
     Statement,
     Summary,
 )
@@ -67,17 +69,41 @@ MAX_ONLY = 20
 COMPARE = 0.25
 
 
-def summarize_topic(topic: Topic, members: Sequence[Article], zone: ZoneInfo) -> Summary:
-    """The summary of a topic from its member articles (oldest first)."""
+@dataclass(frozen=True, slots=True)
+class Aligned:
+    """A topic's sentences, sources and names, and what the sources have in common."""
+
+    sentences: tuple[Sentence, ...]
+    sources: tuple[Source, ...]
+    label_of: Mapping[str, str]
+    """Article id -> `Source.label`."""
+    mentions: tuple[names.NameMention, ...]
+    spellings: tuple[names.Spelling, ...]
+    canonical: Mapping[str, str]
+    """Variant spelling of a name -> the spelling used for it."""
+    alignment: Alignment
+
+
+def align_topic(members: Sequence[Article]) -> Aligned:
+    """The first steps of a summary, shared with bench/score_summaries.py (its ceilings)."""
     sentences = article_sentences(members)
     sources = group_sources(members)
     label_of = source_of(sources)
     sentence_source = {s.key: label_of[s.article_id] for s in sentences}
     known = names.mid_sentence_words(sentences)
-    mentions = [m for s in sentences for m in names.name_mentions(s, known)]
+    mentions = tuple(m for s in sentences for m in names.name_mentions(s, known))
     spellings = names.spellings(mentions, sentence_source)
     canonical = names.canonical_words(spellings)
     alignment = align(sentences, label_of, term_map(canonical))
+    return Aligned(sentences, sources, label_of, mentions, spellings, canonical, alignment)
+
+
+def summarize_topic(topic: Topic, members: Sequence[Article], zone: ZoneInfo) -> Summary:
+    """The summary of a topic from its member articles (oldest first)."""
+    aligned = align_topic(members)
+    sentences, sources, label_of = aligned.sentences, aligned.sources, aligned.label_of
+    mentions, spellings, canonical = aligned.mentions, aligned.spellings, aligned.canonical
+    alignment = aligned.alignment
     refs_of = refs_by_sentence(alignment)
     heads = {unit.sentence.key for unit in alignment.units}
     by_article = _by_article(sentences)
