@@ -21,7 +21,7 @@ from generator.config import SiteConfig, TopicsConfig, load_config, with_base_ur
 from generator.errors import BuildError, ContentError, Diagnostic, Severity
 from generator.freshness import input_digest, read_record, up_to_date, write_record
 from generator.models import Article, BuildReport, Topic
-from generator.output import check_output_dir, staged
+from generator.output import MARKER, check_output_dir, move_into, scratch, staged
 from generator.topic_ids import (
     REGISTRY_FILE,
     TopicRegistry,
@@ -32,7 +32,7 @@ from generator.topic_ids import (
 
 if TYPE_CHECKING:
     from generator.content import Content
-    from generator.render import Previous, Sources
+    from generator.render import Previous, Rendered, Sources
     from generator.site import Site
 
 # The stages that need numpy, scipy, markdown-it or Jinja2 are imported where they run,
@@ -63,6 +63,10 @@ class BuildOptions:
     search_later: bool = False
     """Carry the search index of the site in the output folder into the new site instead
     of remaking it (the preview remakes it after the reload: serve/indexing.py)."""
+    in_place: bool = False
+    """Update the output folder file by file, only where the site changed, instead of
+    swapping in a complete new one: for the preview's private folder, where an edit must
+    show in a fraction of a second. Pages are all rendered before any file moves."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,18 +120,26 @@ def build(options: BuildOptions) -> BuildReport:
     registry = read_registry(paths.content)
     site, sources = assemble_keyed(config, content, registry, cache, clock)
     previous = previous_site(cache_dir, paths.output) if options.cache else None
+    search = config.search.enabled
     from generator.render import render_into
 
-    with staged(paths.output) as staging:
-        rendered = render_into(staging, site, paths.templates, sources, previous)
-        clock.lap("render")
-        if config.search.enabled:
-            from generator.search import carry_index, index_site_cached
+    if previous is not None and options.in_place and (options.search_later or not search):
+        with scratch(paths.output) as staging:
+            here = previous.updated_in_place()
+            rendered = render_into(staging, site, paths.templates, sources, here)
+            clock.lap("render")
+            move_into(staging, paths.output, stale_files(previous, rendered))
+    else:
+        with staged(paths.output) as staging:
+            rendered = render_into(staging, site, paths.templates, sources, previous)
+            clock.lap("render")
+            if search:
+                from generator.search import carry_index, index_site_cached
 
-            if options.search_later:
-                carry_index(paths.output, staging)
-            else:
-                index_site_cached(staging, config, cache_dir)
+                if options.search_later:
+                    carry_index(paths.output, staging)
+                else:
+                    index_site_cached(staging, config, cache_dir)
     report = BuildReport(
         pages=rendered.pages,
         articles=len(site.articles),
@@ -142,6 +154,15 @@ def build(options: BuildOptions) -> BuildReport:
     cache.save()
     clock.lap("write")
     return replace(report, seconds=clock.total(), stages=tuple(clock.laps))
+
+
+def stale_files(previous: Previous, rendered: Rendered) -> set[str]:
+    """Files of the previous site the new one does not have (its search index aside:
+    the preview remakes that after the reload)."""
+    from generator.search import BUNDLE_DIR
+
+    old = {p for p in previous.files if p != MARKER and not p.startswith(BUNDLE_DIR + "/")}
+    return old - rendered.paths
 
 
 def previous_site(cache_dir: Path, out: Path) -> Previous | None:
@@ -170,7 +191,10 @@ def with_registry(others: str, content_dir: Path) -> str:
 
 def _options_key(options: BuildOptions) -> tuple[object, ...]:
     out = options.out.resolve() if options.out else None
-    return (str(out), options.base_url, options.strict, options.drafts, options.search_later)
+    return (
+        str(out), options.base_url, options.strict, options.drafts,
+        options.search_later, options.in_place,
+    )  # fmt: skip
 
 
 def summary_of(report: BuildReport) -> dict[str, object]:

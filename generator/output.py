@@ -89,6 +89,41 @@ def staged(out: Path) -> Iterator[Path]:
     shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
 
 
+@contextmanager
+def scratch(out: Path) -> Iterator[Path]:
+    """An empty temporary folder beside `out` (same file system: its files can be moved
+    into `out` by rename), removed when the block ends."""
+    out = out.resolve()
+    remove_leftovers(out)
+    folder = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    try:
+        folder.mkdir()
+        yield folder
+    except OSError as exc:
+        where = exc.filename or out
+        raise BuildError(f"cannot write {out}: {exc.strerror or exc} ({where})") from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def move_into(staging: Path, out: Path, remove: Iterable[str]) -> None:
+    """Move every file of `staging` into `out`, each replacing its namesake in one step,
+    then delete the files `remove` names (and folders they leave empty). `out` changes
+    file by file, so only the preview's private folder is updated this way."""
+    for path in sorted(staging.rglob("*")):
+        if path.is_file():
+            target = out / path.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    for name in sorted(remove):
+        target = out / name
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != out and folder.is_relative_to(out) and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
 def remove_leftovers(out: Path) -> None:
     """Delete staging folders of builds that were killed before they finished."""
     for stale in out.parent.glob(f".{out.name}.tmp-*"):

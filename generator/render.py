@@ -8,6 +8,7 @@ BuildErrors that name the template and line.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -39,6 +40,9 @@ class Previous:
     keys: Mapping[str, str]
     files: Mapping[str, Sequence[int]]
     """Path -> [size, mtime_ns] as the previous build recorded them."""
+    in_place: bool = False
+    """The new site is `out` itself, updated file by file (the preview): `staging` gets
+    only what changed, and a file taken stays where it is."""
 
     def take(self, path: str, key: str | None, staging: Path) -> bool:
         """Link the previous file into `staging` when it was made under `key` and is
@@ -52,6 +56,8 @@ class Previous:
             return False
         if [info.st_size, info.st_mtime_ns] != list(self.files.get(path, ())):
             return False
+        if self.in_place:
+            return True
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -61,6 +67,19 @@ class Previous:
         except OSError:
             shutil.copyfile(source, target)
         return True
+
+    def updated_in_place(self) -> Previous:
+        """The same files, for a build that updates `out` itself."""
+        return dataclasses.replace(self, in_place=True)
+
+    def holds(self, path: str, data: bytes) -> bool:
+        """Whether, updating in place, the file at `path` already has these bytes."""
+        if not self.in_place:
+            return False
+        try:
+            return (self.out / path).read_bytes() == data
+        except OSError:
+            return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +98,8 @@ class Rendered:
 
     keys: dict[str, str]
     """Path -> key, for every file that has one (the next build compares them)."""
+    paths: frozenset[str]
+    """Every file of the site (of its pages, feeds, assets and data; not the index)."""
     pages: int
     """HTML files."""
     made: int
@@ -121,12 +142,14 @@ def render_into(
     fixed.append(hosting.redirects(links, site.topics))
     _check_unique([p.path for p in plans] + [f.path for f in fixed])
     for item in fixed:
-        _write(staging, item.path, item.data)
+        if not (previous and previous.holds(item.path, item.data)):
+            _write(staging, item.path, item.data)
     to_make = [p for p in plans if not (previous and previous.take(p.path, p.key, staging))]
     parallel.halves(partial(_make_into, staging), to_make, PARALLEL_FROM)
     paths = [p.path for p in plans] + [f.path for f in fixed]
     return Rendered(
         keys={p.path: p.key for p in plans if p.key is not None},
+        paths=frozenset(paths),
         pages=sum(1 for path in paths if path.endswith(".html")),
         made=len(to_make),
         taken=len(plans) - len(to_make),

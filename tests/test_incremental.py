@@ -163,3 +163,24 @@ def test_a_hand_edited_output_file_is_remade(tmp_path: Path) -> None:
     replace_in(site, BRIDGE, "12 cracks", "14 cracks")
     build(BuildOptions(site))
     assert page.read_bytes() == original
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_updating_in_place_gives_a_clean_build(tmp_path: Path, name: str) -> None:
+    """The preview's way: the output folder is updated file by file."""
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site, in_place=True))  # the first build has nothing to update
+    unrelated = site / "build" / "articles" / "2024" / "04" / "ledger-zurich-cafe" / "index.html"
+    inode = unrelated.stat().st_ino
+    CHANGES[name](site)
+    clean = copy_site(site, tmp_path / "clean")
+    build(BuildOptions(site, in_place=True))
+    build(BuildOptions(clean, cache=False))
+    incremental, fresh = tree(site / "build"), tree(clean / "build")
+    assert sorted(incremental) == sorted(fresh)
+    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+    if name == "article body":
+        assert unrelated.stat().st_ino == inode  # untouched, not even relinked
+    leftovers = [p for p in (site / "build").rglob("*") if p.is_dir() and not any(p.iterdir())]
+    assert leftovers == []  # a removed article's folder goes too

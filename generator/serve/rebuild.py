@@ -56,7 +56,7 @@ class SiteBuilder:
             return build(options)
         with self.search.lock:
             later = self.search.has_index()
-            report = build(replace(options, search_later=later))
+            report = build(replace(options, search_later=later, in_place=True))
         if later and not report.unchanged:
             self.search.request()
         return report
