@@ -8,6 +8,7 @@ the build with every problem listed and the previous site intact.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -19,7 +20,14 @@ from generator import parallel
 from generator.cache import BuildCache, Memory, as_text, key_of
 from generator.config import SiteConfig, TopicsConfig, load_config, with_base_url
 from generator.errors import BuildError, ContentError, Diagnostic, Severity
-from generator.freshness import input_digest, read_record, up_to_date, write_record
+from generator.freshness import (
+    input_digest,
+    keep_record,
+    kept_site,
+    read_record,
+    up_to_date,
+    write_record,
+)
 from generator.models import Article, BuildReport, Topic
 from generator.output import MARKER, check_output_dir, move_into, scratch, staged
 from generator.topic_ids import (
@@ -32,7 +40,7 @@ from generator.topic_ids import (
 
 if TYPE_CHECKING:
     from generator.content import Content
-    from generator.render import Previous, Rendered, Sources
+    from generator.render import Built, Rendered, Sources
     from generator.site import Site
 
 # The stages that need numpy, scipy, markdown-it or Jinja2 are imported where they run,
@@ -119,27 +127,36 @@ def build(options: BuildOptions) -> BuildReport:
     clock.lap("load")
     registry = read_registry(paths.content)
     site, sources = assemble_keyed(config, content, registry, cache, clock)
-    previous = previous_site(cache_dir, paths.output) if options.cache else None
+    live = last_built(cache_dir, paths.output) if options.cache else None
     search = config.search.enabled
-    from generator.render import render_into
+    from generator.render import Previous, remove_strays, render_into
+    from generator.search import BUNDLE_DIR
 
-    if previous is not None and options.in_place and (options.search_later or not search):
+    if live is not None and options.in_place and (options.search_later or not search):
         with scratch(paths.output) as staging:
-            here = previous.updated_in_place()
-            rendered = render_into(staging, site, paths.templates, sources, here)
-            clock.lap("render")
-            move_into(staging, paths.output, stale_files(previous, rendered))
-    else:
-        with staged(paths.output) as staging:
+            previous = Previous(live=live, in_place=True)
             rendered = render_into(staging, site, paths.templates, sources, previous)
+            clock.lap("render")
+            move_into(staging, paths.output, stale_files(live, rendered))
+    else:
+        keep = kept_site(cache_dir, paths.output)
+        with staged(paths.output, keep) as staging:
+            here = last_built(cache_dir, paths.output, staging) if options.cache else None
+            previous = Previous(live=live, here=here)
+            rendered = render_into(staging, site, paths.templates, sources, previous)
+            remove_strays(staging, rendered.paths | {MARKER}, BUNDLE_DIR)
             clock.lap("render")
             if search:
                 from generator.search import carry_index, index_site_cached
 
                 if options.search_later:
+                    shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
                     carry_index(paths.output, staging)
                 else:
                     index_site_cached(staging, config, cache_dir)
+            elif (staging / BUNDLE_DIR).is_dir():  # search was on for the kept site
+                shutil.rmtree(staging / BUNDLE_DIR)
+        keep_record(cache_dir, paths.output)
     report = BuildReport(
         pages=rendered.pages,
         articles=len(site.articles),
@@ -156,23 +173,24 @@ def build(options: BuildOptions) -> BuildReport:
     return replace(report, seconds=clock.total(), stages=tuple(clock.laps))
 
 
-def stale_files(previous: Previous, rendered: Rendered) -> set[str]:
-    """Files of the previous site the new one does not have (its search index aside:
-    the preview remakes that after the reload)."""
+def stale_files(live: Built, rendered: Rendered) -> set[str]:
+    """Files of the live site the new one does not have (its search index aside: the
+    preview remakes that after the reload)."""
     from generator.search import BUNDLE_DIR
 
-    old = {p for p in previous.files if p != MARKER and not p.startswith(BUNDLE_DIR + "/")}
+    old = {p for p in live.files if p != MARKER and not p.startswith(BUNDLE_DIR + "/")}
     return old - rendered.paths
 
 
-def previous_site(cache_dir: Path, out: Path) -> Previous | None:
-    """The last build's files in `out` that a build may take again, per its record."""
-    from generator.render import Previous
+def last_built(cache_dir: Path, out: Path, kept_in: Path | None = None) -> Built | None:
+    """What the last build into `out` left there, per its record; with `kept_in`, what
+    the build before it left, now in the folder `kept_in` (the staging folder)."""
+    from generator.render import Built
 
-    record = read_record(cache_dir, out)
+    record = read_record(cache_dir, out, kept=kept_in is not None)
     if record is None:
         return None
-    return Previous(out.resolve(), record.keys, record.files)
+    return Built(kept_in or out.resolve(), record.keys, record.files)
 
 
 def build_inputs(paths: SitePaths) -> tuple[Path, ...]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -103,16 +104,31 @@ def up_to_date(cache: Path, inputs: str, out: Path) -> Record | None:
     return record
 
 
-def record_path(cache: Path, out: Path) -> Path:
-    """Where the record of builds into `out` is kept."""
+def record_path(cache: Path, out: Path, kept: bool = False) -> Path:
+    """Where the record of builds into `out` is kept; `kept`: the record of the site
+    before the last, kept (in `kept_site`) for the next build to update."""
     name = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
-    return cache / RECORD_DIR / f"{name}.json"
+    return cache / RECORD_DIR / f"{name}{'.kept' if kept else ''}.json"
 
 
-def read_record(cache: Path, out: Path) -> Record | None:
-    """The record of the last complete build into `out`, if any."""
+def kept_site(cache: Path, out: Path) -> Path:
+    """Where the site a build replaces in `out` is kept for the next build."""
+    name = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
+    return cache / "sites" / name
+
+
+def keep_record(cache: Path, out: Path) -> None:
+    """The record of `out` becomes that of the kept site (after a swap moved it there)."""
     try:
-        data = json.loads(record_path(cache, out).read_text(encoding="utf-8"))
+        os.replace(record_path(cache, out), record_path(cache, out, kept=True))
+    except OSError:
+        record_path(cache, out, kept=True).unlink(missing_ok=True)
+
+
+def read_record(cache: Path, out: Path, kept: bool = False) -> Record | None:
+    """The record of the last complete build into `out` (or of the site it replaced)."""
+    try:
+        data = json.loads(record_path(cache, out, kept).read_text(encoding="utf-8"))
         if data.get("version") != RECORD_VERSION or data["output"] != str(out.resolve()):
             return None
         return Record(data["inputs"], data["output"], data["files"], data["summary"], data["keys"])
@@ -145,7 +161,13 @@ def write_record(
 
 
 def _prune(folder: Path) -> None:
-    """Keep the newest KEEP_RECORDS records."""
+    """Keep the newest KEEP_RECORDS records (and the kept sites of those only)."""
     records = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in records[KEEP_RECORDS:]:
         old.unlink(missing_ok=True)
+    wanted = {p.name.split(".")[0] for p in records[:KEEP_RECORDS]}
+    sites = folder.parent / "sites"
+    if sites.is_dir():
+        for site in sites.iterdir():
+            if site.name not in wanted:
+                shutil.rmtree(site, ignore_errors=True)

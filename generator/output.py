@@ -66,16 +66,23 @@ def write_site(
 
 
 @contextmanager
-def staged(out: Path) -> Iterator[Path]:
-    """A new, empty staging folder beside `out`; when the `with` block ends without an
-    error, it becomes `out` in one step. On any error (or a kill) `out` stays as it was
-    and the staging folder goes (a killed build's is removed by the next build)."""
+def staged(out: Path, keep: Path | None = None) -> Iterator[Path]:
+    """A staging folder beside `out`; when the `with` block ends without an error, it
+    becomes `out` in one step. On any error (or a kill) `out` stays as it was and the
+    staging folder goes (a killed build's is removed by the next build).
+
+    With `keep`, the site replaced is not deleted but moved to `keep`, and the staging
+    folder starts as what `keep` holds (the site before the last): the build updates it
+    instead of writing every file anew, and no site's thousands of files and folders are
+    deleted on each build (what costs most on many disks). Without `keep`, or when `keep`
+    is on another file system, the staging folder starts empty."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
     try:
-        staging.mkdir()
+        if not (keep is not None and _moved(keep, staging)):
+            staging.mkdir()
         (staging / MARKER).write_bytes(MARKER_TEXT)
         yield staging
         _swap(staging, out)
@@ -86,7 +93,22 @@ def staged(out: Path) -> Iterator[Path]:
         raise BuildError(
             f"cannot write {out}: {exc.strerror or exc} ({exc.filename or out}); previous site kept"
         ) from None
-    shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
+    # After the swap the staging folder holds the replaced site.
+    if not (keep is not None and _moved(staging, keep)):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _moved(source: Path, target: Path) -> bool:
+    """Rename a folder; False when it is missing or cannot be moved there."""
+    if not source.is_dir():
+        return False
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(target, ignore_errors=True)
+        source.rename(target)
+    except OSError:
+        return False
+    return True
 
 
 @contextmanager

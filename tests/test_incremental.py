@@ -184,3 +184,25 @@ def test_updating_in_place_gives_a_clean_build(tmp_path: Path, name: str) -> Non
         assert unrelated.stat().st_ino == inode  # untouched, not even relinked
     leftovers = [p for p in (site / "build").rglob("*") if p.is_dir() and not any(p.iterdir())]
     assert leftovers == []  # a removed article's folder goes too
+
+
+def test_a_sequence_of_builds_is_always_a_clean_build(tmp_path: Path) -> None:
+    """Each build updates the site before the last (kept in .cache/sites/) into the new
+    one: after every change of a long sequence, the site equals a clean build's."""
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site))
+    for step, name in enumerate(sorted(CHANGES)):
+        CHANGES[name](site)
+        clean = copy_site(site, tmp_path / f"clean-{step}")
+        report = build(BuildOptions(site))
+        build(BuildOptions(clean, cache=False))
+        incremental, fresh = tree(site / "build"), tree(clean / "build")
+        assert sorted(incremental) == sorted(fresh), name
+        assert [p for p in fresh if incremental[p] != fresh[p]] == [], name
+        empty = [p for p in (site / "build").rglob("*") if p.is_dir() and not any(p.iterdir())]
+        assert empty == [], name
+        if step >= 1:
+            assert list((site / ".cache" / "sites").iterdir()), "the replaced site is kept"
+        if name == "article body":
+            assert report.taken > 0
