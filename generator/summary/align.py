@@ -221,13 +221,19 @@ def align(
     vectors = vectorise(sentences, mapping)
     pairs = similar_pairs(vectors, RELATED)
     source = [source_of[s.article_id] for s in sentences]
-    codes = np.unique(np.array(source, dtype=object), return_inverse=True)[1]
+    codes = codes_of(source)
     same = codes[pairs.first] == codes[pairs.second]
     copies = pairs.where(same & (pairs.similarity >= COPY))
     units, unit_of = _units(sentences, source, copies)
     cross = pairs.where(~same)
     facts = _facts(cross, unit_of, [u.source for u in units])
     return Alignment(tuple(units), facts, cross, vectors)
+
+
+def codes_of(labels: Sequence[str]) -> Indices:
+    """A number per label, equal for equal labels (to compare sources as arrays)."""
+    number = {label: n for n, label in enumerate(dict.fromkeys(labels))}
+    return np.fromiter(map(number.__getitem__, labels), dtype=np.int64, count=len(labels))
 
 
 def _units(

@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from generator.summary.align import Pairs
 from generator.summary.model import Difference, Ref, Variant
 from generator.summary.sentences import STOPWORDS, Sentence, spellings_of, stem
@@ -149,7 +151,10 @@ def figure_differences(
     floor: float,
 ) -> list[Difference]:
     """Figures of the same thing that differ between related sentences of two sources."""
-    by_sentence = {s.key: figs for s in sentences if (figs := figures_in(s))}
+    # Only sentences in a pair at or above the floor can differ: most are never read.
+    close = related.similarity >= floor
+    keys = np.union1d(related.first[close], related.second[close]).tolist()
+    by_sentence = {k: figs for k in keys if (figs := figures_in(sentences[k]))}
     seen: set[frozenset[tuple[str, float, float]]] = set()
     found = []
     for pair in related.among(by_sentence, floor):
