@@ -135,7 +135,7 @@ def build(options: BuildOptions) -> BuildReport:
     if live is not None and options.in_place and (options.search_later or not search):
         with scratch(paths.output) as staging:
             previous = Previous(live=live, in_place=True)
-            rendered = render_into(staging, site, paths.templates, sources, previous)
+            rendered = render_into(staging, site, paths.templates, sources, previous, cache)
             clock.lap("render")
             move_into(staging, paths.output, stale_files(live, rendered))
     else:
@@ -143,7 +143,7 @@ def build(options: BuildOptions) -> BuildReport:
         with staged(paths.output, keep) as staging:
             here = last_built(cache_dir, paths.output, staging) if options.cache else None
             previous = Previous(live=live, here=here)
-            rendered = render_into(staging, site, paths.templates, sources, previous)
+            rendered = render_into(staging, site, paths.templates, sources, previous, cache)
             remove_strays(staging, rendered.paths | {MARKER}, BUNDLE_DIR)
             clock.lap("render")
             if search:

@@ -57,9 +57,13 @@ class PageKeys:
         assets: Mapping[str, str],
         article_keys: Mapping[str, str],
         topic_keys: Mapping[str, str],
+        known_names: dict[str, frozenset[str] | None] | None = None,
     ) -> None:
+        """`known_names`: `names_used` of templates, as an earlier build of the same
+        templates found them (parsing the templates costs more than keying the pages)."""
         self.site = site
         self.env = env
+        self.known_names = {} if known_names is None else known_names
         self.article_keys = article_keys
         self.topic_keys = topic_keys
         slugs = [(kind, g.name, g.slug) for kind, groups in _groups(site) for g in groups]
@@ -105,8 +109,13 @@ class PageKeys:
         entries = (self.article_keys.get(a.id) or repr(a) for a in articles)
         return key_of("feed", self.base, path, page, title, repr(self.site.updated), *entries)
 
-    @functools.cache  # noqa: B019 (one PageKeys per build; the cache dies with it)
     def names_used(self, template: str) -> frozenset[str] | None:
+        """`find_names_used`, remembered in `known_names`."""
+        if template not in self.known_names:
+            self.known_names[template] = self.find_names_used(template)
+        return self.known_names[template]
+
+    def find_names_used(self, template: str) -> frozenset[str] | None:
         """Every name a template and the templates it references read (their locals
         too: a superset of what they take from the context and globals), or None when
         a reference cannot be followed. A walk of the parsed templates: Jinja's own

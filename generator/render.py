@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from generator import archive, feeds, hosting, parallel, sitemap, urls
+from generator.cache import BuildCache, key_of
 from generator.errors import BuildError
 from generator.models import OutputFile
 from generator.page_keys import PageKeys
@@ -127,14 +128,18 @@ def render_into(
     site_templates: Path,
     sources: Sources | None = None,
     previous: Previous | None = None,
+    cache: BuildCache | None = None,
 ) -> Rendered:
     """Write every file of the built site into `staging` (an empty folder)."""
     sources = sources or Sources()
+    cache = cache or BuildCache.disabled()
     asset_paths, assets = hosting.fingerprinted(theme_assets(site_templates))
     env = make_environment(site, site_templates, asset_paths)
+    templates = template_fingerprint(site_templates)
+    found, names = cache.find("template-names", key_of("template-names", templates))
     keys = PageKeys(
-        site, env, template_fingerprint(site_templates), asset_paths,
-        sources.articles, sources.topics,
+        site, env, templates, asset_paths, sources.articles, sources.topics,
+        names if found else None,
     )  # fmt: skip
     pages = all_pages(site)
     plans = [
@@ -153,6 +158,7 @@ def render_into(
             _write(staging, item.path, item.data)
     to_make = [p for p in plans if not (previous and previous.take(p.path, p.key, staging))]
     parallel.halves(partial(_make_into, staging), to_make, PARALLEL_FROM)
+    cache.keep("template-names", key_of("template-names", templates), keys.known_names)
     paths = [p.path for p in plans] + [f.path for f in fixed]
     return Rendered(
         keys={p.path: p.key for p in plans if p.key is not None},
