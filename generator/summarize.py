@@ -90,8 +90,13 @@ def align_topic(members: Sequence[Article]) -> Aligned:
     sources = group_sources(members)
     label_of = source_of(sources)
     sentence_source = {s.key: label_of[s.article_id] for s in sentences}
-    known = names.mid_sentence_words(sentences)
-    mentions = tuple(m for s in sentences for m in names.name_mentions(s, known))
+    runs = [names.capitalised_runs(s) for s in sentences]
+    known = names.mid_sentence_words(sentences, runs)
+    mentions = tuple(
+        m
+        for sentence, own in zip(sentences, runs, strict=True)
+        for m in names.name_mentions(sentence, known, own)
+    )
     spellings = names.spellings(mentions, sentence_source)
     canonical = names.canonical_words(spellings)
     alignment = align(sentences, label_of, term_map(canonical))

@@ -33,7 +33,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from generator.models import Article
-from generator.summary.align import Alignment, Indices, codes_of
+from generator.summary.align import Alignment, Indices, codes_of, sorted_distinct
 from generator.summary.sentences import Sentence, stem_token, terms_of, words_of
 
 LEAD_WORDS = 110
@@ -170,15 +170,8 @@ def _distinct_rows(first: Indices, second: Indices) -> tuple[Indices, Indices]:
     if not len(first):
         return first, second
     scale = int(second.max()) + 1
-    combined = _sorted_distinct(first * scale + second)
+    combined = sorted_distinct(first * scale + second)
     return combined // scale, combined % scale
-
-
-def _sorted_distinct(values: Indices) -> Indices:
-    """`np.unique(values)` by sorting: numpy 2.4's hash-based unique is ~10 times slower
-    on the few thousand integers of a topic."""
-    ordered = np.sort(values)
-    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
 
 
 def choose_lead(alignment: Alignment, scores: Sequence[float]) -> list[int]:

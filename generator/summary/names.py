@@ -62,16 +62,26 @@ class Spelling:
     """Every form, canonical first."""
 
 
-def name_mentions(sentence: Sentence, known: frozenset[str] = frozenset()) -> list[NameMention]:
+def capitalised_runs(sentence: Sentence) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each run of capitalised words: found once per sentence, read
+    by both `mid_sentence_words` and `name_mentions`."""
+    return [(m.start(), m.end(), m.group()) for m in _RUN.finditer(sentence.text)]
+
+
+def name_mentions(
+    sentence: Sentence,
+    known: frozenset[str] = frozenset(),
+    runs: Sequence[tuple[int, int, str]] | None = None,
+) -> list[NameMention]:
     """Capitalised runs; a sentence-initial common word ("However", "The") is dropped."""
     found: list[NameMention] = []
     text = sentence.text
     lead = len(text) - len(text.lstrip("“\"‘'( "))
-    for match in _RUN.finditer(text):
-        start, run = match.start(), _POSSESSIVE.sub("", match.group())
+    for start, end, matched in capitalised_runs(sentence) if runs is None else runs:
+        run = _POSSESSIVE.sub("", matched)
         if start <= lead:
             run = _drop_grammar(run, known)
-            start = match.end() - len(run) if run else start
+            start = end - len(run) if run else start
         acronym = _ACRONYM_THEN_NAME.match(run)
         parts = [acronym.group(1), acronym.group(2)] if acronym else [run]
         for part in parts:
@@ -97,13 +107,17 @@ def _drop_grammar(run: str, known: frozenset[str]) -> str:
     return " ".join(words)
 
 
-def mid_sentence_words(sentences: Sequence[Sentence]) -> frozenset[str]:
-    """Capitalised words seen away from a sentence start: names, not grammar."""
+def mid_sentence_words(
+    sentences: Sequence[Sentence], runs: Sequence[Sequence[tuple[int, int, str]]] | None = None
+) -> frozenset[str]:
+    """Capitalised words seen away from a sentence start: names, not grammar.
+
+    `runs`: each sentence's `capitalised_runs`, when the caller has them already."""
     words: set[str] = set()
-    for sentence in sentences:
-        for match in _RUN.finditer(sentence.text):
-            if match.start() > 2:
-                words.update(_POSSESSIVE.sub("", w) for w in match.group().split())
+    for own in [capitalised_runs(s) for s in sentences] if runs is None else runs:
+        for start, _end, run in own:
+            if start > 2:
+                words.update(_POSSESSIVE.sub("", w) for w in run.split())
     return frozenset(words)
 
 

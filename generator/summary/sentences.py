@@ -117,7 +117,7 @@ def words_of(text: str) -> tuple[str, ...]:
 
 def terms_of(words: Sequence[str]) -> tuple[str, ...]:
     """Content terms of tokens: stemmed, lower-cased, stopwords dropped, numbers bare."""
-    return tuple(term for word in words if (term := _term(word)))
+    return tuple(filter(None, map(_term, words)))
 
 
 @lru_cache(maxsize=1 << 17)

@@ -39,8 +39,8 @@ def shingles(article: Article) -> frozenset[int]:
     words = [w for p in article.paragraphs for w in words_of(p.text.lower())]
     if len(words) < SHINGLE:
         return frozenset()
-    distinct: dict[str, int] = {}
-    index = np.fromiter((distinct.setdefault(w, len(distinct)) for w in words), dtype=np.int64)
+    distinct = {w: n for n, w in enumerate(dict.fromkeys(words))}
+    index = np.fromiter(map(distinct.__getitem__, words), dtype=np.int64, count=len(words))
     codes = np.array([zlib.crc32(w.encode()) for w in distinct], dtype=np.uint64)[index]
     windows = np.zeros(len(words) - SHINGLE + 1, dtype=np.uint64)
     for offset in range(SHINGLE):
