@@ -15,20 +15,33 @@ relative to the site root. Keys are sorted and the output is byte-for-byte stabl
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from generator import urls
+from generator.cache import BuildCache, key_of
 from generator.models import Article, OutputFile, Topic
 from generator.site import Site
 
 FORMAT_VERSION = 1
 
 
-def archive_json(site: Site) -> OutputFile:
-    """The whole archive as one JSON document."""
-    data = {
-        "version": FORMAT_VERSION,
+def archive_json(
+    site: Site,
+    cache: BuildCache | None = None,
+    article_keys: Mapping[str, str] | None = None,
+    topic_keys: Mapping[str, str] | None = None,
+) -> OutputFile:
+    """The whole archive as one JSON document, assembled from each record's own JSON
+    text in the very bytes `json.dumps(document, sort_keys=True)` gives (a test compares
+    the two). With a cache and the keys of articles (their source) and topics (their
+    summary's inputs), a record's text is made once and found again by later builds."""
+    cache = cache or BuildCache.disabled()
+    article_keys = article_keys or {}
+    topic_keys = topic_keys or {}
+    head = {
         "generator": "briefing",
         "site": {
             "title": site.config.title,
@@ -36,13 +49,44 @@ def archive_json(site: Site) -> OutputFile:
             "language": site.config.language,
             "timezone": site.config.timezone,
         },
-        "articles": [article_record(a, site) for a in sorted(site.articles, key=lambda a: a.id)],
-        "topics": [topic_record(t) for t in sorted(site.topics, key=lambda t: t.id)],
     }
+    articles = []
+    for article in sorted(site.articles, key=lambda a: a.id):
+        topic = site.topic_of.get(article.id)
+        source = article_keys.get(article.id)
+        make = partial(_article_text, article, site)
+        if source is None:
+            articles.append(make())
+            continue
+        shown = (article.id, topic.id if topic else "", site.config.zone.key)
+        articles.append(cache.get_or_make("archive", key_of("article", *shown, source), make))
+    topics = []
+    for topic in sorted(site.topics, key=lambda t: t.id):
+        inputs = topic_keys.get(topic.id)
+        make = partial(_topic_text, topic)
+        topics.append(make() if inputs is None else cache.get_or_make("archive", inputs, make))
+    # Keys in sorted order, as sort_keys puts them: articles, generator, site, topics, version.
+    text = (
+        '{"articles":[' + ",".join(articles) + "],"
+        + _dumps(head)[1:-1]
+        + ',"topics":[' + ",".join(topics) + "],"
+        + f'"version":{FORMAT_VERSION}}}'
+    )  # fmt: skip
+    return OutputFile("archive.json", text.encode("utf-8") + b"\n")
+
+
+def _dumps(value: Any) -> str:
     # Compact: with `indent`, the json module falls back from its C encoder to Python,
     # which took seconds on a large archive (`python -m json.tool` pretty-prints it).
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return OutputFile("archive.json", text.encode("utf-8") + b"\n")
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _topic_text(topic: Topic) -> str:
+    return _dumps(topic_record(topic))
+
+
+def _article_text(article: Article, site: Site) -> str:
+    return _dumps(article_record(article, site))
 
 
 def article_record(article: Article, site: Site) -> dict[str, Any]:

@@ -150,7 +150,8 @@ def render_into(
         plans.append(_Plan(feed.path, key, partial(_feed_bytes, site, feed)))
     fixed = [*assets, sitemap.sitemap(site, [p.path for p in pages if p.in_sitemap])]
     links = urls.Links.for_config(site.config)
-    fixed += [sitemap.robots(site), archive.archive_json(site), hosting.headers(links)]
+    data = archive.archive_json(site, cache, sources.articles, sources.topics)
+    fixed += [sitemap.robots(site), data, hosting.headers(links)]
     fixed.append(hosting.redirects(links, site.topics))
     _check_unique([p.path for p in plans] + [f.path for f in fixed])
     for item in fixed:
