@@ -84,11 +84,15 @@ def median_run(runs: list[Run]) -> Run:
 
 
 def edit_one(site: Path, rng: random.Random) -> None:
-    """Change one sentence of one article, as a user's edit would."""
+    """Add a sentence to one paragraph of one article, both chosen at random, as a
+    user's edit would (an edit in the first paragraphs also changes the grouping's input)."""
     articles = sorted((site / "content" / "articles").rglob("*.md"))
     path = rng.choice(articles)
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.rstrip("\n") + f"\n\nAn added line, edit {rng.random():.6f}.\n")
+    head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+    paragraphs = body.strip("\n").split("\n\n")
+    where = rng.randrange(len(paragraphs))
+    paragraphs[where] += f" An added sentence, edit {rng.random():.6f}."
+    path.write_text(head + "\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
 
 
 def measure_builds(site: Path, runs: int) -> dict[str, Run]:
