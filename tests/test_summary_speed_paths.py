@@ -195,3 +195,40 @@ def test_pairs_arrays_are_int64() -> None:
     matrix = align.vectorise([sentence_of(t, i) for i, t in enumerate(SAMPLES)], {})
     first, second = align.candidate_pairs(matrix)
     assert first.dtype == np.int64 and second.dtype == np.int64
+
+
+def plain_figure_differences(
+    sentences: tuple[Sentence, ...], related: align.Pairs, source_of: dict[str, str], floor: float
+) -> list[object]:
+    """Every sentence's figures first, then the pairs (what the lazy walk replaced)."""
+    by_sentence = {s.key: f for s in sentences if (f := figures.figures_in(s))}
+    seen: set[frozenset[tuple[str, float, float]]] = set()
+    found: list[object] = []
+    for pair in related.among(by_sentence, floor):
+        label_a = source_of[sentences[pair.a].article_id]
+        label_b = source_of[sentences[pair.b].article_id]
+        for a in by_sentence[pair.a]:
+            for b in by_sentence[pair.b]:
+                key = frozenset(((label_a, a.low, a.high), (label_b, b.low, b.high)))
+                if key in seen or (a.low, a.high) == (b.low, b.high):
+                    continue
+                if not figures.comparable(a, b):
+                    continue
+                seen.add(key)
+                found.append(((a.text, b.text), figures._subject(a, b)))
+                if len(found) >= figures.MAX_DIFFERENCES:
+                    return found
+    return found
+
+
+def test_lazy_figures_match_the_eager_walk(articles: list[Article]) -> None:
+    texts = [*TEXTS, *(f"Some {300 + 10 * n} homes in Port Alder were flooded." for n in range(30))]
+    many = [make_article(i, t, f"Outlet {i}") for i, t in enumerate(texts)]
+    for group in (articles, many):
+        sentences = article_sentences(group)
+        label_of = {a.id: a.outlet or "" for a in group}
+        related = align.align(sentences, label_of, {}).related
+        found = figures.figure_differences(sentences, related, label_of, 0.25)
+        shown = [(tuple(v.value for v in d.variants), d.subject) for d in found]
+        assert shown == plain_figure_differences(sentences, related, label_of, 0.25)
+    assert len(shown) == figures.MAX_DIFFERENCES  # the walk stopped early

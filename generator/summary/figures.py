@@ -90,7 +90,7 @@ def number_value(text: str) -> float | None:
 def figures_in(sentence: Sentence) -> list[Figure]:
     """The figures of a sentence, dates and years left out."""
     text = sentence.text
-    if not _DIGIT.search(text) and _NUMBER_WORDS.isdisjoint(sentence.words):
+    if not _may_have_figures(sentence):
         return []
     found = []
     for match in _FIGURE.finditer(text):
@@ -104,6 +104,11 @@ def figures_in(sentence: Sentence) -> list[Figure]:
         shown = " ".join([match.group().strip(), *_shown_unit(after)])
         found.append(Figure(sentence.key, shown, low, high, tuple(stem(w.lower()) for w in words)))
     return found
+
+
+def _may_have_figures(sentence: Sentence) -> bool:
+    """A digit or a number word: without one the figure regex cannot match."""
+    return _DIGIT.search(sentence.text) is not None or not _NUMBER_WORDS.isdisjoint(sentence.words)
 
 
 def _is_date(text: str, match: re.Match[str]) -> bool:
@@ -150,18 +155,24 @@ def figure_differences(
     source_of: Mapping[str, str],
     floor: float,
 ) -> list[Difference]:
-    """Figures of the same thing that differ between related sentences of two sources."""
-    # Only sentences in a pair at or above the floor can differ: most are never read.
+    """Figures of the same thing that differ between related sentences of two sources.
+
+    A sentence's figures are read when a pair first needs them: the walk stops at
+    MAX_DIFFERENCES, so on a large topic most sentences are never parsed."""
     close = related.similarity >= floor
     keys = np.union1d(related.first[close], related.second[close]).tolist()
-    by_sentence = {k: figs for k in keys if (figs := figures_in(sentences[k]))}
+    by_sentence: dict[int, list[Figure]] = {}
     seen: set[frozenset[tuple[str, float, float]]] = set()
     found = []
-    for pair in related.among(by_sentence, floor):
+    for pair in related.among([k for k in keys if _may_have_figures(sentences[k])], floor):
+        figures_a = _figures_of(pair.a, sentences, by_sentence)
+        figures_b = _figures_of(pair.b, sentences, by_sentence) if figures_a else []
+        if not figures_b:
+            continue
         source_a = source_of[sentences[pair.a].article_id]
         source_b = source_of[sentences[pair.b].article_id]
-        for a in by_sentence[pair.a]:
-            for b in by_sentence[pair.b]:
+        for a in figures_a:
+            for b in figures_b:
                 key = frozenset(((source_a, a.low, a.high), (source_b, b.low, b.high)))
                 if key in seen or (a.low, a.high) == (b.low, b.high) or not comparable(a, b):
                     continue
@@ -171,6 +182,15 @@ def figure_differences(
                 if len(found) >= MAX_DIFFERENCES:
                     return found
     return found
+
+
+def _figures_of(
+    key: int, sentences: Sequence[Sentence], memo: dict[int, list[Figure]]
+) -> list[Figure]:
+    """`figures_in` of a sentence, once."""
+    if key not in memo:
+        memo[key] = figures_in(sentences[key])
+    return memo[key]
 
 
 def _subject(a: Figure, b: Figure) -> str:

@@ -116,10 +116,11 @@ def _lower_words(text: str) -> tuple[str, ...]:
 def group_quotes(mentions: Sequence[QuoteMention]) -> list[list[QuoteMention]]:
     """Mentions of one quote across sources, at most one per source, most similar first."""
     scored = []
+    texts = [m.words for m in mentions]
     for i, j in _candidates(mentions):
         a, b = mentions[i], mentions[j]
         if a.source != b.source and _same_speaker(a, b):
-            value = overlap(a.words, b.words)
+            value = overlap(texts[i], texts[j])
             if value >= SAME_QUOTE:
                 scored.append((value, i, j))
     groups: list[list[int]] = [[i] for i in range(len(mentions))]
