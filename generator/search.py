@@ -7,6 +7,8 @@ search works from any static host with no service behind it. Only elements marke
 navigation stay out of the results. Filters (outlet, author, year, topic) and result
 metadata come from `data-pagefind-filter` / `data-pagefind-meta` attributes in the theme.
 Pagefind's output is then made canonical (`search_index`): the same pages, the same files.
+The cached index is keyed by the pages as Pagefind reads them (`search_pages`), so a
+change it does not read (a stylesheet's name, the masthead) keeps the index.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import subprocess
 import zlib
 from pathlib import Path
 
-from generator import search_index, urls
+from generator import search_index, search_pages, urls
 from generator.cache import library_version
 from generator.config import SiteConfig
 from generator.errors import BuildError
@@ -69,17 +71,28 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 def input_digest(staging: Path, config: SiteConfig) -> str:
-    """Hash of the pages Pagefind reads, its arguments and version, and of what makes
-    its output canonical (that module's code, the CBOR library, zlib)."""
+    """Hash of what Pagefind reads of the pages (`search_pages.trimmed`: the same index),
+    its arguments and version, and of what makes its output canonical (that module's
+    code, the CBOR library, zlib) and of the code that decides what it reads."""
     digest = hashlib.sha256(" ".join(index_arguments(Path("."), config)).encode())
     digest.update(library_version("pagefind_bin_extended").encode())
     digest.update(f"{library_version('cbor2')} {zlib.ZLIB_RUNTIME_VERSION}".encode())
     digest.update(Path(search_index.__file__).read_bytes())
-    for section in SECTIONS:
-        for page in sorted((staging / section).glob("**/*.html")):
-            digest.update(page.relative_to(staging).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(page.read_bytes()).digest())
+    digest.update(Path(search_pages.__file__).read_bytes())
+    for page in indexed_pages(staging):
+        digest.update(page.relative_to(staging).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(search_pages.trimmed(page.read_bytes())).digest())
     return digest.hexdigest()
+
+
+def indexed_pages(staging: Path) -> list[Path]:
+    """The pages Pagefind indexes (its `--glob`), in a stable order."""
+    return [
+        page
+        for section in SECTIONS
+        for page in sorted((staging / section).glob("**/*.html"))
+        if page.is_file()
+    ]
 
 
 def _store(index: Path, stored: Path) -> None:
