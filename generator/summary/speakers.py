@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator.summary.sentences import Sentence
 
@@ -136,6 +137,8 @@ def _according_to(right: str) -> str:
     return piece if len(piece.split()) <= MAX_SUBJECT_WORDS else ""
 
 
+# Speaker phrases recur ("he", "the mayor", "Mr Moore"): both are pure, so memoised.
+@lru_cache(maxsize=1 << 14)
 def is_person_phrase(name: str | None, description: str | None) -> bool:
     """A person, not an organisation or a document: a role noun, or a name without org words."""
     letters = _LETTERS.findall(description or "")
@@ -147,6 +150,7 @@ def is_person_phrase(name: str | None, description: str | None) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 14)
 def parse_speaker(span: str) -> tuple[str | None, str | None]:
     """(name, description) of a speaker phrase; both None for a pronoun or nothing."""
     span = HONORIFIC.sub("", span.strip())
