@@ -71,17 +71,25 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 def input_digest(staging: Path, config: SiteConfig) -> str:
-    """Hash of what Pagefind reads of the pages (`search_pages.trimmed`: the same index),
+    """Hash of what Pagefind reads of the pages (`search_pages.cut`: the same index),
     its arguments and version, and of what makes its output canonical (that module's
-    code, the CBOR library, zlib) and of the code that decides what it reads."""
+    code, the CBOR library, zlib) and of the code that decides what it reads.
+
+    Once a page has a body element, Pagefind skips the pages without one (redirects):
+    they are left out of the hash then.
+    """
     digest = hashlib.sha256(" ".join(index_arguments(Path("."), config)).encode())
     digest.update(library_version("pagefind_bin_extended").encode())
     digest.update(f"{library_version('cbor2')} {zlib.ZLIB_RUNTIME_VERSION}".encode())
     digest.update(Path(search_index.__file__).read_bytes())
     digest.update(Path(search_pages.__file__).read_bytes())
-    for page in indexed_pages(staging):
+    pages = [(page, search_pages.cut(page.read_bytes())) for page in indexed_pages(staging)]
+    some_body = any(cut.body for _, cut in pages)
+    for page, cut in pages:
+        if some_body and cut.body is False:
+            continue
         digest.update(page.relative_to(staging).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(search_pages.trimmed(page.read_bytes())).digest())
+        digest.update(hashlib.sha256(cut.content).digest())
     return digest.hexdigest()
 
 

@@ -105,23 +105,39 @@ class Element:
         return self.read or any(child.holds_read() for child in self.children)
 
 
+@dataclass(frozen=True)
+class Cut:
+    """A page as Pagefind needs it."""
+
+    content: bytes
+    """The cut page, or the page itself when unsure."""
+    body: bool | None
+    """The page has a body element Pagefind reads (True), has no marker at all (False:
+    Pagefind skips it if any other page has a body), or nobody knows (None)."""
+
+
 def trimmed(page: bytes) -> bytes:
     """The page as Pagefind needs it (the same index), or the page itself when unsure."""
+    return cut(page).content
+
+
+def cut(page: bytes) -> Cut:
+    """The page as Pagefind needs it, and whether it has a body element."""
     marker = page.find(BODY)
     if marker < 0:
         found = _BODY.search(page)  # upper case letters: rare, so looked for second
         if found is None:
-            return page
+            return Cut(page, body=False)
         marker = found.start()
     try:
         doctype, body, top = _read_prefix(page, marker)
     except Unsure:
-        return page
+        return Cut(page, body=None)
     kept = [doctype]
     for element in top:
         kept.extend(_kept(page, element))
     kept.append(page[body.start :])
-    return b"".join(kept)
+    return Cut(b"".join(kept), body=True)
 
 
 def _kept(page: bytes, element: Element) -> Iterator[bytes]:

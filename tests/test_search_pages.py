@@ -202,3 +202,8 @@ def test_the_cache_key_follows_only_what_pagefind_reads(tmp_path: Path) -> None:
     assert input_digest(site, SiteConfig()) != key
     path.write_bytes(pages["articles/plain/index.html"].replace(b"Page &amp;", b"Page and"))
     assert input_digest(site, SiteConfig()) != key  # the title is read
+    path.write_bytes(pages["articles/plain/index.html"])
+    (site / "topics" / "no-body" / "index.html").write_text("<p>Another redirect</p>")
+    assert input_digest(site, SiteConfig()) == key  # Pagefind skips pages without a body
+    (site / "articles" / "in-nav" / "index.html").write_text("<nav>x</nav>")
+    assert input_digest(site, SiteConfig()) != key  # a page that may have had one
