@@ -157,7 +157,7 @@ def build(options: BuildOptions) -> BuildReport:
                     shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
                     carry_index(paths.output, staging)
                 else:
-                    index_site_cached(staging, config, cache_dir)
+                    index_site_cached(staging, config, cache_dir, indexed_key(rendered))
             elif (staging / BUNDLE_DIR).is_dir():  # search was on for the kept site
                 shutil.rmtree(staging / BUNDLE_DIR)
         keep_record(cache_dir, paths.output)
@@ -175,6 +175,17 @@ def build(options: BuildOptions) -> BuildReport:
     cache.save()
     clock.lap("write")
     return replace(report, seconds=clock.total(), stages=tuple(clock.laps))
+
+
+def indexed_key(rendered: Rendered) -> str | None:
+    """The keys of the pages the search index reads, as one: what the index depends on
+    (None when one of them has no key and only its bytes can say)."""
+    from generator.search import SECTIONS
+
+    pages = sorted(p for p in rendered.paths if p.endswith(".html") and p.split("/")[0] in SECTIONS)
+    if any(p not in rendered.keys for p in pages):
+        return None
+    return key_of("indexed pages", *(f"{p}\0{rendered.keys[p]}" for p in pages))
 
 
 def stale_files(live: Built, rendered: Rendered) -> set[str]:

@@ -14,6 +14,7 @@ change it does not read (a stylesheet's name, the masthead) keeps the index.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -35,23 +36,85 @@ KEEP_INDEXES = 3
 """Cached indexes kept per site (the newest ones); older ones are removed."""
 
 
-def index_site_cached(staging: Path, config: SiteConfig, cache: Path) -> None:
-    """`index_site`, reusing the index made earlier from byte-identical pages.
+def index_site_cached(
+    staging: Path, config: SiteConfig, cache: Path, pages_key: str | None = None
+) -> None:
+    """`index_site`, reusing the index made earlier from the same pages.
 
     The index is the same for the same pages anyway (`search_index.canonicalise`);
     keeping it under the hash of everything Pagefind reads skips the indexing, the
-    slowest stage of a build whose articles did not change.
+    slowest stage of a build whose articles did not change. `pages_key`, when the build
+    has one, stands for the indexed pages (it hashes every input of each; render.py) and
+    spares reading them all to hash them.
     """
-    digest = input_digest(staging, config)
-    stored = cache / "pagefind" / digest
-    if not stored.is_dir():
+    digest = input_digest(staging, config, pages_key)
+    store = IndexStore(cache / "pagefind")
+    if not store.has(digest):
         index_site(staging, config)
         if (staging / BUNDLE_DIR).is_dir():
-            _store(staging / BUNDLE_DIR, stored)
-    if stored.is_dir():
+            store.keep(digest, staging / BUNDLE_DIR)
+    if store.has(digest):
         shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
-        shutil.copytree(stored, staging / BUNDLE_DIR, copy_function=_link_or_copy)
-        os.utime(stored)  # newest use first when pruning
+        store.put(digest, staging / BUNDLE_DIR)
+
+
+class IndexStore:
+    """Indexes kept by their input digest, as lists of files in a pool named by content.
+
+    Two indexes of nearly the same pages share most files (one fragment per page), so
+    the pool holds each file once, a kept index costs links, not copies, and dropping an
+    old index deletes only the files no kept index has (deleting files is what costs most
+    on many disks). Pool files are never changed: indexes are made anew and linked."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.pool = root / "files"
+        self.lists = root / "indexes"
+
+    def has(self, digest: str) -> bool:
+        return (self.lists / f"{digest}.json").is_file()
+
+    def keep(self, digest: str, index: Path) -> None:
+        """Add an index to the store, then drop all but the newest KEEP_INDEXES."""
+        self.pool.mkdir(parents=True, exist_ok=True)
+        self.lists.mkdir(parents=True, exist_ok=True)
+        files: dict[str, str] = {}
+        for path in sorted(p for p in index.rglob("*") if p.is_file()):
+            name = hashlib.sha256(path.read_bytes()).hexdigest()
+            files[path.relative_to(index).as_posix()] = name
+            if not (self.pool / name).exists():
+                _link_or_copy(str(path), str(self.pool / name))
+        listing = self.lists / f"{digest}.json"
+        partial = listing.with_name(f".{listing.name}.{os.getpid()}")
+        partial.write_text(json.dumps(files, sort_keys=True), encoding="utf-8")
+        os.replace(partial, listing)
+        self._prune()
+
+    def put(self, digest: str, target: Path) -> None:
+        """Link the files of a kept index into the folder `target`."""
+        listing = self.lists / f"{digest}.json"
+        files = json.loads(listing.read_text(encoding="utf-8"))
+        for relative, name in sorted(files.items()):
+            destination = target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(str(self.pool / name), str(destination))
+        os.utime(listing)  # newest use first when pruning
+
+    def _prune(self) -> None:
+        listings = sorted(
+            self.lists.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True
+        )
+        for old in listings[KEEP_INDEXES:]:
+            old.unlink(missing_ok=True)
+        wanted: set[str] = set()
+        for listing in listings[:KEEP_INDEXES]:
+            wanted.update(json.loads(listing.read_text(encoding="utf-8")).values())
+        for pooled in self.pool.iterdir():
+            if pooled.name not in wanted:
+                pooled.unlink(missing_ok=True)
+        for other in self.root.iterdir():  # indexes kept the way earlier versions did
+            if other not in (self.pool, self.lists) and not other.name.startswith("."):
+                shutil.rmtree(other, ignore_errors=True)
 
 
 def carry_index(out: Path, staging: Path) -> None:
@@ -70,7 +133,7 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def input_digest(staging: Path, config: SiteConfig) -> str:
+def input_digest(staging: Path, config: SiteConfig, pages_key: str | None = None) -> str:
     """Hash of what Pagefind reads of the pages (`search_pages.cut`: the same index),
     its arguments and version, and of what makes its output canonical (that module's
     code, the CBOR library, zlib) and of the code that decides what it reads.
@@ -83,6 +146,9 @@ def input_digest(staging: Path, config: SiteConfig) -> str:
     digest.update(f"{library_version('cbor2')} {zlib.ZLIB_RUNTIME_VERSION}".encode())
     digest.update(Path(search_index.__file__).read_bytes())
     digest.update(Path(search_pages.__file__).read_bytes())
+    if pages_key is not None:
+        digest.update(f"pages {pages_key}".encode())
+        return digest.hexdigest()
     pages = [(page, search_pages.cut(page.read_bytes())) for page in indexed_pages(staging)]
     some_body = any(cut.body for _, cut in pages)
     for page, cut in pages:
@@ -101,25 +167,6 @@ def indexed_pages(staging: Path) -> list[Path]:
         for page in sorted((staging / section).glob("**/*.html"))
         if page.is_file()
     ]
-
-
-def _store(index: Path, stored: Path) -> None:
-    """Copy an index into the cache atomically, then keep only the newest few."""
-    stored.parent.mkdir(parents=True, exist_ok=True)
-    partial = stored.with_name(f".{stored.name}.{os.getpid()}")
-    shutil.rmtree(partial, ignore_errors=True)
-    shutil.copytree(index, partial)
-    try:
-        partial.rename(stored)
-    except OSError:  # another build stored the same index first
-        shutil.rmtree(partial, ignore_errors=True)
-    entries = sorted(
-        (p for p in stored.parent.iterdir() if not p.name.startswith(".")),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for old in entries[KEEP_INDEXES:]:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def index_site(staging: Path, config: SiteConfig) -> None:

@@ -220,3 +220,35 @@ def test_an_index_in_another_form_is_a_clear_error(bundle: Path) -> None:
     (bundle / name).write_bytes(gzip.compress(b"not pagefind"))
     with pytest.raises(search_index.IndexFormatError, match="signature"):
         search_index.canonicalise(bundle)
+
+
+def test_the_index_store_shares_files_and_drops_only_unused_ones(tmp_path: Path) -> None:
+    from generator.search import KEEP_INDEXES, IndexStore
+
+    store = IndexStore(tmp_path / "store")
+    trees: dict[str, dict[str, bytes]] = {}
+    for number in range(KEEP_INDEXES + 2):
+        index = tmp_path / f"index-{number}"
+        files = {
+            "pagefind.js": b"js",
+            "fragment/a.pf": b"same",
+            f"fragment/{number}.pf": b"%d" % number,
+        }
+        for name, data in files.items():
+            (index / name).parent.mkdir(parents=True, exist_ok=True)
+            (index / name).write_bytes(data)
+        store.keep(f"d{number}", index)
+        trees[f"d{number}"] = files
+    pooled = sorted(p.read_bytes() for p in (tmp_path / "store" / "files").iterdir())
+    kept = [f"d{n}" for n in range(2, KEEP_INDEXES + 2)]
+    assert [d for d in trees if store.has(d)] == kept  # the oldest two were dropped
+    assert pooled == sorted([b"js", b"same", *(b"%d" % n for n in range(2, KEEP_INDEXES + 2))])
+    for digest in kept:
+        target = tmp_path / f"out-{digest}"
+        store.put(digest, target)
+        found = {
+            p.relative_to(target).as_posix(): p.read_bytes()
+            for p in target.rglob("*")
+            if p.is_file()
+        }
+        assert found == trees[digest]
