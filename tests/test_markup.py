@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt, helpers
 from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_inline import StateInline
 
-from generator.markup import _parser, is_safe_url, parse_link_label, render
+from generator.markup import NO_OP_RULES, _parser, is_safe_url, parse_link_label, render
 
 SAFE = [
     "https://x.org/a",
@@ -75,6 +75,30 @@ def test_paragraphs_are_numbered_in_order() -> None:
         (1, "First one."), (2, "Quoted."), (3, "Last line."),
     ]  # fmt: skip
     assert '<p id="p1">' in rendered.html and '<p id="p3">' in rendered.html
+
+
+# What the switched-off rules would act on if their options were on: raw HTML, bare
+# addresses, typographer replacements and quotes, among ordinary Markdown.
+_WORDS = (
+    "<div> </div> <b> </b> <!--c--> <?php?> <![CDATA[x]]> <script> www.example.com"
+    " http://example.com/a mail@example.com (c) (tm) +- ... -- --- \" ' a * _ ` ~~"
+    " [l](http://x.y)"
+)
+_LAYOUT = [" ", "\n", "\n\n", "# ", "> ", "- ", "1. ", "    ", "| a | b |\n|---|---|\n"]
+OFF_RULE_BAIT = st.lists(st.sampled_from([*_WORDS.split(), *_LAYOUT]), max_size=120).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(OFF_RULE_BAIT)
+@example('<div>\n<b>x</b> www.example.com (c) -- "q" ...\n</div>\n\n<!-- c -->')
+def test_rules_switched_off_change_nothing(text: str) -> None:
+    md = _parser()
+    md.enable(list(NO_OP_RULES))
+    try:
+        expected = render(text)
+    finally:
+        md.disable(list(NO_OP_RULES))
+    assert render(text) == expected
 
 
 def stock_parser() -> MarkdownIt:
