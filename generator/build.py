@@ -126,54 +126,57 @@ def build(options: BuildOptions) -> BuildReport:
             unchanged=True,
         )
     cache = BuildCache(cache_dir, read=options.cache, memory=options.memory)
-    content = read_content(paths, config, options, cache)
-    warnings = check_diagnostics(content.diagnostics, options.strict, config.paths.content)
-    clock.lap("load")
-    registry = read_registry(paths.content)
-    site, sources = assemble_keyed(config, content, registry, cache, clock)
-    live = last_built(cache_dir, paths.output) if options.cache else None
-    search = config.search.enabled
-    from generator.render import Previous, remove_strays, render_into
-    from generator.search import BUNDLE_DIR
+    try:
+        content = read_content(paths, config, options, cache)
+        warnings = check_diagnostics(content.diagnostics, options.strict, config.paths.content)
+        clock.lap("load")
+        registry = read_registry(paths.content)
+        site, sources = assemble_keyed(config, content, registry, cache, clock)
+        live = last_built(cache_dir, paths.output) if options.cache else None
+        search = config.search.enabled
+        from generator.render import Previous, remove_strays, render_into
+        from generator.search import BUNDLE_DIR
 
-    if live is not None and options.in_place and (options.search_later or not search):
-        with scratch(paths.output) as staging:
-            previous = Previous(live=live, in_place=True)
-            rendered = render_into(staging, site, paths.templates, sources, previous, cache)
-            clock.lap("render")
-            move_into(staging, paths.output, stale_files(live, rendered))
-    else:
-        keep = kept_site(cache_dir, paths.output)
-        with staged(paths.output, keep) as staging:
-            here = last_built(cache_dir, paths.output, staging) if options.cache else None
-            previous = Previous(live=live, here=here)
-            rendered = render_into(staging, site, paths.templates, sources, previous, cache)
-            remove_strays(staging, rendered.paths | {MARKER}, BUNDLE_DIR)
-            clock.lap("render")
-            if search:
-                from generator.search import carry_index, index_site_cached
+        if live is not None and options.in_place and (options.search_later or not search):
+            with scratch(paths.output) as staging:
+                previous = Previous(live=live, in_place=True)
+                rendered = render_into(staging, site, paths.templates, sources, previous, cache)
+                clock.lap("render")
+                move_into(staging, paths.output, stale_files(live, rendered))
+        else:
+            keep = kept_site(cache_dir, paths.output)
+            with staged(paths.output, keep) as staging:
+                here = last_built(cache_dir, paths.output, staging) if options.cache else None
+                previous = Previous(live=live, here=here)
+                rendered = render_into(staging, site, paths.templates, sources, previous, cache)
+                remove_strays(staging, rendered.paths | {MARKER}, BUNDLE_DIR)
+                clock.lap("render")
+                if search:
+                    from generator.search import carry_index, index_site_cached
 
-                if options.search_later:
-                    shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
-                    carry_index(paths.output, staging)
-                else:
-                    index_site_cached(staging, config, cache_dir, indexed_key(rendered))
-            elif (staging / BUNDLE_DIR).is_dir():  # search was on for the kept site
-                shutil.rmtree(staging / BUNDLE_DIR)
-        keep_record(cache_dir, paths.output)
-    report = BuildReport(
-        pages=rendered.pages,
-        articles=len(site.articles),
-        topics=len(site.topics),
-        warnings=tuple(str(w) for w in warnings),
-        made=rendered.made,
-        taken=rendered.taken,
-    )
-    if save_registry(paths.content, site.topics) and not options.in_place:
-        inputs = with_registry(others, paths.content)
-    write_record(cache_dir, inputs, paths.output, summary_of(report), rendered.keys)
-    cache.save()
-    clock.lap("write")
+                    if options.search_later:
+                        shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
+                        carry_index(paths.output, staging)
+                    else:
+                        index_site_cached(staging, config, cache_dir, indexed_key(rendered))
+                elif (staging / BUNDLE_DIR).is_dir():  # search was on for the kept site
+                    shutil.rmtree(staging / BUNDLE_DIR)
+            keep_record(cache_dir, paths.output)
+        report = BuildReport(
+            pages=rendered.pages,
+            articles=len(site.articles),
+            topics=len(site.topics),
+            warnings=tuple(str(w) for w in warnings),
+            made=rendered.made,
+            taken=rendered.taken,
+        )
+        if save_registry(paths.content, site.topics) and not options.in_place:
+            inputs = with_registry(others, paths.content)
+        write_record(cache_dir, inputs, paths.output, summary_of(report), rendered.keys)
+        cache.save()
+        clock.lap("write")
+    finally:
+        cache.close()  # after save() a no-op; after an error it frees the database
     return replace(report, seconds=clock.total(), stages=tuple(clock.laps))
 
 

@@ -16,6 +16,7 @@ cache folder from elsewhere must never be copied in.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
@@ -101,6 +102,11 @@ class BuildCache:
         self._stored: dict[str, dict[str, bytes]] = {}
         self._used: dict[str, set[str]] = {}
         self._made: dict[str, dict[str, bytes]] = {}
+        """Values made while the database could not take them at once (kept in memory
+        and written by `save`)."""
+        self._writer: sqlite3.Connection | None = None
+        self._writing = self.path is not None
+        self._cleared: set[str] = set()
         self.hits = 0
         self.misses = 0
 
@@ -155,11 +161,55 @@ class BuildCache:
         return False, None
 
     def keep(self, kind: str, key: str, value: Any) -> None:
-        """Store a value made by this build."""
+        """Store a value made by this build: written at once into the build's open
+        transaction (so a large build does not hold every new value's bytes until it
+        ends), committed by `save`."""
         self._used.setdefault(kind, set()).add(key)
-        self._made.setdefault(kind, {})[key] = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        if not self._write(kind, key, data):
+            self._made.setdefault(kind, {})[key] = data
         if self.memory is not None:
             self._kept.setdefault(kind, {})[key] = value
+
+    def _write(self, kind: str, key: str, data: bytes) -> bool:
+        """Insert one entry in the build's transaction; False when the database cannot
+        take it now (another build holds it, or it is damaged): `save` tries again."""
+        if not self._writing or self.path is None:
+            return False
+        try:
+            if self._writer is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                # A short wait: a build must not stall behind another that holds the file.
+                self._writer = sqlite3.connect(self.path, timeout=0.5, isolation_level=None)
+                self._writer.execute(_SCHEMA)
+                self._writer.execute("BEGIN IMMEDIATE")
+            if not self.read and kind not in self._cleared:
+                self._writer.execute("DELETE FROM entries WHERE kind = ?", (kind,))
+            self._cleared.add(kind)
+            self._writer.execute(
+                "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)",
+                (kind, key, data),
+            )
+        except (sqlite3.Error, OSError):
+            self._abandon_writer()
+            return False
+        return True
+
+    def close(self) -> None:
+        """End without saving (a failed build): what this build wrote is rolled back and
+        the database is free for other builds. `save` closes too."""
+        self._abandon_writer()
+
+    def _abandon_writer(self) -> None:
+        """Close the writer; an open transaction is rolled back. Values written in it
+        are then missing from the cache (made again by a later build, never stale); the
+        values made after go to `_made`, which `save` writes."""
+        self._writing = False
+        self._cleared.clear()
+        if self._writer is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._writer.close()
+            self._writer = None
 
     def _hit(self, kind: str, key: str, value: Any) -> Any:
         self.hits += 1
@@ -175,18 +225,21 @@ class BuildCache:
         if self.memory is not None:
             self.memory.values = self._kept
         if self.path is None or not self._used:
+            self._abandon_writer()
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = _connect(self.path)
-            try:
-                with db:
-                    for kind in sorted(self._used):
-                        self._save_kind(db, kind)
-            finally:
-                db.close()
+            if self._writer is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._writer = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                self._writer.execute(_SCHEMA)
+                self._writer.execute("BEGIN IMMEDIATE")
+            for kind in sorted(self._used):
+                self._save_kind(self._writer, kind)
+            self._writer.execute("COMMIT")
         except (sqlite3.Error, OSError):
-            return
+            pass
+        finally:
+            self._abandon_writer()
 
     def _save_kind(self, db: sqlite3.Connection, kind: str) -> None:
         if self.read:
@@ -195,7 +248,7 @@ class BuildCache:
             db.executemany(
                 "DELETE FROM entries WHERE kind = ? AND key = ?", ((kind, k) for k in unused)
             )
-        else:  # what is stored was never looked at: all of it may be stale
+        elif kind not in self._cleared:  # what is stored was never looked at: may be stale
             db.execute("DELETE FROM entries WHERE kind = ?", (kind,))
         db.executemany(
             "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)",

@@ -41,7 +41,9 @@ def test_entries_a_build_did_not_use_are_dropped(tmp_path: Path) -> None:
 
 
 def test_no_cache_reads_nothing_and_still_stores(tmp_path: Path) -> None:
-    BuildCache(tmp_path).get_or_make("k", "a", lambda: 1)
+    failed = BuildCache(tmp_path)  # a build that ends in an error stores nothing
+    failed.get_or_make("k", "a", lambda: 1)
+    failed.close()
     warm = BuildCache(tmp_path)
     warm.get_or_make("k", "a", lambda: 1)
     warm.save()
@@ -178,3 +180,30 @@ def test_memory_holds_only_what_the_last_build_used(tmp_path: Path) -> None:
     third.get_or_make("k", "new", lambda: 4)
     third.save()
     assert memory.values == {"k": {"new": 3}}
+
+
+def test_new_values_are_written_as_they_come_and_committed_by_save(tmp_path: Path) -> None:
+    store = BuildCache(tmp_path)
+    for n in range(50):
+        store.get_or_make("k", f"v{n}", lambda n=n: "x" * 1000 + str(n))  # type: ignore[misc]
+    assert store._made == {}  # nothing held back in memory
+    other = BuildCache(tmp_path)  # another build meanwhile: sees nothing uncommitted
+    assert other.find("k", "v1") == (False, None)
+    other.close()
+    store.save()
+    assert BuildCache(tmp_path).find("k", "v7") == (True, "x" * 1000 + "7")
+
+
+def test_a_build_that_cannot_write_at_once_saves_at_the_end(tmp_path: Path) -> None:
+    holder = sqlite3.connect(tmp_path / CACHE_FILE, isolation_level=None)
+    holder.execute(
+        "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
+    )
+    holder.execute("BEGIN IMMEDIATE")  # another build holds the database
+    store = BuildCache(tmp_path)
+    store.get_or_make("k", "a", lambda: 7)
+    assert store._made  # kept in memory instead
+    holder.execute("COMMIT")
+    holder.close()
+    store.save()
+    assert BuildCache(tmp_path).find("k", "a") == (True, 7)
