@@ -30,7 +30,7 @@ def halves(function: Callable[[In], Out], items: Sequence[In], least: int) -> li
     half = len(items) // 2
     receiver, sender = multiprocessing.Pipe(duplex=False)
     child = multiprocessing.get_context("fork").Process(
-        target=_compute_into, args=(function, items[half:], sender), daemon=True
+        target=_compute_into, args=(function, items[half:], sender, os.getpid()), daemon=True
     )
     child.start()
     sender.close()
@@ -56,8 +56,11 @@ def can_fork() -> bool:
     )
 
 
-def _compute_into(function: Callable[[In], Out], items: Sequence[In], sender: Connection) -> None:
+def _compute_into(
+    function: Callable[[In], Out], items: Sequence[In], sender: Connection, parent: int
+) -> None:
     """The child's half: its results, a user error as it is, or a bug with its traceback."""
+    _die_with_parent(parent)
     try:
         sender.send([function(item) for item in items])
     except GeneratorError as exc:
@@ -66,6 +69,22 @@ def _compute_into(function: Callable[[In], Out], items: Sequence[In], sender: Co
         sender.send(RuntimeError(f"failed in a worker process:\n{format_exc()}"))
     finally:
         sender.close()
+
+
+def _die_with_parent(parent: int) -> None:
+    """A child writes pages into the build's staging folder: if the build is killed, the
+    child must not go on writing into a folder the next build is removing (Linux only;
+    elsewhere the child ends when it finds the pipe closed)."""
+    import ctypes
+    import ctypes.util
+    import signal
+
+    name = ctypes.util.find_library("c")
+    if name is None or not hasattr(ctypes.CDLL(name), "prctl"):
+        return
+    ctypes.CDLL(name).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _portable(exc: GeneratorError) -> BaseException:
