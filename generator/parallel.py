@@ -23,19 +23,20 @@ Out = TypeVar("Out")
 
 
 def halves(function: Callable[[In], Out], items: Sequence[In], least: int) -> list[Out]:
-    """`[function(item) for item in items]`, the second half in a forked child when there
-    are at least `least` items and a second core to run it."""
+    """`[function(item) for item in items]`, every other item in a forked child when
+    there are at least `least` items and a second core to run it. Alternate items, not
+    the second half: lists are grouped by kind (article pages, then topic pages, ...),
+    and kinds differ in cost, so halves would leave one process waiting for the other."""
     if len(items) < max(least, 2) or not can_fork():
         return [function(item) for item in items]
-    half = len(items) // 2
     receiver, sender = multiprocessing.Pipe(duplex=False)
     child = multiprocessing.get_context("fork").Process(
-        target=_compute_into, args=(function, items[half:], sender, os.getpid()), daemon=True
+        target=_compute_into, args=(function, items[1::2], sender, os.getpid()), daemon=True
     )
     child.start()
     sender.close()
     try:
-        first = [function(item) for item in items[:half]]
+        mine = [function(item) for item in items[::2]]
         outcome = receiver.recv()
     except EOFError:
         raise RuntimeError("a worker process ended without its results") from None
@@ -44,7 +45,12 @@ def halves(function: Callable[[In], Out], items: Sequence[In], least: int) -> li
         child.join()
     if isinstance(outcome, BaseException):
         raise outcome
-    return first + list(outcome)
+    merged: list[Out] = []
+    for position, value in enumerate(mine):
+        merged.append(value)
+        if position < len(outcome):
+            merged.append(outcome[position])
+    return merged
 
 
 def can_fork() -> bool:

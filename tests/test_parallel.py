@@ -1,4 +1,4 @@
-"""The forked second half: same results, same errors, and the same site."""
+"""The forked child (every other item): same results, same errors, and the same site."""
 
 from __future__ import annotations
 
@@ -29,17 +29,17 @@ def test_results_in_order() -> None:
 
 def test_a_user_error_in_the_child_comes_back_as_itself() -> None:
     def fail_late(n: int) -> int:
-        if n == 8:
-            raise BuildError("item 8 is broken")
+        if n == 7:  # odd positions are the child's
+            raise BuildError("item 7 is broken")
         return n
 
-    with pytest.raises(BuildError, match="item 8 is broken"):
+    with pytest.raises(BuildError, match="item 7 is broken"):
         parallel.halves(fail_late, list(range(9)), 2)
 
 
 def test_a_bug_in_the_child_comes_back_with_its_traceback() -> None:
     with pytest.raises(RuntimeError, match=r"(?s)worker process.*ZeroDivisionError"):
-        parallel.halves(lambda n: 1 // (n - 8), list(range(9)), 2)
+        parallel.halves(lambda n: 1 // (n - 7), list(range(9)), 2)
 
 
 def test_no_fork_from_a_threaded_process() -> None:
