@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 
 from generator import archive, feeds, hosting, parallel, sitemap, urls
-from generator.cache import BuildCache, key_of
+from generator.cache import BuildCache, code_version, key_of
 from generator.errors import BuildError
 from generator.models import OutputFile
 from generator.page_keys import PageKeys
@@ -134,7 +134,7 @@ def render_into(
     sources = sources or Sources()
     cache = cache or BuildCache.disabled()
     asset_paths, assets = hosting.fingerprinted(theme_assets(site_templates))
-    env = make_environment(site, site_templates, asset_paths)
+    env = make_environment(site, site_templates, asset_paths, compiled_templates(cache))
     templates = template_fingerprint(site_templates)
     found, names = cache.find("template-names", key_of("template-names", templates))
     keys = PageKeys(
@@ -168,6 +168,23 @@ def render_into(
         made=len(to_make),
         taken=len(plans) - len(to_make),
     )
+
+
+def compiled_templates(cache: BuildCache) -> Path | None:
+    """The folder of compiled templates for this code (Jinja's check of each against its
+    source does not cover the environment's options), or None for a cold build."""
+    if cache.path is None or not cache.read:
+        return None
+    root = cache.path.parent / "templates"
+    folder = root / code_version()[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for other in root.iterdir():
+            if other != folder:
+                shutil.rmtree(other, ignore_errors=True)
+    except OSError:
+        return None
+    return folder
 
 
 def render_site(site: Site, site_templates: Path) -> list[OutputFile]:

@@ -36,10 +36,16 @@ def template_dirs(site_templates: Path) -> list[Path]:
 
 
 def make_environment(
-    site: Site, site_templates: Path, assets: Mapping[str, str]
+    site: Site,
+    site_templates: Path,
+    assets: Mapping[str, str],
+    compiled: Path | None = None,
 ) -> jinja2.Environment:
-    """An environment bound to one Site: its links, labels and dates."""
+    """An environment bound to one Site: its links, labels and dates. `compiled`: a
+    folder where compiled templates are kept for the next build (Jinja checks each
+    against its template's source, and its own and Python's version)."""
     env = _Environment(
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         loader=jinja2.FileSystemLoader([str(p) for p in template_dirs(site_templates)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
