@@ -95,19 +95,24 @@ def _articles(site: Site) -> Iterator[PageSpec]:
 
 def _topics(site: Site) -> Iterator[PageSpec]:
     by_outlet = outlet_filters(site)
+    # Every topics page lists the filters: by name and count only, so that a page
+    # depends on the topics it shows, not on every topic (page_keys.py).
+    links = tuple(
+        FilterLink(c.outlet.name, c.outlet.slug, len(c.topics), c.path) for c in by_outlet
+    )
     for pager in paginate(site.topics, site.config.page_size, "topics/"):
         description = f"Every story in {site.config.title}."
         yield _listing(
             pager, "topics.html", "Topics", description,
-            filters=by_outlet, outlet=None, topic_count=len(site.topics),
+            filters=links, outlet=None, topic_count=len(site.topics),
         )  # fmt: skip
-    for choice in by_outlet:
+    for choice, link in zip(by_outlet, links, strict=True):
         title = f"Topics covered by {choice.outlet.name}"
         description = f"{len(choice.topics)} topics covered by {choice.outlet.name}."
         for pager in paginate(choice.topics, site.config.page_size, choice.path):
             yield _listing(
                 pager, "topics.html", title, description,
-                filters=by_outlet, outlet=choice.outlet, topic_count=len(choice.topics),
+                filters=links, outlet=link, topic_count=len(choice.topics),
             )  # fmt: skip
     for topic in site.topics:
         description = f"{len(topic.article_ids)} articles from {len(topic.outlets)} outlets."
@@ -130,6 +135,18 @@ class OutletFilter:
     outlet: Group
     topics: tuple[Topic, ...]
     """Newest activity first, as in the index."""
+    path: str
+    """`outlets/<slug>/topics/`: the filtered index's first page."""
+
+
+@dataclass(frozen=True, slots=True)
+class FilterLink:
+    """One outlet of the topics index's filter, as a topics page shows it."""
+
+    name: str
+    slug: str
+    count: int
+    """Topics the outlet covered."""
     path: str
     """`outlets/<slug>/topics/`: the filtered index's first page."""
 
