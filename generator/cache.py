@@ -263,6 +263,15 @@ class BuildCache:
     def _load(self, kind: str) -> dict[str, bytes]:
         if self.path is None or not self.path.is_file():
             return {}
+        if self._writer is not None:
+            # Through the build's own connection: another one could not read while this
+            # build's transaction holds the file (SQLite takes an exclusive lock once a
+            # large transaction spills to disk), and would wait for it in vain.
+            try:
+                query = "SELECT key, value FROM entries WHERE kind = ?"
+                return dict(self._writer.execute(query, (kind,)).fetchall())
+            except sqlite3.Error:
+                return {}
         try:
             db = _connect(self.path)
             try:

@@ -207,3 +207,17 @@ def test_a_build_that_cannot_write_at_once_saves_at_the_end(tmp_path: Path) -> N
     holder.close()
     store.save()
     assert BuildCache(tmp_path).find("k", "a") == (True, 7)
+
+
+def test_a_large_transaction_does_not_lock_this_build_out(tmp_path: Path) -> None:
+    """Values too large for SQLite's page cache make it lock the file exclusively: the
+    build's later reads must go through its own connection, not wait for it."""
+    BuildCache(tmp_path).save()
+    seed = BuildCache(tmp_path)
+    seed.get_or_make("later", "x", lambda: "stored before")
+    seed.save()
+    store = BuildCache(tmp_path)
+    store.get_or_make("big", "a", lambda: "x" * 8_000_000)  # spills to the file
+    # Through another connection this would wait 30 s for the lock, then find nothing.
+    assert store.find("later", "x") == (True, "stored before")
+    store.save()
