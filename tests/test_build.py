@@ -14,7 +14,8 @@ import feedparser
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.errors import BuildError, ContentError
+from generator.errors import BuildError, ContentError, GeneratorError
+from generator.models import BuildReport
 
 from .conftest import FIXTURES, REPO
 from .test_golden import tree
@@ -225,3 +226,30 @@ def test_the_topics_index_filters_by_outlet(tmp_path: Path) -> None:
         linked = set(re.findall(r'class="item-title" href="/[^"]*topics/([^/"]+)/"', page))
         assert linked == covered, outlet
         assert f"({len(covered)})" in index
+
+
+def test_the_garbage_collector_is_paused_during_a_build_and_restored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from generator import build as build_module
+
+    seen: list[bool] = []
+    real = build_module._build
+
+    def spy(options: BuildOptions) -> BuildReport:
+        seen.append(gc.isenabled())
+        return real(options)
+
+    monkeypatch.setattr(build_module, "_build", spy)
+    site = tmp_path / "site"
+    (site / "content" / "articles").mkdir(parents=True)
+    (site / "site.yaml").write_text('title: "T"\nsearch: {enabled: false}\n')
+    assert gc.isenabled()
+    build_module.build(BuildOptions(site))
+    assert seen == [False] and gc.isenabled()
+    (site / "site.yaml").write_text("title: [broken\n")
+    with pytest.raises(GeneratorError):
+        build_module.build(BuildOptions(site))
+    assert gc.isenabled()  # an error restores it too
