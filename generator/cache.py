@@ -143,13 +143,18 @@ class BuildCache:
 
     def find(self, kind: str, key: str) -> tuple[bool, Any]:
         """(True, value) when `key` is in memory or in the file, else (False, None)."""
-        if self.memory is not None and self.read:
-            remembered = self.memory.values.get(kind, {})
+        remembered = self.memory.values.get(kind, {}) if self.memory is not None else {}
+        if remembered and self.read:
             if key in remembered:
                 return True, self._hit(kind, key, remembered[key])
-        # Taken out on use: memory holds each stored value once, and what remains at the
-        # end is what this build did not use.
-        stored = self._entries(kind).pop(key, None)
+            # The preview's rebuild after an edit: one value is new, and reading every
+            # stored value of its kind to find it cost a second on a large archive.
+            # (Entries it replaces stay in the file until a build without memory.)
+            stored = self._fetch(kind, key)
+        else:
+            # Taken out on use: memory holds each stored value once, and what remains at
+            # the end is what this build did not use.
+            stored = self._entries(kind).pop(key, None)
         if stored is not None:
             try:
                 value = pickle.loads(stored)
@@ -259,6 +264,24 @@ class BuildCache:
         if kind not in self._stored:
             self._stored[kind] = self._load(kind) if self.read else {}
         return self._stored[kind]
+
+    def _fetch(self, kind: str, key: str) -> bytes | None:
+        """One stored value, or None."""
+        if self.path is None or not self.path.is_file():
+            return None
+        query = "SELECT value FROM entries WHERE kind = ? AND key = ?"
+        try:
+            if self._writer is not None:  # see _load
+                row = self._writer.execute(query, (kind, key)).fetchone()
+            else:
+                db = _connect(self.path)
+                try:
+                    row = db.execute(query, (kind, key)).fetchone()
+                finally:
+                    db.close()
+        except sqlite3.Error:
+            return None
+        return None if row is None else bytes(row[0])
 
     def _load(self, kind: str) -> dict[str, bytes]:
         if self.path is None or not self.path.is_file():

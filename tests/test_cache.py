@@ -221,3 +221,25 @@ def test_a_large_transaction_does_not_lock_this_build_out(tmp_path: Path) -> Non
     # Through another connection this would wait 30 s for the lock, then find nothing.
     assert store.find("later", "x") == (True, "stored before")
     store.save()
+
+
+def test_with_memory_a_missing_value_is_read_alone_from_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A preview's rebuild finds all but the edited values in memory; the others come
+    from the file one by one, not by reading every stored value of the kind."""
+    memory = Memory()
+    first = BuildCache(tmp_path, memory=memory)
+    first.get_or_make("k", "a", lambda: "remembered")
+    first.save()
+    other_process = BuildCache(tmp_path)  # e.g. `briefing build` meanwhile
+    other_process.get_or_make("k", "a", lambda: "remembered")
+    other_process.get_or_make("k", "b", lambda: "from the file")
+    other_process.save()
+    loads = Calls(monkeypatch, BuildCache, "_load")
+    second = BuildCache(tmp_path, memory=memory)
+    assert second.find("k", "a") == (True, "remembered")
+    assert second.find("k", "b") == (True, "from the file")
+    assert second.find("k", "c") == (False, None)
+    assert loads.count == 0
+    second.save()
