@@ -182,16 +182,12 @@ class BuildCache:
         if not self._writing or self.path is None:
             return False
         try:
-            if self._writer is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                # A short wait: a build must not stall behind another that holds the file.
-                self._writer = sqlite3.connect(self.path, timeout=0.5, isolation_level=None)
-                self._writer.execute(_SCHEMA)
-                self._writer.execute("BEGIN IMMEDIATE")
+            # A short wait: a build must not stall behind another that holds the file.
+            writer = self._open_writer(self.path, timeout=0.5)
             if not self.read and kind not in self._cleared:
-                self._writer.execute("DELETE FROM entries WHERE kind = ?", (kind,))
+                writer.execute("DELETE FROM entries WHERE kind = ?", (kind,))
             self._cleared.add(kind)
-            self._writer.execute(
+            writer.execute(
                 "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)",
                 (kind, key, data),
             )
@@ -199,6 +195,15 @@ class BuildCache:
             self._abandon_writer()
             return False
         return True
+
+    def _open_writer(self, path: Path, timeout: float) -> sqlite3.Connection:
+        """The build's one writing connection, in its transaction (opened once)."""
+        if self._writer is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            self._writer.execute(_SCHEMA)
+            self._writer.execute("BEGIN IMMEDIATE")
+        return self._writer
 
     def close(self) -> None:
         """End without saving (a failed build): what this build wrote is rolled back and
@@ -233,14 +238,10 @@ class BuildCache:
             self._abandon_writer()
             return
         try:
-            if self._writer is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._writer = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-                self._writer.execute(_SCHEMA)
-                self._writer.execute("BEGIN IMMEDIATE")
+            writer = self._open_writer(self.path, timeout=30)
             for kind in sorted(self._used):
-                self._save_kind(self._writer, kind)
-            self._writer.execute("COMMIT")
+                self._save_kind(writer, kind)
+            writer.execute("COMMIT")
         except (sqlite3.Error, OSError):
             pass
         finally:

@@ -107,14 +107,17 @@ def up_to_date(cache: Path, inputs: str, out: Path) -> Record | None:
 def record_path(cache: Path, out: Path, kept: bool = False) -> Path:
     """Where the record of builds into `out` is kept; `kept`: the record of the site
     before the last, kept (in `kept_site`) for the next build to update."""
-    name = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
-    return cache / RECORD_DIR / f"{name}{'.kept' if kept else ''}.json"
+    return cache / RECORD_DIR / f"{_name_of(out)}{'.kept' if kept else ''}.json"
 
 
 def kept_site(cache: Path, out: Path) -> Path:
     """Where the site a build replaces in `out` is kept for the next build."""
-    name = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
-    return cache / "sites" / name
+    return cache / "sites" / _name_of(out)
+
+
+def _name_of(out: Path) -> str:
+    """A short name for an output folder, under which its record and kept site go."""
+    return hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:16]
 
 
 def keep_record(cache: Path, out: Path) -> None:

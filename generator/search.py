@@ -83,7 +83,7 @@ class IndexStore:
             name = hashlib.sha256(path.read_bytes()).hexdigest()
             files[path.relative_to(index).as_posix()] = name
             if not (self.pool / name).exists():
-                _link_or_copy(str(path), str(self.pool / name))
+                link_or_copy(str(path), str(self.pool / name))
         listing = self.lists / f"{digest}.json"
         partial = listing.with_name(f".{listing.name}.{os.getpid()}")
         partial.write_text(json.dumps(files, sort_keys=True), encoding="utf-8")
@@ -97,7 +97,7 @@ class IndexStore:
         for relative, name in sorted(files.items()):
             destination = target / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(str(self.pool / name), str(destination))
+            link_or_copy(str(self.pool / name), str(destination))
         os.utime(listing)  # newest use first when pruning
 
     def _prune(self) -> None:
@@ -121,12 +121,12 @@ def carry_index(out: Path, staging: Path) -> None:
     """Link the index of the site in `out` into the site being built in `staging`, as it
     is (the preview does this, and remakes the index after the reload)."""
     if (out / BUNDLE_DIR).is_dir():
-        shutil.copytree(out / BUNDLE_DIR, staging / BUNDLE_DIR, copy_function=_link_or_copy)
+        shutil.copytree(out / BUNDLE_DIR, staging / BUNDLE_DIR, copy_function=link_or_copy)
 
 
-def _link_or_copy(source: str, target: str) -> None:
-    """A hard link where the file system allows (no file of a build is ever changed in
-    place: each build writes new files and swaps folders), else a copy."""
+def link_or_copy(source: str, target: str) -> None:
+    """A hard link where the file system allows (no build changes a file in place that
+    has another link: render.py replaces those), else a copy."""
     try:
         os.link(source, target)
     except OSError:

@@ -11,7 +11,6 @@ newest site. `briefing build` never does this: its site is complete when it is s
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import threading
@@ -81,7 +80,7 @@ class BackgroundIndex:
     def index_once(self) -> None:
         """Index a snapshot of the served pages and swap the result in."""
         from generator.config import load_config
-        from generator.search import BUNDLE_DIR, SECTIONS, index_site_cached
+        from generator.search import BUNDLE_DIR, SECTIONS, index_site_cached, link_or_copy
 
         config = load_config(self.site_dir)
         if not config.search.enabled:
@@ -94,7 +93,7 @@ class BackgroundIndex:
                 for section in SECTIONS:
                     if (self.out / section).is_dir():
                         shutil.copytree(
-                            self.out / section, snapshot / section, copy_function=_link_or_copy
+                            self.out / section, snapshot / section, copy_function=link_or_copy
                         )
             index_site_cached(snapshot, config, self.site_dir / config.paths.cache)
             if (snapshot / BUNDLE_DIR).is_dir():
@@ -112,10 +111,3 @@ def _replace(new: Path, old: Path) -> None:
         return  # `new` now holds the old index; it goes with the work folder
     shutil.rmtree(old, ignore_errors=True)
     new.rename(old)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
