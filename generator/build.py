@@ -155,35 +155,11 @@ def _build(options: BuildOptions) -> BuildReport:
         registry = read_registry(paths.content)
         site, sources = assemble_keyed(config, content, registry, cache, clock)
         live = last_built(cache_dir, paths.output) if options.cache else None
-        search = config.search.enabled
-        from generator.render import Previous, remove_strays, render_into
-        from generator.search import BUNDLE_DIR
-
-        if live is not None and options.in_place and (options.search_later or not search):
-            with scratch(paths.output) as staging:
-                previous = Previous(live=live, in_place=True)
-                rendered = render_into(staging, site, paths.templates, sources, previous, cache)
-                clock.lap("render")
-                move_into(staging, paths.output, stale_files(live, rendered))
+        later = options.search_later or not config.search.enabled
+        if live is not None and options.in_place and later:
+            rendered = update_in_place(paths, site, sources, live, cache, clock)
         else:
-            keep = kept_site(cache_dir, paths.output)
-            with staged(paths.output, keep) as staging:
-                here = last_built(cache_dir, paths.output, staging) if options.cache else None
-                previous = Previous(live=live, here=here)
-                rendered = render_into(staging, site, paths.templates, sources, previous, cache)
-                remove_strays(staging, rendered.paths | {MARKER}, BUNDLE_DIR)
-                clock.lap("render")
-                if search:
-                    from generator.search import carry_index, index_site_cached
-
-                    if options.search_later:
-                        shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
-                        carry_index(paths.output, staging)
-                    else:
-                        index_site_cached(staging, config, cache_dir, indexed_key(rendered))
-                elif (staging / BUNDLE_DIR).is_dir():  # search was on for the kept site
-                    shutil.rmtree(staging / BUNDLE_DIR)
-            keep_record(cache_dir, paths.output)
+            rendered = write_staged(paths, config, options, site, sources, live, cache, clock)
         report = BuildReport(
             pages=rendered.pages,
             articles=len(site.articles),
@@ -200,6 +176,50 @@ def _build(options: BuildOptions) -> BuildReport:
     finally:
         cache.close()  # after save() a no-op; after an error it frees the database
     return replace(report, seconds=clock.total(), stages=tuple(clock.laps))
+
+
+def update_in_place(
+    paths: SitePaths, site: Site, sources: Sources, live: Built, cache: BuildCache,
+    clock: Stopwatch,
+) -> Rendered:  # fmt: skip
+    """The preview's way: render what changed beside the live site, then move it in."""
+    from generator.render import Previous, render_into
+
+    with scratch(paths.output) as staging:
+        previous = Previous(live=live, in_place=True)
+        rendered = render_into(staging, site, paths.templates, sources, previous, cache)
+        clock.lap("render")
+        move_into(staging, paths.output, stale_files(live, rendered))
+    return rendered
+
+
+def write_staged(
+    paths: SitePaths, config: SiteConfig, options: BuildOptions, site: Site,
+    sources: Sources, live: Built | None, cache: BuildCache, clock: Stopwatch,
+) -> Rendered:  # fmt: skip
+    """Update the kept site into the new one beside the output, index it, swap it in."""
+    from generator.render import Previous, remove_strays, render_into
+    from generator.search import BUNDLE_DIR
+
+    cache_dir = paths.site / config.paths.cache
+    with staged(paths.output, kept_site(cache_dir, paths.output)) as staging:
+        here = last_built(cache_dir, paths.output, staging) if options.cache else None
+        previous = Previous(live=live, here=here)
+        rendered = render_into(staging, site, paths.templates, sources, previous, cache)
+        remove_strays(staging, rendered.paths | {MARKER}, BUNDLE_DIR)
+        clock.lap("render")
+        if config.search.enabled:
+            from generator.search import carry_index, index_site_cached
+
+            if options.search_later:
+                shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
+                carry_index(paths.output, staging)
+            else:
+                index_site_cached(staging, config, cache_dir, indexed_key(rendered))
+        elif (staging / BUNDLE_DIR).is_dir():  # search was on for the kept site
+            shutil.rmtree(staging / BUNDLE_DIR)
+    keep_record(cache_dir, paths.output)
+    return rendered
 
 
 def indexed_key(rendered: Rendered) -> str | None:
