@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from generator import urls
+from generator.config import OutletConfig
 from generator.coverage import topics_covered
 from generator.models import Topic
 from generator.site import Group, Site
@@ -68,6 +69,33 @@ def all_pages(site: Site) -> list[PageSpec]:
     """Every HTML page of the site, in a stable order."""
     makers = (_home, _articles, _topics, _outlets, _authors, _tags, _archive, _special)
     return [page for make in makers for page in make(site)]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupHeading:
+    """What each page of an outlet's, author's or tag's list says of the whole list.
+
+    Its name and size, not its articles: a page depends on what its context holds
+    (page_keys.py), so an edit then remakes the page that lists the article, not every
+    page of the list."""
+
+    slug: str
+    name: str
+    count: int
+    """Articles in the whole list."""
+    outlet: OutletConfig | None = None
+    """The registry entry, for outlets that have one."""
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodHeading:
+    """What each page of a year's or month's list says of the whole list (as GroupHeading)."""
+
+    key: str
+    """`2022` or `2022/08`."""
+    label: str
+    count: int
+    """Articles in the whole period."""
 
 
 def _spec(path: str, template: str, title: str, description: str = "", **context: Any) -> PageSpec:
@@ -185,9 +213,16 @@ def _group_pages(groups: Sequence[Group], kind: str, site: Site) -> Iterator[Pag
     )
     for group in groups:
         first = f"{kind}/{group.slug}/"
+        heading = GroupHeading(group.slug, group.name, len(group.article_ids), group.outlet)
         for pager in paginate(group.article_ids, site.config.page_size, first):
             description = f"{len(group.article_ids)} articles: {group.name}."
-            yield _listing(pager, "group.html", group.name, description, group=group, kind=kind)
+            covered: tuple[Topic, ...] = ()
+            if kind == "outlets" and pager.number == 1:
+                covered = topics_covered(group.article_ids, site.topic_of)
+            yield _listing(
+                pager, "group.html", group.name, description,
+                group=heading, kind=kind, covered=covered,
+            )  # fmt: skip
 
 
 def _outlets(site: Site) -> Iterator[PageSpec]:
@@ -208,9 +243,10 @@ def _archive(site: Site) -> Iterator[PageSpec]:
         "archive/", "archive.html", "Archive", "Articles by date.", undated_count=len(undated)
     )
     for period in (*site.years, *site.months):
+        heading = PeriodHeading(period.key, period.label, len(period.article_ids))
         for pager in paginate(period.article_ids, site.config.page_size, urls.period(period.key)):
             yield _listing(
-                pager, "period.html", period.label, f"Articles of {period.label}.", period=period
+                pager, "period.html", period.label, f"Articles of {period.label}.", period=heading
             )
     if undated:
         for pager in paginate(undated, site.config.page_size, "archive/undated/"):

@@ -130,6 +130,25 @@ def test_an_edit_remakes_the_pages_that_show_it_and_takes_the_others(tmp_path: P
     assert report.taken > 0
 
 
+def test_an_edit_remakes_only_the_page_of_a_list_that_shows_it(tmp_path: Path) -> None:
+    """Each page of a long list (a year, an outlet) depends on the articles it shows and
+    the list's name and size, not on the articles of its other pages."""
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site))
+    lists = [site / "build" / "archive" / "2024", site / "build" / "outlets" / "northern-ledger"]
+    pages = sorted(
+        p for folder in lists for p in folder.rglob("index.html") if "topics" not in p.parts
+    )
+    before = {page: page.stat().st_ino for page in pages}
+    replace_in(site, BRIDGE, "12 cracks", "14 cracks")
+    build(BuildOptions(site))
+    showing = [p for p in pages if "ledger-bridge-shut" in p.read_text(encoding="utf-8")]
+    others = [p for p in pages if p not in showing]
+    assert showing and others, "the fixture's lists no longer span several pages"
+    assert [p for p in others if p.stat().st_ino != before[p]] == []
+
+
 @pytest.mark.parametrize("name", sorted(CUSTOM_CHANGES))
 def test_pages_of_templates_that_read_beyond_their_context_are_remade(
     tmp_path: Path, name: str
