@@ -222,15 +222,13 @@ def write_staged(
     return rendered
 
 
-def indexed_key(rendered: Rendered) -> str | None:
-    """The keys of the pages the search index reads, as one: what the index depends on
-    (None when one of them has no key and only its bytes can say)."""
-    from generator.search import SECTIONS
+def indexed_key(rendered: Rendered) -> dict[str, str] | None:
+    """The keys of the pages the search index reads, page by page: each shard of the
+    index depends on its pages' (None when one of them has no key and only its bytes
+    can say)."""
+    from generator.search_shards import page_keys
 
-    pages = sorted(p for p in rendered.paths if p.endswith(".html") and p.split("/")[0] in SECTIONS)
-    if any(p not in rendered.keys for p in pages):
-        return None
-    return key_of("indexed pages", *(f"{p}\0{rendered.keys[p]}" for p in pages))
+    return page_keys(rendered.paths, rendered.keys)
 
 
 def stale_files(live: Built, rendered: Rendered) -> set[str]:

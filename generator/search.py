@@ -6,9 +6,11 @@ search works from any static host with no service behind it. Only elements marke
 `data-pagefind-body` (articles and topics) are indexed: pages whose only role is
 navigation stay out of the results. Filters (outlet, author, year, topic) and result
 metadata come from `data-pagefind-filter` / `data-pagefind-meta` attributes in the theme.
+The pages are indexed in shards (`search_shards`), each its own Pagefind bundle that
+the search page merges into the first: an edit re-indexes only the shards it changed.
 Pagefind's output is then made canonical (`search_index`): the same pages, the same files.
-The cached index is keyed by the pages as Pagefind reads them (`search_pages`), so a
-change it does not read (a stylesheet's name, the masthead) keeps the index.
+Each shard's index is cached under its pages as Pagefind reads them (`search_pages`), so
+a change it does not read (a stylesheet's name, the masthead) keeps the index.
 """
 
 from __future__ import annotations
@@ -16,46 +18,176 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
-import zlib
+import tempfile
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from generator import search_index, search_pages, urls
+from generator import search_index, search_shards
 from generator.cache import library_version
 from generator.config import SiteConfig
 from generator.errors import BuildError
 
 BUNDLE_DIR = "pagefind"
 """Folder of the search index inside the site; the search page loads it from there."""
-SECTIONS = (urls.article("x").split("/")[0], urls.topic("x").split("/")[0])
-"""Folders holding the indexed pages (`articles`, `topics`); Pagefind reads no others."""
+SECTIONS = search_shards.SECTIONS
 
 
+ENTRY = search_index.ENTRY
 KEEP_INDEXES = 3
-"""Cached indexes kept per site (the newest ones); older ones are removed."""
+"""Cached indexes kept per shard (the newest builds' ones); older ones are removed."""
+MANIFEST = "shards.json"
+"""File of the first shard's bundle naming the bundles the search page merges into it."""
+JOBS = min(2, os.cpu_count() or 1)
+"""Pagefind runs at once when several shards are indexed (a cold build: all of them)."""
 
 
 def index_site_cached(
-    staging: Path, config: SiteConfig, cache: Path, pages_key: str | None = None
+    staging: Path,
+    config: SiteConfig,
+    cache: Path,
+    keys: Mapping[str, str] | None = None,
+    jobs: int = JOBS,
 ) -> None:
-    """`index_site`, reusing the index made earlier from the same pages.
+    """`index_site`, reusing each shard's index made earlier from the same pages.
 
-    The index is the same for the same pages anyway (`search_index.canonicalise`);
-    keeping it under the hash of everything Pagefind reads skips the indexing, the
-    slowest stage of a build whose articles did not change. `pages_key`, when the build
-    has one, stands for the indexed pages (it hashes every input of each; render.py) and
-    spares reading them all to hash them.
+    A shard's index is the same for the same pages anyway (`search_index.canonicalise`);
+    keeping it under the hash of everything Pagefind reads of them skips the indexing,
+    the slowest stage of a build, for every shard whose pages did not change. `keys`,
+    when the build has them, are the indexed pages' render keys (each hashes every
+    input of its page; render.py) and spare reading the pages to hash them.
     """
-    digest = input_digest(staging, config, pages_key)
-    store = IndexStore(cache / "pagefind")
-    if not store.has(digest):
-        index_site(staging, config)
-        if (staging / BUNDLE_DIR).is_dir():
-            store.keep(digest, staging / BUNDLE_DIR)
-    if store.has(digest):
+    index_site(staging, config, IndexStore(cache / "pagefind"), keys, jobs)
+
+
+def index_site(
+    staging: Path,
+    config: SiteConfig,
+    store: IndexStore | None = None,
+    keys: Mapping[str, str] | None = None,
+    jobs: int = JOBS,
+    per_shard: int | None = None,
+) -> None:
+    """Write the search index of the complete site in `staging` under BUNDLE_DIR: one
+    Pagefind bundle per shard (`search_shards`), each made canonical, so that the same
+    pages give the same files. Shards kept in `store` are taken from it, the others
+    made (`jobs` Pagefind runs at once) and kept there.
+
+    An archive without articles has nothing to index (Pagefind refuses an empty index);
+    its search page says so instead of loading one.
+    """
+    if not any((staging / SECTIONS[0]).glob("**/*.html")):
         shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
-        store.put(digest, staging / BUNDLE_DIR)
+        return
+    shards = plan_shards(staging, config, keys, per_shard)
+    wanted = [s for s in shards if store is None or not store.has(s.digest)]
+    work = Path(tempfile.mkdtemp(prefix=".search-", dir=staging.parent))
+    try:
+        made = make_bundles(staging, config, wanted, work, jobs)
+        if store is not None:
+            for shard in wanted:
+                store.keep(shard.digest, made[shard.number])
+        place_bundles(staging / BUNDLE_DIR, shards, made, store)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if store is not None:
+        store.prune(KEEP_INDEXES * len(shards))
+
+
+def plan_shards(
+    staging: Path,
+    config: SiteConfig,
+    keys: Mapping[str, str] | None = None,
+    per_shard: int | None = None,
+) -> list[search_shards.Shard]:
+    """The shards of the site in `staging`, each with the digest its index is kept under."""
+    arguments = " ".join(index_arguments(Path("."), config, Path(BUNDLE_DIR)))
+    return search_shards.plan(staging, arguments, keys, per_shard)
+
+
+def make_bundles(
+    staging: Path, config: SiteConfig, shards: list[search_shards.Shard], work: Path, jobs: int
+) -> dict[int, Path]:
+    """Index each shard on its own (`jobs` at a time): shard number -> its bundle."""
+    if jobs <= 1 or len(shards) <= 1:
+        return {s.number: make_bundle(staging, config, s, work) for s in shards}
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="pagefind") as pool:
+        running = {s.number: pool.submit(make_bundle, staging, config, s, work) for s in shards}
+        return {number: future.result() for number, future in running.items()}
+
+
+def make_bundle(staging: Path, config: SiteConfig, shard: search_shards.Shard, work: Path) -> Path:
+    """Pagefind's canonical index of one shard, in a folder of its own under `work`.
+
+    Pagefind reads the shard's pages where they are, named one by one in its glob (no
+    copy: creating and removing a folder per page took longer than indexing them). A
+    page whose path a glob cannot name literally is rare (ids are slugs): such a shard's
+    pages are linked into a folder of their own, where they are all the pages.
+    """
+    folder = work / str(shard.number)
+    folder.mkdir()
+    if all(_LITERAL.fullmatch(page) for page in shard.pages):
+        site, glob = staging, "{" + ",".join(shard.pages) + "}"
+    else:
+        site, glob = folder / "site", "**/*.html"
+        for page in shard.pages:
+            (site / page).parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(str(staging / page), str(site / page))
+    run_pagefind(site, glob, config, folder)
+    return folder / BUNDLE_DIR
+
+
+_LITERAL = re.compile(r"[A-Za-z0-9._/-]+")
+"""A path that stands for itself in a Pagefind glob."""
+
+
+def place_bundles(
+    target: Path,
+    shards: list[search_shards.Shard],
+    made: Mapping[int, Path],
+    store: IndexStore | None,
+) -> None:
+    """Put the shards' bundles into `target`: the first one there, the others in folders
+    named by their number inside it, listed in its MANIFEST for the search page.
+
+    With a store, a bundle already in its place (the site this one was made from had
+    it) stays: an edit re-links only the shards it changed.
+    """
+    first, *others = shards
+    places = {target: first, **{target / str(s.number): s for s in others}}
+    if store is None:
+        shutil.rmtree(target, ignore_errors=True)
+        for place, shard in places.items():
+            made[shard.number].rename(place)
+    else:
+        if target.is_dir():
+            for stray in target.iterdir():
+                if stray.name.isdigit() and stray not in places:
+                    shutil.rmtree(stray)
+        for place, shard in places.items():
+            if not store.placed(shard.digest, place):
+                _clear(place, keep=set(places))
+                store.put(shard.digest, place)
+    manifest = {"merge": [f"{s.number}/" for s in others]}
+    partial = target / f".{MANIFEST}.partial"
+    partial.write_bytes(search_index.encode_entry(manifest))
+    os.replace(partial, target / MANIFEST)  # never into the file: it may be a link
+
+
+def _clear(folder: Path, keep: set[Path]) -> None:
+    """Remove what is in `folder`, except the folders in `keep` (other shards' places)."""
+    if not folder.is_dir():
+        return
+    for child in folder.iterdir():
+        if child in keep:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
 
 
 class IndexStore:
@@ -75,7 +207,7 @@ class IndexStore:
         return (self.lists / f"{digest}.json").is_file()
 
     def keep(self, digest: str, index: Path) -> None:
-        """Add an index to the store, then drop all but the newest KEEP_INDEXES."""
+        """Add an index to the store (`prune` drops old ones)."""
         self.pool.mkdir(parents=True, exist_ok=True)
         self.lists.mkdir(parents=True, exist_ok=True)
         files: dict[str, str] = {}
@@ -88,26 +220,42 @@ class IndexStore:
         partial = listing.with_name(f".{listing.name}.{os.getpid()}")
         partial.write_text(json.dumps(files, sort_keys=True), encoding="utf-8")
         os.replace(partial, listing)
-        self._prune()
 
     def put(self, digest: str, target: Path) -> None:
         """Link the files of a kept index into the folder `target`."""
         listing = self.lists / f"{digest}.json"
         files = json.loads(listing.read_text(encoding="utf-8"))
-        for relative, name in sorted(files.items()):
+        # The entry file last: an index that has it in place is complete (`placed`).
+        for relative, name in sorted(files.items(), key=lambda f: (f[0] == ENTRY, f[0])):
             destination = target / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(str(self.pool / name), str(destination))
         os.utime(listing)  # newest use first when pruning
 
-    def _prune(self) -> None:
+    def placed(self, digest: str, target: Path) -> bool:
+        """Whether the folder `target` holds this index as `put` left it (its entry file,
+        linked last, is the pool's: files in the pool and their links never change)."""
+        listing = self.lists / f"{digest}.json"
+        try:
+            entry = json.loads(listing.read_text(encoding="utf-8")).get(ENTRY)
+            if entry is None or not os.path.samefile(target / ENTRY, self.pool / entry):
+                return False
+        except (OSError, ValueError):
+            return False
+        os.utime(listing)  # newest use first when pruning
+        return True
+
+    def prune(self, count: int) -> None:
+        """Drop all but the `count` indexes kept or used last, and the files only they had."""
+        if not self.lists.is_dir():
+            return
         listings = sorted(
             self.lists.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True
         )
-        for old in listings[KEEP_INDEXES:]:
+        for old in listings[count:]:
             old.unlink(missing_ok=True)
         wanted: set[str] = set()
-        for listing in listings[:KEEP_INDEXES]:
+        for listing in listings[:count]:
             wanted.update(json.loads(listing.read_text(encoding="utf-8")).values())
         for pooled in self.pool.iterdir():
             if pooled.name not in wanted:
@@ -133,62 +281,26 @@ def link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def input_digest(staging: Path, config: SiteConfig, pages_key: str | None = None) -> str:
-    """Hash of what Pagefind reads of the pages (`search_pages.cut`: the same index),
-    its arguments and version, and of what makes its output canonical (that module's
-    code, the CBOR library, zlib) and of the code that decides what it reads.
+def run_pagefind(site: Path, glob: str, config: SiteConfig, folder: Path) -> None:
+    """Index the pages of the site in `site` that `glob` names into `folder`/BUNDLE_DIR
+    (offline, no shell), and make that index canonical.
 
-    Once a page has a body element, Pagefind skips the pages without one (redirects):
-    they are left out of the hash then.
+    The glob goes into Pagefind's configuration file in `folder`, its working folder:
+    named page by page it may be longer than an argument may be (128 KiB on Linux).
     """
-    digest = hashlib.sha256(" ".join(index_arguments(Path("."), config)).encode())
-    digest.update(library_version("pagefind_bin_extended").encode())
-    digest.update(f"{library_version('cbor2')} {zlib.ZLIB_RUNTIME_VERSION}".encode())
-    digest.update(Path(search_index.__file__).read_bytes())
-    digest.update(Path(search_pages.__file__).read_bytes())
-    if pages_key is not None:
-        digest.update(f"pages {pages_key}".encode())
-        return digest.hexdigest()
-    pages = [(page, search_pages.cut(page.read_bytes())) for page in indexed_pages(staging)]
-    some_body = any(cut.body for _, cut in pages)
-    for page, cut in pages:
-        if some_body and cut.body is False:
-            continue
-        digest.update(page.relative_to(staging).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(cut.content).digest())
-    return digest.hexdigest()
-
-
-def indexed_pages(staging: Path) -> list[Path]:
-    """The pages Pagefind indexes (its `--glob`), in a stable order."""
-    return [
-        page
-        for section in SECTIONS
-        for page in sorted((staging / section).glob("**/*.html"))
-        if page.is_file()
-    ]
-
-
-def index_site(staging: Path, config: SiteConfig) -> None:
-    """Write the Pagefind index of the complete site in `staging` (offline, no shell).
-
-    The index is then made canonical, so that the same pages give the same files.
-    An archive without articles has nothing to index (Pagefind refuses an empty index);
-    its search page says so instead of loading one.
-    """
-    if not any((staging / SECTIONS[0]).glob("**/*.html")):
-        return
-    command = [str(pagefind_binary()), *index_arguments(staging, config)]
+    (folder / "pagefind.json").write_text(json.dumps({"glob": glob}), encoding="utf-8")
+    bundle = folder / BUNDLE_DIR
+    command = [str(pagefind_binary()), *index_arguments(site.resolve(), config, bundle.resolve())]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        result = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
     except OSError as exc:
         raise BuildError(f"search: cannot run {command[0]}: {exc.strerror or exc}") from None
     if result.returncode != 0:
         raise BuildError(f"search: Pagefind failed: {_last_lines(result.stderr or result.stdout)}")
-    if not (staging / BUNDLE_DIR / "pagefind.js").is_file():
+    if not (bundle / "pagefind.js").is_file():
         raise BuildError(f"search: Pagefind wrote no index into {BUNDLE_DIR}/")
     try:
-        search_index.canonicalise(staging / BUNDLE_DIR)
+        search_index.canonicalise(bundle)
     except search_index.IndexFormatError as exc:
         raise BuildError(
             f"search: Pagefind {library_version('pagefind_bin_extended')} wrote an index "
@@ -196,16 +308,15 @@ def index_site(staging: Path, config: SiteConfig) -> None:
         ) from None
 
 
-def index_arguments(staging: Path, config: SiteConfig) -> list[str]:
-    """Pagefind's command line (after the binary) for one site."""
+def index_arguments(site: Path, config: SiteConfig, bundle: Path) -> list[str]:
+    """Pagefind's command line (after the binary) for the site in `site`, writing its
+    index into the folder `bundle`; the pages it reads are named by a glob (of article
+    and topic pages only; within them only data-pagefind-body is indexed)."""
     return [
         "--site",
-        str(staging),
-        "--output-subdir",
-        BUNDLE_DIR,
-        # Only article and topic pages; within them only data-pagefind-body is indexed.
-        "--glob",
-        "{" + ",".join(SECTIONS) + "}/**/*.html",
+        str(site),
+        "--output-path",
+        str(bundle),
         # One index in the site's language: stemming follows site.yaml, not a guess per page.
         "--force-language",
         config.language.split("-")[0].lower(),

@@ -9,8 +9,12 @@ BRIEFING_SCREENSHOT_DIR set, the README's screenshots are written there as well.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import subprocess
+import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from generator import urls
+from generator import search_shards, urls
 from generator.slugs import slugify
 
 from .conftest import REPO
@@ -295,3 +299,78 @@ def test_search_works_when_the_site_lives_under_a_sub_path(tmp_path: Path, conte
         page.click("#search-results .item-title >> nth=0")
         assert SEED_TERM in page.inner_text("main")
         assert console.errors == []
+
+
+def shard_records(index: Path) -> dict[str, list[dict[str, Any]]]:
+    """Bundle folder ("" for the first) -> Pagefind's records of its pages."""
+    manifest = json.loads((index / "shards.json").read_text())
+    found = {}
+    for name in ["", *manifest["merge"]]:
+        fragments = sorted((index / name / "fragment").iterdir())
+        found[name] = [
+            json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd") :]) for f in fragments
+        ]
+    return found
+
+
+def test_search_merges_the_shards_of_the_index(
+    tmp_path: Path, context: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index in several shards (a few pages each here) searches as one: results from
+    several shards, filter counts summed over all, paging over the merged results."""
+    archive = tmp_path / "archive"
+    synth = [sys.executable, str(REPO / "bench" / "synth.py"), str(archive), "--articles", "60"]
+    subprocess.run(synth, check=True, capture_output=True)
+    monkeypatch.setattr(search_shards, "SHARD_PAGES", 8)
+    with serve(tmp_path) as served:
+        out = build_site(archive, tmp_path / "site", served.url("site/"))
+        shards = shard_records(out / "pagefind")
+        assert len(shards) >= 4
+        shard_of_url = {r["url"]: name for name, records in shards.items() for r in records}
+        records = [r for found in shards.values() for r in found]
+        outlets = Counter(o for r in records for o in r["filters"].get("outlet", []))
+        page, console = open_page(context, served.url("site/search/"))
+        page.wait_for_selector("fieldset.search-filters:not([hidden])")
+        options = page.eval_on_selector_all(
+            "#filter-outlet option", "os => os.slice(1).map(o => o.textContent)"
+        )
+        assert options == [f"{name} ({count})" for name, count in sorted(outlets.items())]
+        # A page counts once in the results, and in the counts once per mention (a topic
+        # names its articles' years): Pagefind's way, shard or no shard.
+        years = Counter(y for r in records for y in set(r["filters"].get("year", [])))
+        year, count = years.most_common(1)[0]
+        assert count > 20  # more than a page of results
+        page.select_option("#filter-year", year)
+        page.wait_for_function("() => document.getElementById('search-status').textContent")
+        assert page.inner_text("#search-status").startswith(f"{count} results")
+        while page.locator(".more-results").count():  # paging: every result once
+            page.click(".more-results")
+            page.wait_for_timeout(100)
+        prefix = served.url("site")
+        links = page.eval_on_selector_all(
+            "#search-results .item-title", "ls => ls.map(a => a.href)"
+        )
+        assert len(links) == len(set(links)) == count
+        found = [shard_of_url[link.removeprefix(prefix)] for link in links]
+        assert len(set(found)) >= 2
+        word = common_word(records, shard_of_url)
+        page.select_option("#filter-year", "")
+        page.fill("#search-query", word)
+        page.wait_for_function(
+            "w => document.getElementById('search-status').textContent.includes(w)", arg=word
+        )
+        links = page.eval_on_selector_all(
+            "#search-results .item-title", "ls => ls.map(a => a.href)"
+        )
+        assert len({shard_of_url[link.removeprefix(prefix)] for link in links}) >= 2
+        assert console.errors == []
+
+
+def common_word(records: list[dict[str, Any]], shard_of_url: dict[str, str]) -> str:
+    """A word of the page texts that pages of several shards have."""
+    shards_of: dict[str, set[str]] = {}
+    for record in records:
+        for word in set(record["content"].lower().split()):
+            if word.isalpha() and len(word) > 6:
+                shards_of.setdefault(word, set()).add(shard_of_url[record["url"]])
+    return min(word for word, shards in shards_of.items() if len(shards) >= 3)

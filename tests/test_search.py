@@ -11,11 +11,19 @@ from typing import Any
 import cbor2
 import pytest
 
-from generator import search_index
+from generator import search_index, search_shards
 from generator.build import BuildOptions, build
 from generator.config import SiteConfig, load_config, parse_config
 from generator.errors import BuildError
-from generator.search import BUNDLE_DIR, index_arguments, index_site, pagefind_binary
+from generator.search import (
+    BUNDLE_DIR,
+    MANIFEST,
+    IndexStore,
+    index_arguments,
+    index_site,
+    pagefind_binary,
+)
+from generator.search_shards import MAX_SHARDS, shard_count, shard_of
 
 from .conftest import FIXTURES
 
@@ -30,10 +38,11 @@ def need_pagefind() -> None:
         pytest.skip(str(exc))
 
 
-def indexed_pages(out: Path) -> dict[str, Any]:
-    """URL -> Pagefind's record (meta, filters) for every page in the index."""
+def indexed_pages(out: Path, bundle: str = BUNDLE_DIR) -> dict[str, Any]:
+    """URL -> Pagefind's record (meta, filters) for every page in the index (its first
+    bundle, the only one on a small site)."""
     records = {}
-    for path in sorted((out / BUNDLE_DIR / "fragment").iterdir()):
+    for path in sorted((out / bundle / "fragment").iterdir()):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(FRAGMENT_MAGIC), path
         record = json.loads(data[len(FRAGMENT_MAGIC) :])
@@ -50,12 +59,12 @@ def golden_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     return out, json.loads((out / "archive.json").read_text())
 
 
-def test_arguments_force_the_site_language_and_limit_the_pages() -> None:
-    args = index_arguments(Path("/site"), parse_config("language: en-GB"))
+def test_arguments_force_the_site_language() -> None:
+    args = index_arguments(Path("/site"), parse_config("language: en-GB"), Path("/out"))
     assert args[:2] == ["--site", "/site"]
     assert args[args.index("--force-language") + 1] == "en"
-    assert args[args.index("--glob") + 1] == "{articles,topics}/**/*.html"
-    assert args[args.index("--output-subdir") + 1] == BUNDLE_DIR
+    assert args[args.index("--output-path") + 1] == "/out"
+    assert "--glob" not in args  # each shard names its pages in Pagefind's config file
 
 
 def test_only_articles_and_topics_are_indexed(golden_index: tuple[Path, Any]) -> None:
@@ -238,6 +247,7 @@ def test_the_index_store_shares_files_and_drops_only_unused_ones(tmp_path: Path)
             (index / name).parent.mkdir(parents=True, exist_ok=True)
             (index / name).write_bytes(data)
         store.keep(f"d{number}", index)
+        store.prune(KEEP_INDEXES)
         trees[f"d{number}"] = files
     pooled = sorted(p.read_bytes() for p in (tmp_path / "store" / "files").iterdir())
     kept = [f"d{n}" for n in range(2, KEEP_INDEXES + 2)]
@@ -252,3 +262,128 @@ def test_the_index_store_shares_files_and_drops_only_unused_ones(tmp_path: Path)
             if p.is_file()
         }
         assert found == trees[digest]
+
+
+# The index in shards (search_shards): a bundle per shard, merged by the search page.
+
+
+def test_the_shard_count_is_a_capped_power_of_two() -> None:
+    counts = [shard_count(pages, per_shard=10) for pages in range(0, 2000, 7)]
+    assert counts == sorted(counts)  # it never falls as an archive grows
+    assert set(counts) == {2**n for n in range(6)} and max(counts) == MAX_SHARDS
+    assert shard_count(19, per_shard=10) == 1 and shard_count(20, per_shard=10) == 2
+    assert shard_count(39, per_shard=10) == 2 and shard_count(40, per_shard=10) == 4
+
+
+def test_a_page_keeps_its_shard_or_moves_into_its_new_half() -> None:
+    pages = [f"articles/2024/story-{n}/index.html" for n in range(500)]
+    for count in (1, 2, 4, 8, 16):
+        before = [shard_of(page, count) for page in pages]
+        after = [shard_of(page, count * 2) for page in pages]
+        assert all(a in (b, b + count) for a, b in zip(after, before, strict=True))
+        assert len(set(after)) == count * 2  # every shard has pages
+
+
+def bundles_of(index: Path) -> dict[str, Path]:
+    """The search page's view: the first bundle, and the ones its manifest merges."""
+    manifest = json.loads((index / MANIFEST).read_bytes())
+    return {"": index, **{path: index / path for path in manifest["merge"]}}
+
+
+def urls_in(bundle: Path) -> list[str]:
+    """The URLs of the pages in one bundle."""
+    return sorted(indexed_pages(bundle.parent, bundle.name))
+
+
+def sharded_pages(index: Path) -> dict[str, list[str]]:
+    """Bundle -> the URLs of its pages."""
+    return {name: urls_in(bundle) for name, bundle in bundles_of(index).items()}
+
+
+@pytest.fixture(scope="module")
+def golden_site(golden_index: tuple[Path, Any], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The golden build without its index."""
+    site = tmp_path_factory.mktemp("sharded") / "site"
+    shutil.copytree(golden_index[0], site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    return site
+
+
+def test_the_golden_site_is_one_shard_by_default(golden_index: tuple[Path, Any]) -> None:
+    assert sharded_pages(golden_index[0] / BUNDLE_DIR).keys() == {""}
+
+
+def test_every_page_is_in_the_bundle_of_its_shard(
+    golden_index: tuple[Path, Any], golden_site: Path
+) -> None:
+    index_site(golden_site, load_config(GOLDEN_SITE), per_shard=2)
+    shards = sharded_pages(golden_site / BUNDLE_DIR)
+    count = shard_count(len(search_shards.indexed_pages(golden_site)), per_shard=2)
+    assert count >= 4 and len(shards) == count  # none empty on this site
+    numbers = [int(name.rstrip("/") or 0) for name in shards]
+    assert numbers == sorted(numbers) and numbers[0] == 0
+    for number, urls in zip(numbers, shards.values(), strict=True):
+        assert urls and all(shard_of(url[1:] + "index.html", count) == number for url in urls)
+    whole = sorted(indexed_pages(golden_index[0]))
+    assert sorted(url for urls in shards.values() for url in urls) == whole
+    for bundle in bundles_of(golden_site / BUNDLE_DIR).values():
+        filters = {name for name, _ in filter_postings(bundle)}
+        assert filters <= {"author", "outlet", "topic", "year"} and "topic" in filters
+
+
+def test_a_sharded_index_is_the_same_made_twice_or_from_the_cache(
+    golden_site: Path, tmp_path: Path
+) -> None:
+    config = load_config(GOLDEN_SITE)
+    index_site(golden_site, config, per_shard=2)
+    first = files_of(golden_site / BUNDLE_DIR)
+    index_site(golden_site, config, per_shard=2, jobs=1)
+    assert files_of(golden_site / BUNDLE_DIR) == first
+    store = IndexStore(tmp_path / "store")
+    keys = {page: f"key of {page}" for page in search_shards.indexed_pages(golden_site)}
+    for _ in range(2):  # made and kept, then taken from the store
+        index_site(golden_site, config, store, keys, per_shard=2)
+        assert files_of(golden_site / BUNDLE_DIR) == first
+
+
+def test_an_edit_reindexes_only_the_shard_of_the_page(golden_site: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    golden_site = site  # edited below
+    config = load_config(GOLDEN_SITE)
+    store = IndexStore(tmp_path / "store")
+    pages = search_shards.indexed_pages(golden_site)
+    keys = {page: "1" for page in pages}
+    index_site(golden_site, config, store, keys, per_shard=2)
+    listings = set(store.lists.iterdir())
+    before = {p: p.stat().st_ino for p in (golden_site / BUNDLE_DIR).rglob("*") if p.is_file()}
+    article = next(p for p in pages if p.startswith("articles/"))
+    count = shard_count(len(pages), per_shard=2)
+    page = golden_site / article
+    content = page.read_bytes().replace(b"</article>", b"<p>An added sentence.</p></article>")
+    page.unlink()  # a new file, as the build writes it: the page may be a link
+    page.write_bytes(content)
+    keys[article] = "2"  # what the build says of the page: it changed
+    index_site(golden_site, config, store, keys, per_shard=2)
+    assert len(set(store.lists.iterdir()) - listings) == 1  # one shard made anew
+    number = shard_of(article, count)
+    index = golden_site / BUNDLE_DIR
+    after = {p: p.stat().st_ino for p in index.rglob("*") if p.is_file()}
+    moved = {p.relative_to(index) for p in before if after.get(p) != before[p]}
+    moved -= {Path(MANIFEST)}  # written anew each time
+    assert moved
+    for path in moved:  # only the files of the edited shard's bundle are new
+        top = path.parts[0]
+        assert top == str(number) if number else not top.isdigit()
+
+
+def test_a_page_a_glob_cannot_name_is_indexed_too(tmp_path: Path) -> None:
+    need_pagefind()
+    body = "<!DOCTYPE html><html lang=en><title>{0}</title><main data-pagefind-body><h1>{0}</h1>"
+    names = ["plain", "odd [1] (a,b) {c}*?"]
+    for name in names:
+        page = tmp_path / "site" / "articles" / name / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(body.format(f"Story {name}"))
+    index_site(tmp_path / "site", SiteConfig())
+    found = indexed_pages(tmp_path / "site")
+    assert sorted(found) == sorted(f"/articles/{name}/" for name in names)

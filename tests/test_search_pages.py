@@ -12,7 +12,8 @@ from generator import search_pages
 from generator.build import BuildOptions, build
 from generator.config import SiteConfig, load_config
 from generator.errors import BuildError
-from generator.search import BUNDLE_DIR, index_site, indexed_pages, input_digest, pagefind_binary
+from generator.search import BUNDLE_DIR, index_site, pagefind_binary, plan_shards
+from generator.search_shards import indexed_pages
 
 from .conftest import FIXTURES
 
@@ -114,10 +115,10 @@ def assert_same_index(site: Path, config: SiteConfig, tmp_path: Path) -> None:
     except BuildError as exc:
         pytest.skip(str(exc))
     cut = tmp_path / "cut"
-    for path in indexed_pages(site):
-        target = cut / path.relative_to(site)
+    for page in indexed_pages(site):
+        target = cut / page
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(search_pages.trimmed(path.read_bytes()))
+        target.write_bytes(search_pages.trimmed((site / page).read_bytes()))
     index_site(site, config)
     index_site(cut, config)
     expected = files_of(site / BUNDLE_DIR)
@@ -157,10 +158,10 @@ def test_cut_pages_give_the_same_index_on_a_synthetic_archive(tmp_path: Path) ->
 
 def assert_cut(out: Path) -> None:
     """Every page of our theme with a body is cut (else the tests above prove little)."""
-    for path in indexed_pages(out):
-        content = path.read_bytes()
+    for page in indexed_pages(out):
+        content = (out / page).read_bytes()
         if search_pages.BODY in content:
-            assert len(search_pages.trimmed(content)) < len(content), path
+            assert len(search_pages.trimmed(content)) < len(content), page
 
 
 def test_what_is_kept_before_the_body() -> None:
@@ -195,6 +196,10 @@ def test_the_cache_key_follows_only_what_pagefind_reads(tmp_path: Path) -> None:
     site = tmp_path / "zoo"
     pages = write_zoo(site)
     path = site / "articles" / "plain" / "index.html"
+
+    def input_digest(site: Path, config: SiteConfig) -> list[str]:
+        return [shard.digest for shard in plan_shards(site, config)]
+
     key = input_digest(site, SiteConfig())
     path.write_bytes(pages["articles/plain/index.html"].replace(b"/s.css", b"/s.123.css"))
     assert input_digest(site, SiteConfig()) == key  # only the head changed

@@ -7,6 +7,11 @@ site (`BuildOptions.search_later`), the pages reload at once, and a thread of th
 module then indexes a snapshot of the new pages (hard links, taken while no build runs)
 and swaps the new index in, in one step. A burst of rebuilds gives one indexing of the
 newest site. `briefing build` never does this: its site is complete when it is swapped.
+
+The index is in shards (`search_shards`), each cached under its pages' render keys,
+which the snapshot takes from the record of the build that wrote the pages: only the
+shards holding a changed page are indexed again, one Pagefind at a time (the next
+rebuild may need the other core), and no page is read to hash it.
 """
 
 from __future__ import annotations
@@ -80,27 +85,52 @@ class BackgroundIndex:
     def index_once(self) -> None:
         """Index a snapshot of the served pages and swap the result in."""
         from generator.config import load_config
-        from generator.search import BUNDLE_DIR, SECTIONS, index_site_cached, link_or_copy
+        from generator.search import BUNDLE_DIR, index_site_cached
 
         config = load_config(self.site_dir)
         if not config.search.enabled:
             return
+        cache = self.site_dir / config.paths.cache
         work = Path(tempfile.mkdtemp(prefix=".search-", dir=self.out.parent))
         try:
             snapshot = work / "site"
             with self.lock:
-                snapshot.mkdir()
-                for section in SECTIONS:
-                    if (self.out / section).is_dir():
-                        shutil.copytree(
-                            self.out / section, snapshot / section, copy_function=link_or_copy
-                        )
-            index_site_cached(snapshot, config, self.site_dir / config.paths.cache)
+                keys = take_snapshot(self.out, snapshot, cache)
+            index_site_cached(snapshot, config, cache, keys, jobs=1)
             if (snapshot / BUNDLE_DIR).is_dir():
                 with self.lock:
                     _replace(snapshot / BUNDLE_DIR, self.out / BUNDLE_DIR)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def take_snapshot(out: Path, snapshot: Path, cache: Path) -> dict[str, str] | None:
+    """Link the indexed pages of the site in `out` into `snapshot` (no build may run), and
+    return their keys from the record of the build that wrote them: None unless every
+    page is recorded, with its key, as it is now (size and time)."""
+    from generator.freshness import read_record
+    from generator.search import SECTIONS, link_or_copy
+    from generator.search_shards import page_keys
+
+    snapshot.mkdir()
+    for section in SECTIONS:
+        if (out / section).is_dir():
+            shutil.copytree(out / section, snapshot / section, copy_function=link_or_copy)
+    record = read_record(cache, out)
+    if record is None:
+        return None
+    keys = page_keys(record.files, record.keys)
+    if keys is None or any(not _as_recorded(snapshot / p, record.files[p]) for p in keys):
+        return None
+    return keys
+
+
+def _as_recorded(page: Path, recorded: list[int]) -> bool:
+    try:
+        found = page.stat()
+    except OSError:
+        return False
+    return [found.st_size, found.st_mtime_ns] == list(recorded)
 
 
 def _replace(new: Path, old: Path) -> None:

@@ -2,6 +2,11 @@
 // pagefind/, searches as you type, and keeps the query and filters in the address so a
 // search can be bookmarked or shared. Results are built as DOM nodes, never as HTML
 // strings: excerpts keep only Pagefind's <mark> highlights.
+//
+// The index comes in shards (one Pagefind bundle each, so that an edit re-indexes only
+// its own): pagefind/ holds the first, and its shards.json names the others, which are
+// merged into it. Pagefind then searches them all at once: results are sorted by score
+// together, filter counts are summed.
 "use strict";
 
 const PAGE_SIZE = 20;
@@ -161,9 +166,21 @@ async function run() {
 
 async function start() {
   try {
-    pagefind = await import(`${root.dataset.bundle}pagefind.js`);
-    await pagefind.options({ baseUrl: root.dataset.base, excerptLength: 30 });
+    const bundle = new URL(root.dataset.bundle, window.location.href);
+    const [module, shards] = await Promise.all([
+      import(new URL("pagefind.js", bundle).href),
+      fetch(new URL("shards.json", bundle)).then((response) => {
+        if (!response.ok) {
+          throw new Error(`shards.json: ${response.status}`);
+        }
+        return response.json();
+      }),
+    ]);
+    pagefind = module;
+    const options = { baseUrl: root.dataset.base, excerptLength: 30 };
+    await pagefind.options(options);
     await pagefind.init();
+    await Promise.all(shards.merge.map((path) => pagefind.mergeIndex(new URL(path, bundle).href, options)));
     const counts = await pagefind.filters();
     for (const select of selects()) {
       fillSelect(select, counts[select.dataset.filter] || {});
