@@ -11,7 +11,7 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -170,7 +170,9 @@ def _build(options: BuildOptions) -> BuildReport:
         )
         if save_registry(paths.content, site.topics) and not options.in_place:
             inputs = with_registry(others, paths.content)
-        write_record(cache_dir, inputs, paths.output, summary_of(report), rendered.keys)
+        write_record(
+            cache_dir, inputs, paths.output, summary_of(report), rendered.keys, rendered.files
+        )
         cache.save()
         clock.lap("write")
     finally:
@@ -189,8 +191,21 @@ def update_in_place(
         previous = Previous(live=live, in_place=True)
         rendered = render_into(staging, site, paths.templates, sources, previous, cache)
         clock.lap("render")
-        move_into(staging, paths.output, stale_files(live, rendered))
-    return rendered
+        stale = stale_files(live, rendered)
+        moved = move_into(staging, paths.output, stale)
+    return replace(rendered, files=state_after(live, moved, stale))
+
+
+def state_after(live: Built, moved: Iterable[str], removed: Iterable[str]) -> dict[str, list[int]]:
+    """The output's state (`output_state`) after files were moved in and removed: the
+    live record's, updated. Walking every file of a large site took a second."""
+    files = {path: list(state) for path, state in live.files.items()}
+    for path in removed:
+        files.pop(path, None)
+    for path in moved:
+        info = os.stat(live.root / path)
+        files[path] = [info.st_size, info.st_mtime_ns]
+    return files
 
 
 def write_staged(

@@ -16,7 +16,7 @@ import json
 import os
 import shutil
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,15 +140,21 @@ def read_record(cache: Path, out: Path, kept: bool = False) -> Record | None:
 
 
 def write_record(
-    cache: Path, inputs: str, out: Path, summary: dict[str, object], keys: dict[str, str]
+    cache: Path,
+    inputs: str,
+    out: Path,
+    summary: dict[str, object],
+    keys: dict[str, str],
+    files: Mapping[str, Sequence[int]] | None = None,
 ) -> None:
-    """Record a complete build (atomically; a failure to record only costs speed)."""
+    """Record a complete build (atomically; a failure to record only costs speed).
+    `files`: the output's `output_state` when the build knows it without a walk."""
     out = out.resolve()
     data = {
         "version": RECORD_VERSION,
         "inputs": inputs,
         "output": str(out),
-        "files": output_state(out),
+        "files": output_state(out) if files is None else files,
         "summary": summary,
         "keys": keys,
     }

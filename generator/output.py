@@ -128,13 +128,16 @@ def scratch(out: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def move_into(staging: Path, out: Path, remove: Iterable[str]) -> None:
+def move_into(staging: Path, out: Path, remove: Iterable[str]) -> list[str]:
     """Move every file of `staging` into `out`, each replacing its namesake in one step,
-    then delete the files `remove` names (and folders they leave empty). `out` changes
-    file by file, so only the preview's private folder is updated this way."""
+    then delete the files `remove` names (and folders they leave empty); the paths moved
+    in. `out` changes file by file, so only the preview's private folder is updated this
+    way."""
+    moved = []
     for path in sorted(staging.rglob("*")):
         if path.is_file():
-            target = out / path.relative_to(staging)
+            moved.append(path.relative_to(staging).as_posix())
+            target = out / moved[-1]
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
     for name in sorted(remove):
@@ -144,6 +147,7 @@ def move_into(staging: Path, out: Path, remove: Iterable[str]) -> None:
         while folder != out and folder.is_relative_to(out) and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
+    return moved
 
 
 def remove_leftovers(out: Path) -> None:

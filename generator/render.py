@@ -113,6 +113,9 @@ class Rendered:
     made: int
     """Pages and feeds made by this build (the others were taken from the previous)."""
     taken: int
+    files: Mapping[str, Sequence[int]] | None = None
+    """The output's `freshness.output_state` after the build, when the build knows it
+    without walking the output (the preview's update in place)."""
 
 
 @dataclass(frozen=True, slots=True)

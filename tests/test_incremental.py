@@ -12,6 +12,7 @@ import pytest
 
 from generator import cache as cache_module
 from generator.build import BuildOptions, build
+from generator.freshness import output_state, read_record
 from generator.models import BuildReport
 
 from .conftest import FIXTURES
@@ -203,6 +204,8 @@ def test_updating_in_place_gives_a_clean_build(tmp_path: Path, name: str) -> Non
         assert unrelated.stat().st_ino == inode  # untouched, not even relinked
     leftovers = [p for p in (site / "build").rglob("*") if p.is_dir() and not any(p.iterdir())]
     assert leftovers == []  # a removed article's folder goes too
+    record = read_record(site / ".cache", site / "build")
+    assert record is not None and record.files == output_state(site / "build")
 
 
 def test_a_sequence_of_builds_is_always_a_clean_build(tmp_path: Path) -> None:
