@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from xml.sax.saxutils import escape
 
 from generator import urls
 from generator.models import OutputFile
 from generator.site import Site
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
+EMPTY = f'<urlset xmlns="{SITEMAP}" />'
 
 
 def sitemap(site: Site, paths: Sequence[str]) -> OutputFile:
-    """Every indexable page, with its absolute URL, in path order."""
+    """Every indexable page, with its absolute URL, in path order.
+
+    Written as text (escaped as XML character data): ElementTree took half a second
+    for a large archive's, on every build."""
     links = urls.Links.for_config(site.config)
-    root = ET.Element("urlset", {"xmlns": SITEMAP})
-    for path in sorted(paths):
-        ET.SubElement(ET.SubElement(root, "url"), "loc").text = links.absolute(path)
-    ET.indent(root)
-    body = ET.tostring(root, encoding="utf-8", xml_declaration=False)
-    return OutputFile("sitemap.xml", b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n")
+    entries = [
+        f"  <url>\n    <loc>{escape(links.absolute(path))}</loc>\n  </url>\n"
+        for path in sorted(paths)
+    ]
+    body = f'<urlset xmlns="{SITEMAP}">\n{"".join(entries)}</urlset>' if entries else EMPTY
+    return OutputFile("sitemap.xml", f"{DECLARATION}\n{body}\n".encode())
 
 
 def robots(site: Site) -> OutputFile:
