@@ -85,6 +85,8 @@ class GroupHeading:
     """Articles in the whole list."""
     outlet: OutletConfig | None = None
     """The registry entry, for outlets that have one."""
+    topics: int = 0
+    """Topics an outlet's articles are in (0 for authors and tags)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,21 +206,26 @@ def _listing(pager: Pager, template: str, title: str, description: str, **contex
 
 def _group_pages(groups: Sequence[Group], kind: str, site: Site) -> Iterator[PageSpec]:
     index_title = {"outlets": "Outlets", "authors": "Authors", "tags": "Tags"}[kind]
+    covering = {
+        g.slug: topics_covered(g.article_ids, site.topic_of) if kind == "outlets" else ()
+        for g in groups
+    }
+    headings = tuple(
+        GroupHeading(g.slug, g.name, len(g.article_ids), g.outlet, len(covering[g.slug]))
+        for g in groups
+    )
     yield _spec(
         f"{kind}/",
         f"{kind}.html",
         index_title,
         f"{index_title} in {site.config.title}.",
-        groups=groups,
+        groups=headings,
     )
-    for group in groups:
+    for group, heading in zip(groups, headings, strict=True):
         first = f"{kind}/{group.slug}/"
-        heading = GroupHeading(group.slug, group.name, len(group.article_ids), group.outlet)
         for pager in paginate(group.article_ids, site.config.page_size, first):
             description = f"{len(group.article_ids)} articles: {group.name}."
-            covered: tuple[Topic, ...] = ()
-            if kind == "outlets" and pager.number == 1:
-                covered = topics_covered(group.article_ids, site.topic_of)
+            covered = covering[group.slug] if pager.number == 1 else ()
             yield _listing(
                 pager, "group.html", group.name, description,
                 group=heading, kind=kind, covered=covered,
@@ -239,11 +246,15 @@ def _tags(site: Site) -> Iterator[PageSpec]:
 
 def _archive(site: Site) -> Iterator[PageSpec]:
     undated = tuple(a.id for a in site.articles if a.date is None)
-    yield _spec(
-        "archive/", "archive.html", "Archive", "Articles by date.", undated_count=len(undated)
+    years, months = (
+        tuple(PeriodHeading(p.key, p.label, len(p.article_ids)) for p in periods)
+        for periods in (site.years, site.months)
     )
-    for period in (*site.years, *site.months):
-        heading = PeriodHeading(period.key, period.label, len(period.article_ids))
+    yield _spec(
+        "archive/", "archive.html", "Archive", "Articles by date.",
+        years=years, months=months, undated_count=len(undated),
+    )  # fmt: skip
+    for period, heading in zip((*site.years, *site.months), (*years, *months), strict=True):
         for pager in paginate(period.article_ids, site.config.page_size, urls.period(period.key)):
             yield _listing(
                 pager, "period.html", period.label, f"Articles of {period.label}.", period=heading
@@ -258,7 +269,10 @@ def _special(site: Site) -> Iterator[PageSpec]:
         "404.html", "404.html", "Page not found", "", MappingProxyType({}), in_sitemap=False
     )
     if site.config.search.enabled:
-        yield _spec("search/", "search.html", "Search", f"Search {site.config.title}.")
+        yield _spec(
+            "search/", "search.html", "Search", f"Search {site.config.title}.",
+            article_count=len(site.articles),
+        )  # fmt: skip
 
 
 def _clip(text: str, limit: int = 200) -> str:

@@ -22,6 +22,7 @@ SITE = FIXTURES / "golden-site"
 ARTICLES = Path("content/articles")
 BRIDGE = ARTICLES / "2024/03/ledger-bridge-shut.md"
 FLOOD = ARTICLES / "2024/03/meridian-flood-warning.md"
+INDEXES = ("outlets", "authors", "tags", "archive", "search")
 
 # Custom templates that read what their page's context does not hold: the whole site,
 # and the topic of each listed article.
@@ -148,6 +149,18 @@ def test_an_edit_remakes_only_the_page_of_a_list_that_shows_it(tmp_path: Path) -
     others = [p for p in pages if p not in showing]
     assert showing and others, "the fixture's lists no longer span several pages"
     assert [p for p in others if p.stat().st_ino != before[p]] == []
+
+
+def test_an_edit_keeps_the_indexes_whose_counts_it_does_not_change(tmp_path: Path) -> None:
+    """The outlets, authors, tags, archive and search pages show names and counts: an
+    edit of an article's text leaves them as they are."""
+    site = copy_site(SITE, tmp_path / "site")
+    build(BuildOptions(site))
+    indexes = [site / "build" / name / "index.html" for name in INDEXES]
+    before = [page.stat().st_ino for page in indexes]
+    replace_in(site, BRIDGE, "12 cracks", "14 cracks")
+    assert build(BuildOptions(site)).made > 0
+    assert [page.stat().st_ino for page in indexes] == before
 
 
 @pytest.mark.parametrize("name", sorted(CUSTOM_CHANGES))
