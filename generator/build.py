@@ -11,12 +11,12 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import parallel
 from generator.cache import BuildCache, Memory, as_text, key_of
@@ -435,9 +435,28 @@ def cached_cluster(
     key = key_of("clusters", as_text(settings), *members)
 
     def make() -> list[list[str]]:
-        return [[a.id for a in story] for story in cluster(articles, settings)]
+        stories = cluster(articles, settings, CacheMemo(cache))
+        return [[a.id for a in story] for story in stories]
 
     return [[by_id[i] for i in story] for story in cache.get_or_make("clusters", key, make)]
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class CacheMemo:
+    """The build cache as clustering's memo (`features.Memo`): when the grouping must be
+    redone, the parts of it that only depend on inputs as before (one article's counted
+    words, say) are found under a key of their input."""
+
+    cache: BuildCache
+
+    def values(
+        self, kind: str, inputs: Sequence[str], make: Callable[[list[int]], list[T]]
+    ) -> list[T]:
+        """The kept value of each input, the others made by one call of `make`."""
+        return self.cache.get_or_make_many(kind, [key_of(kind, i) for i in inputs], make)
 
 
 def summarise_all(

@@ -29,7 +29,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from generator.config import TopicsConfig
-from generator.features import LEAD_CHARS, Features, Matrix, extract, lead_text
+from generator.features import LEAD_CHARS, Features, Matrix, Memo, extract, lead_text
 from generator.models import Article
 
 WORD_WEIGHT = 0.7
@@ -62,12 +62,15 @@ class Pairs:
     similarity: npt.NDArray[np.float64]
 
 
-def cluster(articles: Sequence[Article], settings: TopicsConfig) -> list[list[Article]]:
-    """Partition `articles` into stories; each list is one story, in id order."""
+def cluster(
+    articles: Sequence[Article], settings: TopicsConfig, memo: Memo | None = None
+) -> list[list[Article]]:
+    """Partition `articles` into stories; each list is one story, in id order. A `memo`
+    (the build cache) spares work done by earlier builds, never changing the result."""
     ordered = sorted(articles, key=lambda a: (a.id, a.path))
     if len(ordered) < 2:
         return [[a] for a in ordered]
-    features = extract(ordered)
+    features = extract(ordered, memo=memo)
     pairs = similar_pairs(features, settings)
     labels = agglomerate(len(ordered), pairs, settings.threshold)
     groups: dict[int, list[Article]] = {}

@@ -19,7 +19,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +62,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?=[A-Z])(?<![.!?:\"“]\s)(?<!^)\b[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*")
 
 Matrix = sparse.csr_matrix
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +82,19 @@ class Features:
         return len(self.days)
 
 
-def extract(articles: Sequence[Article], lead_chars: int = LEAD_CHARS) -> Features:
-    """Features of `articles`, in their order."""
+def extract(
+    articles: Sequence[Article], lead_chars: int = LEAD_CHARS, memo: Memo | None = None
+) -> Features:
+    """Features of `articles`, in their order. With a `memo` (the build cache), each lead
+    text is counted only when no earlier build counted the same text: the matrices are
+    the same either way (`assembled` numbers the terms as counting all at once does)."""
     texts = [lead_text(article, lead_chars) for article in articles]
-    tokens, runs = _count_in_two(texts)
+    found = (memo or Recount()).values("lead-terms", texts, partial(_lead_terms_in_two, texts))
     hapax = 1 - (1 - HAPAX_WEIGHT) * min(1.0, len(articles) / HAPAX_ARCHIVE)
     return Features(
-        words=tfidf(tokens.merge(_WordTerms(snowballstemmer.stemmer("english"))), hapax),
-        names=tfidf(runs.merge(name_terms)),
-        figures=tfidf(tokens.merge(figure_terms)),
+        words=tfidf(assembled([f.words for f in found]), hapax),
+        names=tfidf(assembled([f.names for f in found])),
+        figures=tfidf(assembled([f.figures for f in found])),
         days=np.array([_days(article) for article in articles], dtype=np.float64),
     )
 
@@ -110,87 +116,127 @@ def _days(article: Article) -> float:
     return article.date.timestamp() / 86400 if article.date else math.nan
 
 
+class Memo(Protocol):
+    """Values kept from earlier builds (the build cache), each found by everything that
+    goes into it: `inputs[i]` with this code makes value i, so a kept one is never stale."""
+
+    def values(
+        self, kind: str, inputs: Sequence[str], make: Callable[[list[int]], list[T]]
+    ) -> list[T]:
+        """The value of each input, in order; those not kept come from one call of
+        `make(positions of their inputs)`."""
+        ...
+
+
+class Recount:
+    """No memo: every value is made."""
+
+    def values(
+        self, kind: str, inputs: Sequence[str], make: Callable[[list[int]], list[T]]
+    ) -> list[T]:
+        """`make` of every position."""
+        return make(list(range(len(inputs))))
+
+
+@dataclass(frozen=True, slots=True)
+class TermCounts:
+    """The terms of one kind in one text and how often each occurs."""
+
+    terms: str
+    """The distinct terms, "\n"-joined (no term holds white space), in order of first
+    appearance: counting token by token, then term by term of each token."""
+    counts: bytes
+    """Occurrences of each term, as float64 (what the count matrices hold)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeadTerms:
+    """What one lead text gives the count matrices (what the build cache keeps per text)."""
+
+    words: TermCounts
+    names: TermCounts
+    figures: TermCounts
+
+
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """How often each token occurs in each text: rows are texts, columns `tokens`."""
+    """How often each term occurs in each text: rows are texts, columns `terms`."""
 
     matrix: Matrix
-    tokens: tuple[str, ...]
-
-    def merge(self, terms_of: Callable[[str], Sequence[str]]) -> Counts:
-        """Counts of terms, each token counted under every term `terms_of` gives it (or none).
-
-        Tokens are normalised once per distinct token, not once per occurrence."""
-        vocabulary: dict[str, int] = {}
-        rows: list[int] = []
-        columns: list[int] = []
-        for row, token in enumerate(self.tokens):
-            for term in terms_of(token):
-                rows.append(row)
-                columns.append(vocabulary.setdefault(term, len(vocabulary)))
-        ones = np.ones(len(rows), dtype=np.float64)
-        shape = (len(self.tokens), len(vocabulary))
-        mapping = sparse.csr_matrix((ones, (rows, columns)), shape=shape)
-        merged: Matrix = (self.matrix @ mapping).tocsr()
-        merged.sort_indices()
-        return Counts(merged, tuple(vocabulary))
-
-    def stacked(self, below: Counts) -> Counts:
-        """These rows, then those of `below`, over one vocabulary: ours, then its new tokens
-        (the numbering `count_tokens` gives all the texts at once)."""
-        vocabulary = {token: column for column, token in enumerate(self.tokens)}
-        renumber = np.array(
-            [vocabulary.setdefault(token, len(vocabulary)) for token in below.tokens],
-            dtype=np.int64,
-        )
-        width = len(vocabulary)
-        top = sparse.csr_matrix(
-            (self.matrix.data, self.matrix.indices, self.matrix.indptr),
-            shape=(self.matrix.shape[0], width),
-        )
-        bottom = sparse.csr_matrix(
-            (below.matrix.data, renumber[below.matrix.indices], below.matrix.indptr),
-            shape=(below.matrix.shape[0], width),
-        )
-        return Counts(sparse.vstack([top, bottom], format="csr"), tuple(vocabulary))
+    terms: tuple[str, ...]
 
 
-def _count_in_two(texts: Sequence[str]) -> tuple[Counts, Counts]:
-    """Word tokens and name runs of `texts`; a large archive is split with a second
-    process (spawned: forking a process that runs threads, as `serve` does, is unsafe)."""
-    if len(texts) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return _count_texts(texts)
-    half = len(texts) // 2
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        later = pool.submit(_count_texts, texts[half:])
-        tokens, runs = _count_texts(texts[:half])
-        more_tokens, more_runs = later.result()
-    return tokens.stacked(more_tokens), runs.stacked(more_runs)
-
-
-def _count_texts(texts: Sequence[str]) -> tuple[Counts, Counts]:
-    return count_tokens(texts, _lower_split), count_tokens(texts, _NAME.findall)
-
-
-def count_tokens(texts: Iterable[str], tokenize: Callable[[str], list[str]]) -> Counts:
-    """How often each token occurs in each text, at C speed (no Python code per token)."""
-    # Columns are numbered in order of first appearance: deterministic for a given input.
+def assembled(parts: Sequence[TermCounts]) -> Counts:
+    """One row per text; columns numbered in order of first appearance over the texts in
+    order, which is the numbering counting every text at once gives: whichever texts came
+    from a memo, the same texts give the same matrix, bit for bit."""
     vocabulary: defaultdict[str, int] = defaultdict(itertools.count().__next__)
-    indptr, indices, data = array("q", [0]), array("q"), array("d")
-    for text in texts:
-        counts = Counter(tokenize(text))
-        indices.extend(map(vocabulary.__getitem__, counts.keys()))
-        data.extend(counts.values())
+    indptr, indices = array("q", [0]), array("q")
+    for part in parts:
+        if part.terms:
+            indices.extend(map(vocabulary.__getitem__, part.terms.split("\n")))
         indptr.append(len(indices))
-    shape = (len(indptr) - 1, len(vocabulary))
-    arrays = (np.asarray(data), np.asarray(indices), np.asarray(indptr))
-    return Counts(sparse.csr_matrix(arrays, shape=shape), tuple(vocabulary))
+    data = np.frombuffer(b"".join(p.counts for p in parts), dtype=np.float64).copy()
+    shape = (len(parts), len(vocabulary))
+    matrix = sparse.csr_matrix((data, np.asarray(indices), np.asarray(indptr)), shape=shape)
+    matrix.sort_indices()
+    return Counts(matrix, tuple(vocabulary))
 
 
-def _lower_split(text: str) -> list[str]:
-    # Splitting on white space is four times faster than a regular expression; the
-    # punctuation left on the tokens is removed once per distinct token, in _WordTerms.
-    return text.lower().split()
+def _lead_terms_in_two(texts: Sequence[str], positions: Sequence[int]) -> list[LeadTerms]:
+    """`lead_terms` of the texts at `positions`; many are split with a second process
+    (spawned: forking a process that runs threads, as `serve` does, is unsafe)."""
+    wanted = [texts[p] for p in positions]
+    if len(wanted) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return lead_terms(wanted)
+    half = len(wanted) // 2
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        later = pool.submit(lead_terms, wanted[half:])
+        return lead_terms(wanted[:half]) + later.result()
+
+
+def lead_terms(texts: Iterable[str]) -> list[LeadTerms]:
+    """The words, names and figures of each text, with their counts."""
+    terms = _Terms(snowballstemmer.stemmer("english"))
+    return [terms.of(text) for text in texts]
+
+
+class _Terms:
+    """Turns texts into `LeadTerms`, normalising each distinct token once (not once per
+    occurrence): most tokens of a text occur in many others."""
+
+    def __init__(self, stemmer: Any) -> None:
+        self.words: dict[str, Sequence[str]] = {}
+        self.names: dict[str, Sequence[str]] = {}
+        self.figures: dict[str, Sequence[str]] = {}
+        self.word_terms = _WordTerms(stemmer)
+
+    def of(self, text: str) -> LeadTerms:
+        """One text's terms. Splitting on white space is four times faster than a regular
+        expression; the punctuation left on the tokens is removed once per distinct token."""
+        tokens = Counter(text.lower().split())
+        runs = Counter(_NAME.findall(text))
+        return LeadTerms(
+            words=_counted(tokens, self.words, self.word_terms),
+            names=_counted(runs, self.names, name_terms),
+            figures=_counted(tokens, self.figures, figure_terms),
+        )
+
+
+def _counted(
+    tokens: Counter[str],
+    known: dict[str, Sequence[str]],
+    terms_of: Callable[[str], Sequence[str]],
+) -> TermCounts:
+    """Each token counted under every term `terms_of` gives it (`known` remembers them)."""
+    totals: dict[str, int] = {}
+    for token, count in tokens.items():
+        found = known.get(token)
+        if found is None:
+            found = known[token] = terms_of(token)
+        for term in found:
+            totals[term] = totals.get(term, 0) + count
+    return TermCounts("\n".join(totals), array("d", totals.values()).tobytes())
 
 
 class _WordTerms:

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
+from generator.build import cached_cluster
+from generator.cache import BuildCache, Memory
 from generator.clustering import Pairs, agglomerate, cluster, similar_pairs, what_cluster_reads
 from generator.config import TopicsConfig
 from generator.content import parse_article
@@ -200,3 +202,30 @@ def test_what_cluster_reads_is_all_that_matters(seed: int) -> None:
     first = articles[0]
     lead_edit = _with_body(first, (Paragraph(1, "Another opening."), *first.paragraphs[1:]))
     assert what_cluster_reads(lead_edit) != what_cluster_reads(first)
+
+
+def _edited_lead(article: Article, sentence: str) -> Article:
+    first, *rest = article.paragraphs
+    return _with_body(article, (Paragraph(first.number, f"{first.text} {sentence}"), *rest))
+
+
+@pytest.mark.parametrize("memory", [True, False], ids=["preview", "new-process"])
+def test_regrouping_after_edits_is_grouping_from_scratch(tmp_path: Path, memory: bool) -> None:
+    """The build regroups after lead edits, removals and additions with what its cache
+    kept from earlier builds (in memory in the preview, else in the file): the stories are
+    those of grouping the same articles without any cache."""
+    articles, _ = load_stories()
+    kept = Memory() if memory else None
+    rng = random.Random(3)
+    sentences = ["Mira Okafor of Port Alder said 40 ferries wait.", "Budget talks resumed.", ""]
+    for step in range(5):
+        cache = BuildCache(tmp_path, memory=kept)
+        assert cached_cluster(cache, articles, SETTINGS) == cluster(articles, SETTINGS), step
+        cache.save()
+        position = rng.randrange(len(articles))
+        articles[position] = _edited_lead(articles[position], sentences[step % 3] + str(step))
+        if step == 2:
+            articles.append(dataclasses.replace(articles.pop(0), id="added-late"))
+    made = BuildCache(tmp_path, memory=kept)
+    cached_cluster(made, articles, SETTINGS)
+    assert made.misses == 2  # the grouping and the one lead edited last

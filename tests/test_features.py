@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import math
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pytest
+import snowballstemmer
+from scipy import sparse
 
-from generator.features import extract, figure_terms, lead_text, name_terms, names_in
+from generator import features as features_module
+from generator.features import (
+    Features,
+    extract,
+    figure_terms,
+    lead_text,
+    name_terms,
+    names_in,
+)
 from generator.models import Article, Paragraph
 
 
@@ -99,3 +113,136 @@ def test_counting_in_two_processes_gives_the_same_features(monkeypatch: pytest.M
     shared = extract(texts)
     for one, two in [(alone.words, shared.words), (alone.names, shared.names)]:
         assert one.shape == two.shape and (one != two).nnz == 0
+
+
+def counted_at_once(
+    texts: Sequence[str],
+    terms_of: Callable[[str], Sequence[str]],
+    split: Callable[[str], list[str]],
+) -> sparse.csr_matrix:
+    """Reference: tokens of all texts numbered in order of first appearance, then each
+    token counted under its terms by one product (how counting worked before it was
+    kept per text)."""
+    tokens: dict[str, int] = {}
+    rows, columns, values = [], [], []
+    for row, text in enumerate(texts):
+        for token, count in Counter(split(text)).items():
+            rows.append(row)
+            columns.append(tokens.setdefault(token, len(tokens)))
+            values.append(float(count))
+    counts = sparse.csr_matrix((values, (rows, columns)), shape=(len(texts), len(tokens)))
+    terms: dict[str, int] = {}
+    pairs = [
+        (t, terms.setdefault(term, len(terms)))
+        for token, t in tokens.items()
+        for term in terms_of(token)
+    ]
+    mapping = sparse.csr_matrix(
+        (np.ones(len(pairs)), ([p[0] for p in pairs], [p[1] for p in pairs])),
+        shape=(len(tokens), len(terms)),
+    )
+    merged: sparse.csr_matrix = (counts @ mapping).tocsr()
+    merged.sort_indices()
+    return merged
+
+
+def lower_split(text: str) -> list[str]:
+    return text.lower().split()
+
+
+def same_bits(one: sparse.csr_matrix, two: sparse.csr_matrix) -> bool:
+    return one.shape == two.shape and all(
+        a.dtype == b.dtype and a.tobytes() == b.tobytes()
+        for a, b in [(one.data, two.data), (one.indices, two.indices), (one.indptr, two.indptr)]
+    )
+
+
+def same_features(one: Features, two: Features) -> bool:
+    return (
+        all(
+            same_bits(getattr(one, kind), getattr(two, kind))
+            for kind in ("words", "names", "figures")
+        )
+        and one.days.tobytes() == two.days.tobytes()
+    )
+
+
+def story_articles(seed: int, count: int) -> list[Article]:
+    """Articles of words, names and figures drawn from small lists, so that they share many."""
+    rng = random.Random(seed)
+    words = "Flood flooded floods homes council budget Mira Okafor Port Alder Halden said 1,200 4.5 of the Bank of England, ferry’s".split()
+    return [
+        article(
+            f"Story {n} {rng.choice(words)}",
+            *(
+                " ".join(rng.choices(words, k=rng.randrange(3, 30)))
+                for _ in range(rng.randrange(1, 4))
+            ),
+            dated=rng.random() < 0.8,
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_counts_are_those_of_counting_all_texts_at_once(seed: int) -> None:
+    """Counted text by text and assembled, the matrices are bit for bit those of counting
+    every text at once: same columns in the same order, same sums (the TF-IDF and every
+    similarity after it depend on both)."""
+    articles = story_articles(seed, 40)
+    texts = [lead_text(a, features_module.LEAD_CHARS) for a in articles]
+    stemmer = features_module._WordTerms(snowballstemmer.stemmer("english"))
+    expected = {
+        "words": counted_at_once(texts, stemmer, lower_split),
+        "names": counted_at_once(texts, name_terms, features_module._NAME.findall),
+        "figures": counted_at_once(texts, figure_terms, lower_split),
+    }
+    found = features_module.lead_terms(texts)
+    for kind, matrix in expected.items():
+        assert same_bits(
+            features_module.assembled([getattr(f, kind) for f in found]).matrix, matrix
+        )
+
+
+class DictMemo:
+    """A memo kept in a dict (what the build cache does, without its file), recording
+    which inputs had to be made."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str], Any] = {}
+        self.made: list[str] = []
+
+    def values(
+        self, kind: str, inputs: Sequence[str], make: Callable[[list[int]], list[Any]]
+    ) -> list[Any]:
+        missing = [p for p, i in enumerate(inputs) if (kind, i) not in self.kept]
+        for position, value in zip(missing, make(missing), strict=True):
+            self.kept[(kind, inputs[position])] = value
+            self.made.append(inputs[position])
+        return [self.kept[(kind, i)] for i in inputs]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_features_do_not_depend_on_what_was_kept(seed: int) -> None:
+    """After edits, additions and removals, features made with a memo of earlier texts
+    are bit for bit those made from scratch; only new lead texts are counted."""
+    rng = random.Random(seed)
+    articles = story_articles(seed, 30)
+    memo = DictMemo()
+    assert same_features(extract(articles, memo=memo), extract(articles))
+    for _ in range(4):
+        position = rng.randrange(len(articles))
+        edited = article(
+            articles[position].title,
+            "Mira Okafor of Port Alder said 7 more.",
+            f"Edit {rng.random()}",
+        )
+        articles = [*articles[:position], edited, *articles[position + 1 :]]
+        articles = (
+            articles[1:] if rng.random() < 0.5 else [*articles, story_articles(seed + 9, 1)[0]]
+        )
+        kept = {text for _, text in memo.kept}
+        memo.made.clear()
+        assert same_features(extract(articles, memo=memo), extract(articles))
+        texts = {lead_text(a, features_module.LEAD_CHARS) for a in articles}
+        assert sorted(memo.made) == sorted(texts - kept)
