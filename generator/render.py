@@ -237,7 +237,12 @@ def _put_file(source: Path, target: Path) -> None:
             shutil.copyfile(source, target)
         return
     if info.st_nlink == 1:
-        _write(target.parent, target.name, source.read_bytes())
+        data = source.read_bytes()
+        # A staging folder whose record is lost (a cache folder deleted) still mostly
+        # holds the same pages: reading is cheaper than writing them all again.
+        if info.st_size == len(data) and target.read_bytes() == data:
+            return
+        _write(target.parent, target.name, data)
     else:
         _replace_with(target, lambda new: os.link(source, new))
 

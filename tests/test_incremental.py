@@ -198,6 +198,32 @@ def test_a_hand_edited_output_file_is_remade(tmp_path: Path) -> None:
     assert page.read_bytes() == original
 
 
+def test_a_kept_site_whose_record_is_lost_is_updated_into_a_clean_build(
+    tmp_path: Path,
+) -> None:
+    """The benchmark's sequence: the cache folder is deleted, a cold build keeps the site
+    it replaces without a record of it, and the next build updates that site, trusting
+    none of its files (a page it holds with other bytes is written, one it holds with the
+    same bytes is left)."""
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site))
+    replace_in(site, BRIDGE, "12 cracks", "14 cracks")
+    build(BuildOptions(site))
+    shutil.rmtree(site / ".cache")
+    build(BuildOptions(site, cache=False))
+    kept = [p for p in (site / ".cache" / "sites").rglob("index.html")]
+    assert kept, "the cold build kept no site"
+    kept[0].write_bytes(b"damaged")  # the site kept without a record is not trusted
+    replace_in(site, BRIDGE, "14 cracks", "16 cracks")
+    clean = copy_site(site, tmp_path / "clean")
+    build(BuildOptions(site))
+    build(BuildOptions(clean, cache=False))
+    incremental, fresh = tree(site / "build"), tree(clean / "build")
+    assert sorted(incremental) == sorted(fresh)
+    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+
+
 @pytest.mark.parametrize("name", sorted(CHANGES))
 def test_updating_in_place_gives_a_clean_build(tmp_path: Path, name: str) -> None:
     """The preview's way: the output folder is updated file by file."""
