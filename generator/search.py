@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -37,6 +38,8 @@ SECTIONS = search_shards.SECTIONS
 
 
 ENTRY = search_index.ENTRY
+CUTS = "cuts.json"
+"""File of the index cache keeping what Pagefind reads of each page, by render key."""
 KEEP_INDEXES = 3
 """Cached indexes kept per shard (the newest builds' ones); older ones are removed."""
 MANIFEST = "shards.json"
@@ -74,15 +77,16 @@ def index_site(
     """Write the search index of the complete site in `staging` under BUNDLE_DIR: one
     Pagefind bundle per shard (`search_shards`), each made canonical, so that the same
     pages give the same files. Shards kept in `store` are taken from it, the others
-    made (`jobs` Pagefind runs at once) and kept there.
+    made (`jobs` Pagefind runs at once) and kept there. `keys`, when given, are the
+    render keys of exactly the indexed pages (`search_shards.plan`).
 
     An archive without articles has nothing to index (Pagefind refuses an empty index);
     its search page says so instead of loading one.
     """
-    if not any((staging / SECTIONS[0]).glob("**/*.html")):
+    shards = plan_shards(staging, config, keys, per_shard, store)
+    if not any(page.startswith(f"{SECTIONS[0]}/") for s in shards for page in s.pages):
         shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
         return
-    shards = plan_shards(staging, config, keys, per_shard)
     wanted = [s for s in shards if store is None or not store.has(s.digest)]
     work = Path(tempfile.mkdtemp(prefix=".search-", dir=staging.parent))
     try:
@@ -93,7 +97,7 @@ def index_site(
         place_bundles(staging / BUNDLE_DIR, shards, made, store)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if store is not None:
+    if store is not None and wanted:  # only a new index can make an old one surplus
         store.prune(KEEP_INDEXES * len(shards))
 
 
@@ -102,10 +106,18 @@ def plan_shards(
     config: SiteConfig,
     keys: Mapping[str, str] | None = None,
     per_shard: int | None = None,
+    store: IndexStore | None = None,
 ) -> list[search_shards.Shard]:
-    """The shards of the site in `staging`, each with the digest its index is kept under."""
+    """The shards of the site in `staging`, each with the digest its index is kept under.
+    With keys and a store, the pages' cuts known by key are taken from the store (only
+    pages made anew are read) and the new ones kept there."""
     arguments = " ".join(index_arguments(Path("."), config, Path(BUNDLE_DIR)))
-    return search_shards.plan(staging, arguments, keys, per_shard)
+    keep = store is not None and keys is not None
+    known = store.cuts() if store is not None and keep else {}
+    planned = search_shards.plan(staging, arguments, keys, per_shard, known)
+    if store is not None and keep and planned.cuts != known:
+        store.keep_cuts(planned.cuts)
+    return list(planned.shards)
 
 
 def make_bundles(
@@ -203,6 +215,27 @@ class IndexStore:
         self.pool = root / "files"
         self.lists = root / "indexes"
 
+    def cuts(self) -> dict[str, search_shards.PageCut]:
+        """Render key -> the cut of the page made under it, as the last plan kept them."""
+        try:
+            data = json.loads((self.root / CUTS).read_text(encoding="utf-8"))
+            if data["version"] != search_shards.CODE_VERSION:
+                return {}
+            return {k: search_shards.PageCut(d, b) for k, (d, b) in data["cuts"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}
+
+    def keep_cuts(self, cuts: Mapping[str, search_shards.PageCut]) -> None:
+        """Keep the cuts of the pages of the site just planned (and no others)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        data = {
+            "version": search_shards.CODE_VERSION,
+            "cuts": {key: [cut.digest, cut.body] for key, cut in sorted(cuts.items())},
+        }
+        partial = self.root / f".{CUTS}.{os.getpid()}.{threading.get_ident()}"
+        partial.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(partial, self.root / CUTS)
+
     def has(self, digest: str) -> bool:
         return (self.lists / f"{digest}.json").is_file()
 
@@ -225,11 +258,13 @@ class IndexStore:
         """Link the files of a kept index into the folder `target`."""
         listing = self.lists / f"{digest}.json"
         files = json.loads(listing.read_text(encoding="utf-8"))
+        folders = {os.path.dirname(relative) for relative in files}
+        for folder in sorted(folders):
+            (target / folder).mkdir(parents=True, exist_ok=True)
         # The entry file last: an index that has it in place is complete (`placed`).
+        pool, place = str(self.pool), str(target)
         for relative, name in sorted(files.items(), key=lambda f: (f[0] == ENTRY, f[0])):
-            destination = target / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(str(self.pool / name), str(destination))
+            link_or_copy(f"{pool}/{name}", f"{place}/{relative}")
         os.utime(listing)  # newest use first when pruning
 
     def placed(self, digest: str, target: Path) -> bool:
@@ -261,7 +296,8 @@ class IndexStore:
             if pooled.name not in wanted:
                 pooled.unlink(missing_ok=True)
         for other in self.root.iterdir():  # indexes kept the way earlier versions did
-            if other not in (self.pool, self.lists) and not other.name.startswith("."):
+            hidden = other.name.startswith(".")
+            if other.is_dir() and not hidden and other not in (self.pool, self.lists):
                 shutil.rmtree(other, ignore_errors=True)
 
 

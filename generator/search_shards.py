@@ -89,34 +89,67 @@ def page_keys(paths: Iterable[str], keys: Mapping[str, str]) -> dict[str, str] |
     return {p: keys[p] for p in pages}
 
 
+@dataclass(frozen=True)
+class PageCut:
+    """What a shard's digest needs of one page: what Pagefind reads of it."""
+
+    digest: str
+    """SHA-256 of the page cut to what Pagefind reads (`search_pages.cut`)."""
+    body: bool | None
+    """Whether it has a body element (`search_pages.Cut.body`)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The shards of a site, and what was learnt of its pages on the way."""
+
+    shards: tuple[Shard, ...]
+    """The non-empty shards, in order."""
+    cuts: Mapping[str, PageCut]
+    """Render key -> the cut of the page made under it, for each page that has a key."""
+
+
 def plan(
     site: Path,
     arguments: str,
     keys: Mapping[str, str] | None = None,
     per_shard: int | None = None,
-) -> list[Shard]:
-    """The non-empty shards of the indexed pages of the site in `site`, in order.
+    known: Mapping[str, PageCut] | None = None,
+) -> Plan:
+    """The shards of the indexed pages of the site in `site`.
 
-    `arguments` are Pagefind's (they go into each digest); `keys`, when they cover
-    exactly the pages found, stand for the pages and spare reading them all to hash them.
+    `arguments` are Pagefind's (they go into each digest). A shard's digest hashes what
+    Pagefind reads of its pages, so that a page made anew the same (an article whose
+    topic changed, which it only links to) leaves its shard's index as it is. `keys`,
+    when given, name exactly the indexed pages (a build knows them: the site's folders
+    are not listed then), and a page whose key is in `known` (key -> its cut, from an
+    earlier plan) is not read: an edit reads only the pages made anew, and only the
+    pages of shards not yet indexed need to be in `site` (the preview's snapshot).
     """
-    pages = indexed_pages(site)
+    pages = sorted(keys) if keys is not None else indexed_pages(site)
+    known = known or {}
+    cuts = {page: _cut_of(site, page, keys, known) for page in pages}
     count = shard_count(len(pages), per_shard)
     groups: dict[int, list[str]] = {}
     for page in pages:
         groups.setdefault(shard_of(page, count), []).append(page)
     common = _common_digest(arguments)
-    usable = keys is not None and set(keys) == set(pages)
     shards = []
     for number in sorted(groups):
-        members = groups[number]
         digest = common.copy()
-        if usable and keys is not None:
-            _add_keys(digest, members, keys)
-        else:
-            _add_pages(digest, site, members)
-        shards.append(Shard(number, tuple(members), digest.hexdigest()))
-    return shards
+        _add_cuts(digest, groups[number], cuts)
+        shards.append(Shard(number, tuple(groups[number]), digest.hexdigest()))
+    learnt = {keys[page]: cuts[page] for page in pages} if keys is not None else {}
+    return Plan(tuple(shards), learnt)
+
+
+def _cut_of(
+    site: Path, page: str, keys: Mapping[str, str] | None, known: Mapping[str, PageCut]
+) -> PageCut:
+    if keys is not None and keys[page] in known:
+        return known[keys[page]]
+    cut = search_pages.cut((site / page).read_bytes())
+    return PageCut(hashlib.sha256(cut.content).hexdigest(), cut.body)
 
 
 def _common_digest(arguments: str) -> hashlib._Hash:
@@ -125,27 +158,23 @@ def _common_digest(arguments: str) -> hashlib._Hash:
     digest = hashlib.sha256(arguments.encode())
     digest.update(library_version("pagefind_bin_extended").encode())
     digest.update(f"{library_version('cbor2')} {zlib.ZLIB_RUNTIME_VERSION}".encode())
-    digest.update(Path(search_index.__file__).read_bytes())
-    digest.update(Path(search_pages.__file__).read_bytes())
-    digest.update(Path(__file__).read_bytes())
+    digest.update(CODE_VERSION.encode())
     return digest
 
 
-def _add_keys(digest: hashlib._Hash, pages: list[str], keys: Mapping[str, str]) -> None:
-    digest.update(b"keys\0")
+def _add_cuts(digest: hashlib._Hash, pages: list[str], cuts: Mapping[str, PageCut]) -> None:
+    """Add what Pagefind reads of the pages. Once a page of the shard has a body
+    element, Pagefind skips those without one (redirects): they are left out then."""
+    some_body = any(cuts[page].body for page in pages)
     for page in pages:
-        digest.update(f"{page}\0{keys[page]}\0".encode())
-
-
-def _add_pages(digest: hashlib._Hash, site: Path, pages: list[str]) -> None:
-    """Add what Pagefind reads of the pages (`search_pages.cut`: the same index). Once a
-    page of the shard has a body element, Pagefind skips those without one (redirects):
-    they are left out then."""
-    cuts = [(page, search_pages.cut((site / page).read_bytes())) for page in pages]
-    some_body = any(cut.body for _, cut in cuts)
-    digest.update(b"pages\0")
-    for page, cut in cuts:
-        if some_body and cut.body is False:
+        if some_body and cuts[page].body is False:
             continue
-        digest.update(page.encode() + b"\0")
-        digest.update(hashlib.sha256(cut.content).digest())
+        digest.update(f"{page}\0{cuts[page].digest}\0".encode())
+
+
+CODE_VERSION = hashlib.sha256(
+    b"".join(Path(str(m.__file__)).read_bytes() for m in (search_index, search_pages))
+    + Path(__file__).read_bytes()
+).hexdigest()
+"""Hash of the code deciding what Pagefind reads and how its output is made canonical:
+a cut kept by key, and an index kept by digest, hold only for the same."""

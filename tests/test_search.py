@@ -22,6 +22,7 @@ from generator.search import (
     index_arguments,
     index_site,
     pagefind_binary,
+    plan_shards,
 )
 from generator.search_shards import MAX_SHARDS, shard_count, shard_of
 
@@ -352,7 +353,7 @@ def test_an_edit_reindexes_only_the_shard_of_the_page(golden_site: Path, tmp_pat
     config = load_config(GOLDEN_SITE)
     store = IndexStore(tmp_path / "store")
     pages = search_shards.indexed_pages(golden_site)
-    keys = {page: "1" for page in pages}
+    keys = {page: f"1 {page}" for page in pages}  # a key stands for the bytes
     index_site(golden_site, config, store, keys, per_shard=2)
     listings = set(store.lists.iterdir())
     before = {p: p.stat().st_ino for p in (golden_site / BUNDLE_DIR).rglob("*") if p.is_file()}
@@ -387,3 +388,23 @@ def test_a_page_a_glob_cannot_name_is_indexed_too(tmp_path: Path) -> None:
     index_site(tmp_path / "site", SiteConfig())
     found = indexed_pages(tmp_path / "site")
     assert sorted(found) == sorted(f"/articles/{name}/" for name in names)
+
+
+def test_a_page_made_anew_the_same_keeps_its_shard(golden_site: Path, tmp_path: Path) -> None:
+    """A new key (an article whose topic changed) with the same text Pagefind reads
+    leaves the index as it is; only the pages under new keys are read to know that."""
+    config = load_config(GOLDEN_SITE)
+    store = IndexStore(tmp_path / "store")
+    pages = search_shards.indexed_pages(golden_site)
+    keys = {page: f"1 {page}" for page in pages}  # a key stands for the bytes
+    index_site(golden_site, config, store, keys, per_shard=2)
+    listings = set(store.lists.iterdir())
+    article = next(p for p in pages if p.startswith("articles/"))
+    keys = {**keys, article: f"2 {article}"}
+    copy = tmp_path / "pages"  # only the page under a new key is there to be read
+    (copy / article).parent.mkdir(parents=True)
+    shutil.copy(golden_site / article, copy / article)
+    shards = plan_shards(copy, config, keys, per_shard=2, store=store)
+    assert all(store.has(shard.digest) for shard in shards)
+    index_site(golden_site, config, store, keys, per_shard=2)
+    assert set(store.lists.iterdir()) == listings

@@ -11,6 +11,8 @@ import gzip
 import json
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import search_shards
 from generator.build import BuildOptions, build
 from generator.config import load_config
 from generator.errors import ContentError, Diagnostic, GeneratorError, Severity
@@ -34,11 +37,13 @@ from generator.serve import (
     serve,
 )
 from generator.serve.hosts import HostPolicy, is_loopback
-from generator.serve.indexing import BackgroundIndex
+from generator.serve.indexing import BackgroundIndex, take_snapshot
 from generator.serve.inject import SCRIPT_PATH
 from generator.serve.rebuild import Rebuilder
 from generator.serve.routes import request_path, route
 from generator.serve.watch import ChangeCollector, Watcher, WatchScope
+
+from .conftest import REPO
 
 BASE = "/notes/"
 SECRET = b"secret bytes from outside the site"
@@ -724,3 +729,40 @@ def test_the_search_index_is_remade_after_the_reload(tmp_path: Path) -> None:
 
 def tree_of(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_the_preview_reindexes_only_the_shards_an_edit_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background index takes the pages' keys from the build's record (no page is
+    read to hash it) and makes anew only the shards holding a changed page."""
+    try:
+        pagefind_binary()
+    except GeneratorError as exc:
+        pytest.skip(str(exc))
+    site = tmp_path / "site"
+    synth = [sys.executable, str(REPO / "bench" / "synth.py"), str(site), "--articles", "30"]
+    subprocess.run(synth, check=True, capture_output=True)
+    monkeypatch.setattr(search_shards, "SHARD_PAGES", 4)
+    out, cache = tmp_path / "out", site / ".cache"
+    index = BackgroundIndex(site, out)
+    builder = SiteBuilder(site, out, "http://127.0.0.1:8000/", search=index)
+    builder.build()
+    shards = json.loads((out / "pagefind" / "shards.json").read_text())["merge"]
+    assert len(shards) >= 4
+    lists = cache / "pagefind" / "indexes"
+    before = set(lists.iterdir())
+    article = sorted((site / "content" / "articles").rglob("*.md"))[3]
+    article.write_text(article.read_text() + "\nThe quay bell rang at noon.\n")
+    builder.build()
+    assert index.wait(BOUND)
+    made = set(lists.iterdir()) - before
+    assert 1 <= len(made) <= 2  # its article page's shard, and its topic page's
+    keys = take_snapshot(out, tmp_path / "snapshot", load_config(site), cache)
+    pages = search_shards.indexed_pages(out)
+    assert keys is not None and sorted(keys) == pages  # the record speaks for the pages
+    assert search_shards.indexed_pages(tmp_path / "snapshot") == []  # all shards cached
+    clean = tmp_path / "clean"
+    build(BuildOptions(site, out=clean, base_url="http://127.0.0.1:8000/"))
+    assert tree_of(out / "pagefind") == tree_of(clean / "pagefind")
+    index.close()

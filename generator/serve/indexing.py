@@ -9,9 +9,10 @@ and swaps the new index in, in one step. A burst of rebuilds gives one indexing 
 newest site. `briefing build` never does this: its site is complete when it is swapped.
 
 The index is in shards (`search_shards`), each cached under its pages' render keys,
-which the snapshot takes from the record of the build that wrote the pages: only the
-shards holding a changed page are indexed again, one Pagefind at a time (the next
-rebuild may need the other core), and no page is read to hash it.
+which come from the record of the build that wrote the pages: the snapshot holds only
+the pages of shards not in the cache (those an edit changed; creating and removing a
+folder per page of the site took seconds), only those are indexed again, one Pagefind
+at a time (the next rebuild may want the other core), and no page is read to hash it.
 """
 
 from __future__ import annotations
@@ -21,8 +22,12 @@ import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.errors import GeneratorError
+
+if TYPE_CHECKING:
+    from generator.config import SiteConfig
 
 Say = Callable[[str], None]
 
@@ -95,7 +100,7 @@ class BackgroundIndex:
         try:
             snapshot = work / "site"
             with self.lock:
-                keys = take_snapshot(self.out, snapshot, cache)
+                keys = take_snapshot(self.out, snapshot, config, cache)
             index_site_cached(snapshot, config, cache, keys, jobs=1)
             if (snapshot / BUNDLE_DIR).is_dir():
                 with self.lock:
@@ -104,23 +109,46 @@ class BackgroundIndex:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def take_snapshot(out: Path, snapshot: Path, cache: Path) -> dict[str, str] | None:
-    """Link the indexed pages of the site in `out` into `snapshot` (no build may run), and
-    return their keys from the record of the build that wrote them: None unless every
-    page is recorded, with its key, as it is now (size and time)."""
+def take_snapshot(
+    out: Path, snapshot: Path, config: SiteConfig, cache: Path
+) -> dict[str, str] | None:
+    """Link the indexed pages of the site in `out` that the index needs into `snapshot`
+    (no build may run meanwhile), and return the keys of all indexed pages.
+
+    The keys come from the record of the build that wrote the pages, when it has every
+    page as it is now (size and time): then only the pages of shards the index cache
+    lacks are linked. Otherwise every page is, and None says that only their bytes can
+    key the index.
+    """
+    from generator.search import IndexStore, link_or_copy, plan_shards
+    from generator.search_shards import indexed_pages
+
+    pages = indexed_pages(out)
+    keys = recorded_keys(out, cache, pages)
+    if keys is not None:
+        store = IndexStore(cache / "pagefind")
+        shards = plan_shards(out, config, keys, store=store)  # reads only new pages
+        pages = [p for s in shards if not store.has(s.digest) for p in s.pages]
+    snapshot.mkdir()
+    for page in pages:
+        (snapshot / page).parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(str(out / page), str(snapshot / page))
+    return keys
+
+
+def recorded_keys(out: Path, cache: Path, pages: list[str]) -> dict[str, str] | None:
+    """The render keys of `pages` (all the indexed pages of the site in `out`) from the
+    record of the last build into `out`, if it has every one of them as it is now."""
     from generator.freshness import read_record
-    from generator.search import SECTIONS, link_or_copy
     from generator.search_shards import page_keys
 
-    snapshot.mkdir()
-    for section in SECTIONS:
-        if (out / section).is_dir():
-            shutil.copytree(out / section, snapshot / section, copy_function=link_or_copy)
     record = read_record(cache, out)
     if record is None:
         return None
     keys = page_keys(record.files, record.keys)
-    if keys is None or any(not _as_recorded(snapshot / p, record.files[p]) for p in keys):
+    if keys is None or sorted(keys) != pages:
+        return None
+    if any(not _as_recorded(out / page, record.files[page]) for page in pages):
         return None
     return keys
 
