@@ -20,7 +20,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +29,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from generator.config import TopicsConfig
-from generator.features import LEAD_CHARS, Features, Matrix, Memo, extract, lead_text
+from generator.features import LEAD_CHARS, Features, Matrix, Memo, extract_leads, lead_text
 from generator.models import Article
 
 WORD_WEIGHT = 0.7
@@ -62,19 +62,45 @@ class Pairs:
     similarity: npt.NDArray[np.float64]
 
 
+@dataclass(frozen=True, slots=True)
+class Leads:
+    """Articles in the order clustering takes them (id, then path), with their leads."""
+
+    articles: tuple[Article, ...]
+    texts: tuple[str, ...]
+    """Each article's lead text: title, standfirst, the start of the body."""
+
+    def reads(self) -> Iterator[str]:
+        """`what_cluster_reads` of each article, from the leads already cut."""
+        return map(_reads, self.articles, self.texts)
+
+
+def leads_of(articles: Iterable[Article]) -> Leads:
+    """The articles in clustering order and their lead texts (each cut once per build:
+    the build keys its cache with them and clustering counts them)."""
+    ordered = tuple(sorted(articles, key=lambda a: (a.id, a.path)))
+    return Leads(ordered, tuple(lead_text(a, LEAD_CHARS) for a in ordered))
+
+
 def cluster(
     articles: Sequence[Article], settings: TopicsConfig, memo: Memo | None = None
 ) -> list[list[Article]]:
     """Partition `articles` into stories; each list is one story, in id order. A `memo`
     (the build cache) spares work done by earlier builds, never changing the result."""
-    ordered = sorted(articles, key=lambda a: (a.id, a.path))
-    if len(ordered) < 2:
-        return [[a] for a in ordered]
-    features = extract(ordered, memo=memo)
+    return cluster_leads(leads_of(articles), settings, memo)
+
+
+def cluster_leads(
+    leads: Leads, settings: TopicsConfig, memo: Memo | None = None
+) -> list[list[Article]]:
+    """`cluster` of articles whose leads are cut already."""
+    if len(leads.articles) < 2:
+        return [[a] for a in leads.articles]
+    features = extract_leads(leads.articles, leads.texts, memo)
     pairs = similar_pairs(features, settings)
-    labels = agglomerate(len(ordered), pairs, settings.threshold)
+    labels = agglomerate(len(leads.articles), pairs, settings.threshold)
     groups: dict[int, list[Article]] = {}
-    for article, label in zip(ordered, labels, strict=True):
+    for article, label in zip(leads.articles, labels, strict=True):
         groups.setdefault(label, []).append(article)
     return [groups[label] for label in sorted(groups)]
 
@@ -83,7 +109,11 @@ def what_cluster_reads(article: Article) -> str:
     """Everything `cluster` reads of one article: its id and path (the order), its date
     and its lead (title, standfirst, the start of the body). The build keys its cache of
     the grouping with it, so an edit further down an article does not regroup."""
-    return f"{article.id}\0{article.path}\0{article.date!r}\0{lead_text(article, LEAD_CHARS)}"
+    return _reads(article, lead_text(article, LEAD_CHARS))
+
+
+def _reads(article: Article, lead: str) -> str:
+    return f"{article.id}\0{article.path}\0{article.date!r}\0{lead}"
 
 
 def similar_pairs(features: Features, settings: TopicsConfig) -> Pairs:
@@ -266,16 +296,20 @@ def agglomerate(size: int, pairs: Pairs, threshold: float) -> list[int]:
     # larger), so the top entry, once checked to be current, is the most similar pair.
     heap = [(-best, row) for row, best in _best_of_rows(size, left, right, similarity, threshold)]
     heapq.heapify(heap)
+    latest = [0.0] * size  # each group's newest entry: older ones are left in the heap
+    for negative, row in heap:
+        latest[row] = -negative
     while heap:
         negative, group = heapq.heappop(heap)
-        if linkage.root(group) != group:
-            continue  # merged away: the group that took it over has its own entry
+        if linkage.root(group) != group or latest[group] != -negative:
+            continue  # merged away, or an entry since replaced (the newer one bounds it)
         best, other = linkage.best(group)
         if best >= -negative:
             group = linkage.merge(group, other)
             best, _ = linkage.best(group)
         if best >= threshold:
             heapq.heappush(heap, (-best, group))
+            latest[group] = best
     return [linkage.root(row) for row in range(size)]
 
 
