@@ -428,14 +428,14 @@ def cached_cluster(
 ) -> list[list[Article]]:
     """`clustering.cluster`, kept in the cache as article ids under what it reads of the
     articles and the settings (not the topic id registry: naming is redone every build)."""
-    from generator.clustering import cluster, what_cluster_reads
+    from generator.clustering import cluster_leads, leads_of
 
     by_id = {a.id: a for a in articles}
-    members = (what_cluster_reads(by_id[i]) for i in sorted(by_id))
-    key = key_of("clusters", as_text(settings), *members)
+    leads = leads_of(articles)
+    key = key_of("clusters", as_text(settings), *leads.reads())
 
     def make() -> list[list[str]]:
-        stories = cluster(articles, settings, CacheMemo(cache))
+        stories = cluster_leads(leads, settings, CacheMemo(cache))
         return [[a.id for a in story] for story in stories]
 
     return [[by_id[i] for i in story] for story in cache.get_or_make("clusters", key, make)]
