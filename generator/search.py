@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -43,7 +43,8 @@ CUTS = "cuts.json"
 KEEP_INDEXES = 3
 """Cached indexes kept per shard (the newest builds' ones); older ones are removed."""
 MANIFEST = "shards.json"
-"""File of the first shard's bundle naming the bundles the search page merges into it."""
+"""File of the first shard's bundle naming the bundles the search page merges into it,
+with the filter counts of them all (the search page's filter menus)."""
 JOBS = min(2, os.cpu_count() or 1)
 """Pagefind runs at once when several shards are indexed (a cold build: all of them)."""
 
@@ -183,10 +184,23 @@ def place_bundles(
             if not store.placed(shard.digest, place):
                 _clear(place, keep=set(places))
                 store.put(shard.digest, place)
-    manifest = {"merge": [f"{s.number}/" for s in others]}
+    manifest = {"merge": [f"{s.number}/" for s in others], "filters": summed_counts(places)}
     partial = target / f".{MANIFEST}.partial"
     partial.write_bytes(search_index.encode_entry(manifest))
     os.replace(partial, target / MANIFEST)  # never into the file: it may be a link
+
+
+def summed_counts(bundles: Iterable[Path]) -> dict[str, dict[str, int]]:
+    """The bundles' filter counts (`search_index.COUNTS`) added up: what Pagefind's
+    `filters()` gives over the merged bundles, without fetching their filter files."""
+    total: dict[str, dict[str, int]] = {}
+    for bundle in bundles:
+        counts = json.loads((bundle / search_index.COUNTS).read_bytes())
+        for name, values in counts.items():
+            found = total.setdefault(name, {})
+            for value, count in values.items():
+                found[value] = found.get(value, 0) + count
+    return search_index.sort_counts(total)
 
 
 def _clear(folder: Path, keep: set[Path]) -> None:

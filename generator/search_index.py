@@ -35,6 +35,10 @@ ENTRY = "pagefind-entry.json"
 """The file the browser reads first: it names each language's meta file."""
 META_FILTERS = 3
 """Position of the filter list in the meta file's CBOR array."""
+COUNTS = "filter-counts.json"
+"""Our file in the bundle: filter -> value -> pages, as Pagefind's `filters()` counts
+them. The search page sums the shards' counts from the manifest instead of fetching
+every shard's filter files before the first search."""
 FILTER_HASH_LENGTH = 7
 """Hex digits in a filter file's name after the language prefix (as Pagefind names them)."""
 
@@ -56,7 +60,8 @@ class IndexFormatError(ValueError):
 
 
 def canonicalise(bundle: Path) -> None:
-    """Rewrite the unstable files of the Pagefind index in `bundle` in sorted order.
+    """Rewrite the unstable files of the Pagefind index in `bundle` in sorted order, and
+    write COUNTS beside them.
 
     Files whose content does not change keep their names; the others are renamed after
     their new content, and the meta file and `pagefind-entry.json` name the new ones.
@@ -71,18 +76,26 @@ def canonicalise(bundle: Path) -> None:
 def _canonicalise(bundle: Path) -> None:
     entry_path = bundle / ENTRY
     entry = json.loads(entry_path.read_bytes())
+    counts: dict[str, dict[str, int]] = {}
     for language in entry["languages"].values():
-        language["hash"] = _canonical_language(bundle, language["hash"])
+        language["hash"] = _canonical_language(bundle, language["hash"], counts)
     _replace(entry_path, encode_entry(entry))
+    _replace(bundle / COUNTS, encode_entry(sort_counts(counts)))
 
 
-def _canonical_language(bundle: Path, meta_hash: str) -> str:
-    """Sort one language's filter files and meta file; the meta file's new hash."""
+def sort_counts(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """Filter counts with filters and values in sorted order."""
+    return {name: dict(sorted(values.items())) for name, values in sorted(counts.items())}
+
+
+def _canonical_language(bundle: Path, meta_hash: str, counts: dict[str, dict[str, int]]) -> str:
+    """Sort one language's filter files and meta file; the meta file's new hash. Adds
+    the language's pages per filter value to `counts`."""
     language = meta_hash.rpartition("_")[0]
     meta_path = bundle / f"pagefind.{meta_hash}.pf_meta"
     meta = decode(meta_path.read_bytes())
     old_names = {name: hash_ for name, hash_ in meta[META_FILTERS]}
-    files = [_sorted_filter(bundle, old_names[name]) for name in sorted(old_names)]
+    files = [_sorted_filter(bundle, old_names[name], counts) for name in sorted(old_names)]
     shorts = short_names([f.digest for f in files], FILTER_HASH_LENGTH)
     new_names = [f"{language}_{short}" for short in shorts]
     for hash_ in old_names.values():
@@ -97,10 +110,13 @@ def _canonical_language(bundle: Path, meta_hash: str) -> str:
     return new_hash
 
 
-def _sorted_filter(bundle: Path, hash_: str) -> FilterFile:
+def _sorted_filter(bundle: Path, hash_: str, counts: dict[str, dict[str, int]]) -> FilterFile:
     """A filter file with its values in sorted order, and each value's pages (they are in
     Pagefind 1.5, which merges pages in order; sorting keeps that true)."""
     name, values = decode((bundle / "filter" / f"{hash_}.pf_filter").read_bytes())
+    found = counts.setdefault(name, {})
+    for value, pages in values:
+        found[value] = found.get(value, 0) + len(pages)  # as Pagefind counts them
     body = cbor2.dumps([name, sorted([value, sorted(pages)] for value, pages in values)])
     return FilterFile(filter=name, data=SIGNATURE + body, digest=full_hash(body))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -326,9 +327,15 @@ def test_every_page_is_in_the_bundle_of_its_shard(
         assert urls and all(shard_of(url[1:] + "index.html", count) == number for url in urls)
     whole = sorted(indexed_pages(golden_index[0]))
     assert sorted(url for urls in shards.values() for url in urls) == whole
+    counted: dict[str, Counter[str]] = {}
     for bundle in bundles_of(golden_site / BUNDLE_DIR).values():
         filters = {name for name, _ in filter_postings(bundle)}
         assert filters <= {"author", "outlet", "topic", "year"} and "topic" in filters
+        for record in indexed_pages(bundle.parent, bundle.name).values():
+            for name, values in record["filters"].items():
+                counted.setdefault(name, Counter()).update(values)
+    manifest = json.loads((golden_site / BUNDLE_DIR / MANIFEST).read_bytes())
+    assert manifest["filters"] == {name: dict(sorted(c.items())) for name, c in counted.items()}
 
 
 def test_a_sharded_index_is_the_same_made_twice_or_from_the_cache(

@@ -181,7 +181,9 @@ async function start() {
     await pagefind.options(options);
     await pagefind.init();
     await Promise.all(shards.merge.map((path) => pagefind.mergeIndex(new URL(path, bundle).href, options)));
-    const counts = await pagefind.filters();
+    // The build summed every shard's filter counts (what pagefind.filters() would give)
+    // into shards.json: no shard's filter files are fetched before a search needs them.
+    const counts = shards.filters;
     for (const select of selects()) {
       fillSelect(select, counts[select.dataset.filter] || {});
     }
