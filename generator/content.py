@@ -6,6 +6,7 @@ One broken file never stops the others from being read: its problems are collect
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -69,24 +70,44 @@ def load_content(
     zone: ZoneInfo,
     include_drafts: bool = False,
     cache: BuildCache | None = None,
+    hashes: Mapping[str, bytes] | None = None,
 ) -> Content:
     """Read every article under content/articles/ and every note under content/topics/;
-    an article file whose bytes were parsed before is taken from `cache`."""
+    an article file whose bytes were parsed before is taken from `cache`. `hashes` (path
+    under content/ -> sha256 of the file, as the build's check of its inputs found them)
+    spares reading the files whose parsed article the cache has."""
     cache = cache or BuildCache.disabled()
     diagnostics: list[Diagnostic] = []
     files = _markdown_files(content_dir / "articles", content_dir, diagnostics)
-    sources = _read_all(files, content_dir, diagnostics)
-    keys = [key_of("article", zone.key, rel, data) for rel, data in sources]
+    found: list[tuple[int, str, Parsed]] = []
+    unread: list[tuple[int, Path]] = []
+    for position, path in enumerate(files):
+        rel = path.relative_to(content_dir).as_posix()
+        digest = hashes.get(rel) if hashes else None
+        if digest is not None:
+            key = _article_key(zone, rel, digest)
+            hit, value = cache.find("article", key)
+            if hit:
+                found.append((position, key, value))
+                continue
+        unread.append((position, path))
+    sources, where = [], []
+    for position, path in unread:
+        source = _read(path, content_dir, diagnostics)
+        if source is not None:
+            sources.append(source)
+            where.append(position)
+    keys = [_article_key(zone, rel, hashlib.sha256(data).digest()) for rel, data in sources]
 
     def parse(positions: list[int]) -> list[Parsed]:
         wanted = [sources[p] for p in positions]
         return parallel.halves(partial(_parse_source, zone), wanted, PARALLEL_FROM)
 
+    made = cache.get_or_make_many("article", keys, parse)
+    found += zip(where, keys, made, strict=True)
     articles: list[Article] = []
     digests: dict[str, str] = {}
-    for key, (article, problems) in zip(
-        keys, cache.get_or_make_many("article", keys, parse), strict=True
-    ):
+    for _, key, (article, problems) in sorted(found, key=lambda item: item[0]):
         diagnostics.extend(problems)
         if article is not None and (include_drafts or not article.draft):
             articles.append(article)
@@ -103,6 +124,12 @@ def load_content(
     return Content(ordered, tuple(notes), tuple(diagnostics), digests)
 
 
+def _article_key(zone: ZoneInfo, rel: str, file_hash: bytes) -> str:
+    """The cache key of an article file's parse: its place, the site's zone, its bytes'
+    hash (the build's input check gives the hash without reading the file)."""
+    return key_of("article", zone.key, rel, file_hash)
+
+
 Parsed = tuple[Article | None, list[Diagnostic]]
 PARALLEL_FROM = 200
 """Article files to parse from which a second process takes half."""
@@ -113,15 +140,19 @@ def _read_all(
 ) -> list[tuple[str, bytes]]:
     """(path under content/, bytes) of each file; one that cannot be read is an error
     naming it, and the others are still read."""
-    sources = []
-    for path in files:
-        rel = path.relative_to(content_dir).as_posix()
-        try:
-            sources.append((rel, path.read_bytes()))
-        except OSError as exc:
-            message = f"cannot read the file: {exc.strerror or exc}"
-            diagnostics.append(Diagnostic(rel, None, message, Severity.ERROR))
-    return sources
+    found = (_read(path, content_dir, diagnostics) for path in files)
+    return [source for source in found if source is not None]
+
+
+def _read(path: Path, content_dir: Path, diagnostics: list[Diagnostic]) -> tuple[str, bytes] | None:
+    """(path under content/, bytes) of a file, or None after an error naming it."""
+    rel = path.relative_to(content_dir).as_posix()
+    try:
+        return rel, path.read_bytes()
+    except OSError as exc:
+        message = f"cannot read the file: {exc.strerror or exc}"
+        diagnostics.append(Diagnostic(rel, None, message, Severity.ERROR))
+        return None
 
 
 def _parse_source(zone: ZoneInfo, source: tuple[str, bytes]) -> Parsed:

@@ -7,6 +7,14 @@ output folder. The next build computes the same digest first: when it matches an
 output folder is exactly as that build left it, the site is up to date and nothing is
 rewritten. Any difference, even one byte in one file or a file touched in build/, means
 a full build.
+
+Hashing every input file took most of a build with nothing to do on a large archive. So
+the record also keeps each input file's hash beside its size, times and inode, and a
+file whose status is the same is not read again. The kernel sets a file's change time
+(ctime) on every write and no tool can set it back, so the same status means the same
+bytes, except for a write in the same clock tick as the hashing: as git does with its
+"racily clean" files, a file changed less than RACY_NS before the hashing began is
+always read.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import json
 import os
 import shutil
 import stat
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +34,10 @@ from generator import cache as build_cache
 RECORD_DIR = "builds"
 """Folder (in the cache folder) of the records, one per output folder: `serve` and
 `build` write different folders and must not forget each other's."""
-RECORD_VERSION = 2
+RECORD_VERSION = 3
+RACY_NS = 2_000_000_000
+"""A file changed this close to (or after) the last hashing is read again whatever its
+status says (file systems whose times tick in seconds)."""
 KEEP_RECORDS = 8
 """Records kept (the newest): a preview's temporary output folder leaves one behind."""
 
@@ -42,19 +54,64 @@ class Record:
     """Its report: pages, articles, topics, warnings."""
     keys: dict[str, str]
     """Output path -> the key it was made under (render.py: what it depends on)."""
+    sources: Sources
+    """What the build read (`Scan.sources`)."""
+    read_at: int
+    """`Scan.read_at` of that build."""
 
 
-def input_digest(site: Path, inputs: tuple[Path, ...], options: str) -> str:
+Sources = dict[str, list[int | str]]
+"""Input file (relative to the site) -> [size, mtime_ns, ctime_ns, inode, sha256 hex]."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """The inputs of a build, hashed."""
+
+    digest: str
+    sources: Sources
+    """Each readable input file's status and hash, for the next scan."""
+    read_at: int
+    """When the scan began (ns since the epoch)."""
+
+    def hashes(self, folder: str) -> dict[str, bytes]:
+        """Path under `folder` (a folder of the site, e.g. `content`) -> file hash."""
+        prefix = folder.rstrip("/") + "/"
+        return {
+            path[len(prefix) :]: bytes.fromhex(str(known[4]))
+            for path, known in self.sources.items()
+            if path.startswith(prefix)
+        }
+
+
+def input_digest(
+    site: Path, inputs: tuple[Path, ...], options: str, last: Record | None = None
+) -> Scan:
     """A hash of every input of a build: code, options, site.yaml and the files and
-    folders of `inputs` (what the build reads of content/, and templates/)."""
+    folders of `inputs` (what the build reads of content/, and templates/). A file whose
+    status is what `last` (the previous build's record) saw is not read again."""
+    started = time.time_ns()
+    known, trusted_before = (last.sources, last.read_at - RACY_NS) if last else ({}, 0)
     digest = hashlib.sha256(f"{build_cache.code_version()}\0{options}\0".encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\0")
     prefix = len(str(site)) + 1
+    sources: Sources = {}
     for item in (site / "site.yaml", *inputs):
-        for path, _ in _files(str(item)):
-            digest.update(path[prefix:].encode("utf-8", "surrogateescape") + b"\0")
-            digest.update(_content_hash(path))
-    return digest.hexdigest()
+        for path, info in _files(str(item)):
+            relative = path[prefix:]
+            status: list[int | str] = [
+                info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+            ]  # fmt: skip
+            seen = known.get(relative)
+            if seen is not None and seen[:4] == status and info.st_ctime_ns < trusted_before:
+                content = bytes.fromhex(str(seen[4]))
+            else:
+                content = _content_hash(path)
+            digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(content)
+            if len(content) == hashlib.sha256().digest_size:
+                sources[relative] = [*status, content.hex()]
+    return Scan(digest.hexdigest(), sources, started)
 
 
 def _content_hash(path: str) -> bytes:
@@ -93,10 +150,9 @@ def _files(top: str) -> Iterator[tuple[str, os.stat_result]]:
             yield entry.path, entry.stat()
 
 
-def up_to_date(cache: Path, inputs: str, out: Path) -> Record | None:
-    """The record of the last build when its inputs were these and `out` is as it left
-    it; None when a build is needed."""
-    record = read_record(cache, out)
+def up_to_date(record: Record | None, inputs: str, out: Path) -> Record | None:
+    """The record of the last build (`read_record`) when its inputs were these and
+    `out` is as it left it; None when a build is needed."""
     if record is None or record.inputs != inputs:
         return None
     if not out.is_dir() or output_state(out) != record.files:
@@ -134,7 +190,10 @@ def read_record(cache: Path, out: Path, kept: bool = False) -> Record | None:
         data = json.loads(record_path(cache, out, kept).read_text(encoding="utf-8"))
         if data.get("version") != RECORD_VERSION or data["output"] != str(out.resolve()):
             return None
-        return Record(data["inputs"], data["output"], data["files"], data["summary"], data["keys"])
+        return Record(
+            data["inputs"], data["output"], data["files"], data["summary"], data["keys"],
+            data["sources"], data["read_at"],
+        )  # fmt: skip
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -146,15 +205,19 @@ def write_record(
     summary: dict[str, object],
     keys: dict[str, str],
     files: Mapping[str, Sequence[int]] | None = None,
+    scan: Scan | None = None,
 ) -> None:
     """Record a complete build (atomically; a failure to record only costs speed).
-    `files`: the output's `output_state` when the build knows it without a walk."""
+    `files`: the output's `output_state` when the build knows it without a walk; `scan`:
+    how the build hashed its inputs (none for the preview, which does not check)."""
     out = out.resolve()
     data = {
         "version": RECORD_VERSION,
         "inputs": inputs,
         "output": str(out),
         "files": output_state(out) if files is None else files,
+        "sources": scan.sources if scan else {},
+        "read_at": scan.read_at if scan else 0,
         "summary": summary,
         "keys": keys,
     }

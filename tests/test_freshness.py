@@ -118,3 +118,46 @@ def test_the_record_of_a_first_build_is_honest(tmp_path: Path) -> None:
     assert build(BuildOptions(site)).unchanged
     assert not build(BuildOptions(site, cache=False)).unchanged
     assert {p: p.read_bytes() for p in sorted((site / "build").rglob("*")) if p.is_file()} == first
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[object]:
+    """Record the first argument of every call of `module.name`."""
+    calls: list[object] = []
+    original = getattr(module, name)
+
+    def counted(first: object, *args: object, **kwargs: object) -> object:
+        calls.append(first)
+        return original(first, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_files_whose_status_is_unchanged_are_not_read_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import content, freshness
+
+    monkeypatch.setattr(freshness, "RACY_NS", 0)  # the files were all written just now
+    build(BuildOptions(site))  # records the statuses it trusts from now on
+    hashed = _counting(monkeypatch, freshness, "_content_hash")
+    read = _counting(monkeypatch, content, "_read")
+    assert build(BuildOptions(site)).unchanged
+    assert hashed == [] and read == []
+    path = site / "content" / "articles" / "a.md"
+    path.write_text(path.read_text().replace("river rose", "river fell"))  # the same size
+    assert not build(BuildOptions(site)).unchanged
+    assert hashed == [str(path)] and read == [path]
+    assert "river fell" in (site / "build" / "articles" / "a" / "index.html").read_text()
+
+
+def test_files_changed_just_before_the_last_check_are_read_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write in the same clock tick as the last check could leave its status as it
+    was: files changed within RACY_NS of that check are always read (as git does)."""
+    from generator import freshness
+
+    hashed = _counting(monkeypatch, freshness, "_content_hash")
+    assert build(BuildOptions(site)).unchanged
+    assert str(site / "content" / "articles" / "a.md") in hashed
