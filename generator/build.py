@@ -23,6 +23,7 @@ from generator.cache import BuildCache, Memory, as_text, key_of
 from generator.config import SiteConfig, TopicsConfig, load_config, with_base_url
 from generator.errors import BuildError, ContentError, Diagnostic, Severity
 from generator.freshness import (
+    Scan,
     input_digest,
     keep_record,
     kept_site,
@@ -132,13 +133,16 @@ def _build(options: BuildOptions) -> BuildReport:
     # The registry is an input the build itself rewrites: hashed apart, so that the record
     # can name the registry this build left (the next build reads it and gives the same
     # topics) while everything else is hashed as it was read.
+    scan: Scan | None = None
     if options.in_place:  # the preview rebuilds because something changed: no check
         others = inputs = "not recorded"
         record = None
     else:
-        others = input_digest(paths.site, build_inputs(paths), repr(_options_key(options)))
+        last = read_record(cache_dir, paths.output) if options.cache else None
+        scan = input_digest(paths.site, build_inputs(paths), repr(_options_key(options)), last)
+        others = scan.digest
         inputs = with_registry(others, paths.content)
-        record = up_to_date(cache_dir, inputs, paths.output) if options.cache else None
+        record = up_to_date(last, inputs, paths.output) if options.cache else None
     if record is not None:
         clock.lap("check")
         return replace(
@@ -149,7 +153,7 @@ def _build(options: BuildOptions) -> BuildReport:
         )
     cache = BuildCache(cache_dir, read=options.cache, memory=options.memory)
     try:
-        content = read_content(paths, config, options, cache)
+        content = read_content(paths, config, options, cache, scan)
         warnings = check_diagnostics(content.diagnostics, options.strict, config.paths.content)
         clock.lap("load")
         registry = read_registry(paths.content)
@@ -171,8 +175,9 @@ def _build(options: BuildOptions) -> BuildReport:
         if save_registry(paths.content, site.topics) and not options.in_place:
             inputs = with_registry(others, paths.content)
         write_record(
-            cache_dir, inputs, paths.output, summary_of(report), rendered.keys, rendered.files
-        )
+            cache_dir, inputs, paths.output, summary_of(report), rendered.keys, rendered.files,
+            scan,
+        )  # fmt: skip
         cache.save()
         clock.lap("write")
     finally:
@@ -324,14 +329,22 @@ class Stopwatch:
 
 
 def read_content(
-    paths: SitePaths, config: SiteConfig, options: BuildOptions, cache: BuildCache
+    paths: SitePaths,
+    config: SiteConfig,
+    options: BuildOptions,
+    cache: BuildCache,
+    scan: Scan | None = None,
 ) -> Content:
-    """Load content/, naming the folder when it is missing."""
+    """Load content/, naming the folder when it is missing; with the `scan` of the
+    inputs, articles found in the cache under their file's hash are not read again."""
     if not paths.content.is_dir():
         raise BuildError(f"{paths.content}: content folder not found")
     from generator.content import load_content
 
-    return load_content(paths.content, config.zone, options.drafts, cache)
+    hashes = None
+    if scan is not None and paths.content.is_relative_to(paths.site):
+        hashes = scan.hashes(paths.content.relative_to(paths.site).as_posix())
+    return load_content(paths.content, config.zone, options.drafts, cache, hashes)
 
 
 def check_diagnostics(
