@@ -57,9 +57,14 @@ STOPWORDS = frozenset(
 _LETTERS = re.compile(r"[^\W\d_]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # A run of capitalised words ("Kim Jong-un", "Bank of England") that does not open a
-# sentence, where a capital marks grammar, not a name. The lookahead first: looking
-# behind at every position would triple the cost of the expression.
-_NAME = re.compile(r"(?=[A-Z])(?<![.!?:\"“]\s)(?<!^)\b[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*")
+# sentence, where a capital marks grammar, not a name. The capital first, and what comes
+# before it checked behind it (not the text's first character, not after a word character
+# or a sentence's end): the search then skips to the next capital at C speed, twice as
+# fast as a lookahead tried at every position (and looking behind at every position would
+# triple the cost).
+_NAME = re.compile(
+    r"[A-Z](?<=[\s\S][A-Z])(?<![.!?:\"“]\s[A-Z])(?<!\w[A-Z])[\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*"
+)
 
 Matrix = sparse.csr_matrix
 T = TypeVar("T")
@@ -214,36 +219,36 @@ class _Terms:
     occurrence): most tokens of a text occur in many others."""
 
     def __init__(self, stemmer: Any) -> None:
-        self.words: dict[str, Sequence[str]] = {}
-        self.names: dict[str, Sequence[str]] = {}
-        self.figures: dict[str, Sequence[str]] = {}
         self.word_terms = _WordTerms(stemmer)
+        self.tokens: dict[str, tuple[Sequence[str], Sequence[str]]] = {}
+        self.runs: dict[str, Sequence[str]] = {}
 
     def of(self, text: str) -> LeadTerms:
-        """One text's terms. Splitting on white space is four times faster than a regular
-        expression; the punctuation left on the tokens is removed once per distinct token."""
-        tokens = Counter(text.lower().split())
-        runs = Counter(_NAME.findall(text))
-        return LeadTerms(
-            words=_counted(tokens, self.words, self.word_terms),
-            names=_counted(runs, self.names, name_terms),
-            figures=_counted(tokens, self.figures, figure_terms),
-        )
+        """One text's terms, numbered as counting the distinct tokens (in order of first
+        appearance) and then each token's terms in order does. Splitting on white space is
+        four times faster than a regular expression; the punctuation left on the tokens is
+        removed once per distinct token (in _WordTerms)."""
+        words: dict[str, int] = {}
+        figures: dict[str, int] = {}
+        for token, count in Counter(text.lower().split()).items():
+            found = self.tokens.get(token)
+            if found is None:
+                found = self.tokens[token] = (self.word_terms(token), figure_terms(token))
+            for term in found[0]:
+                words[term] = words.get(term, 0) + count
+            for term in found[1]:
+                figures[term] = figures.get(term, 0) + count
+        names: dict[str, int] = {}
+        for run, count in Counter(_NAME.findall(text)).items():
+            known = self.runs.get(run)
+            if known is None:
+                known = self.runs[run] = name_terms(run)
+            for term in known:
+                names[term] = names.get(term, 0) + count
+        return LeadTerms(_term_counts(words), _term_counts(names), _term_counts(figures))
 
 
-def _counted(
-    tokens: Counter[str],
-    known: dict[str, Sequence[str]],
-    terms_of: Callable[[str], Sequence[str]],
-) -> TermCounts:
-    """Each token counted under every term `terms_of` gives it (`known` remembers them)."""
-    totals: dict[str, int] = {}
-    for token, count in tokens.items():
-        found = known.get(token)
-        if found is None:
-            found = known[token] = terms_of(token)
-        for term in found:
-            totals[term] = totals.get(term, 0) + count
+def _term_counts(totals: dict[str, int]) -> TermCounts:
     return TermCounts("\n".join(totals), array("d", totals.values()).tobytes())
 
 
