@@ -137,6 +137,9 @@ def _build(options: BuildOptions) -> BuildReport:
     if options.in_place:  # the preview rebuilds because something changed: no check
         others = inputs = "not recorded"
         record = None
+        if options.memory is not None:  # only the files it sees changed are read
+            scan = input_digest(paths.site, build_inputs(paths), "", options.memory.scan)
+            options.memory.scan = scan
     else:
         last = read_record(cache_dir, paths.output) if options.cache else None
         scan = input_digest(paths.site, build_inputs(paths), repr(_options_key(options)), last)

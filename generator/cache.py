@@ -83,6 +83,9 @@ class Memory:
 
     def __init__(self) -> None:
         self.values: dict[str, dict[str, Any]] = {}
+        self.scan: Any = None
+        """The last build's `freshness.Scan` of its input files: the next one reads
+        only the files whose status changed."""
 
 
 class BuildCache:

@@ -85,11 +85,11 @@ class Scan:
 
 
 def input_digest(
-    site: Path, inputs: tuple[Path, ...], options: str, last: Record | None = None
+    site: Path, inputs: tuple[Path, ...], options: str, last: Record | Scan | None = None
 ) -> Scan:
     """A hash of every input of a build: code, options, site.yaml and the files and
     folders of `inputs` (what the build reads of content/, and templates/). A file whose
-    status is what `last` (the previous build's record) saw is not read again."""
+    status is what `last` (the previous build's record, or scan) saw is not read again."""
     started = time.time_ns()
     known, trusted_before = (last.sources, last.read_at - RACY_NS) if last else ({}, 0)
     digest = hashlib.sha256(f"{build_cache.code_version()}\0{options}\0".encode())

@@ -161,3 +161,22 @@ def test_files_changed_just_before_the_last_check_are_read_again(
     hashed = _counting(monkeypatch, freshness, "_content_hash")
     assert build(BuildOptions(site)).unchanged
     assert str(site / "content" / "articles" / "a.md") in hashed
+
+
+def test_the_preview_reads_only_the_files_that_changed(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import content, freshness
+    from generator.cache import Memory
+
+    monkeypatch.setattr(freshness, "RACY_NS", 0)
+    meta = {"title": "Drought", "outlet": "The Post", "author": [], "date": "2024-03-06"}
+    (site / "content" / "articles" / "b.md").write_text(dump(meta, "\nThe river fell.\n"))
+    memory = Memory()
+    build(BuildOptions(site, in_place=True, memory=memory))
+    read = _counting(monkeypatch, content, "_read")
+    path = site / "content" / "articles" / "a.md"
+    path.write_text(path.read_text().replace("river rose", "river fell"))
+    build(BuildOptions(site, in_place=True, memory=memory))
+    assert read == [path]
+    assert "river fell" in (site / "build" / "articles" / "a" / "index.html").read_text()
