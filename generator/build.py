@@ -443,15 +443,18 @@ def cached_cluster(
     settings: TopicsConfig,
 ) -> list[list[Article]]:
     """`clustering.cluster`, kept in the cache as article ids under what it reads of the
-    articles and the settings (not the topic id registry: naming is redone every build)."""
+    articles and the settings (not the topic id registry: naming is redone every build).
+    Each lead is hashed once: its key in the memo stands for it in the grouping's key."""
     from generator.clustering import cluster_leads, leads_of
+    from generator.features import LEAD_TERMS
 
     by_id = {a.id: a for a in articles}
     leads = leads_of(articles)
-    key = key_of("clusters", as_text(settings), *leads.reads())
+    memo = CacheMemo(cache, {})
+    key = key_of("clusters", as_text(settings), *leads.reads(partial(memo.key, LEAD_TERMS)))
 
     def make() -> list[list[str]]:
-        stories = cluster_leads(leads, settings, CacheMemo(cache))
+        stories = cluster_leads(leads, settings, memo)
         return [[a.id for a in story] for story in stories]
 
     return [[by_id[i] for i in story] for story in cache.get_or_make("clusters", key, make)]
@@ -467,12 +470,21 @@ class CacheMemo:
     words, say) are found under a key of their input."""
 
     cache: BuildCache
+    keys: dict[tuple[str, str], str]
+    """Keys made so far, by kind and input (an input of 3,000 characters is hashed once)."""
+
+    def key(self, kind: str, given: str) -> str:
+        """The cache key of the value of `kind` made from `given`."""
+        found = self.keys.get((kind, given))
+        if found is None:
+            found = self.keys[(kind, given)] = key_of(kind, given)
+        return found
 
     def values(
         self, kind: str, inputs: Sequence[str], make: Callable[[list[int]], list[T]]
     ) -> list[T]:
         """The kept value of each input, the others made by one call of `make`."""
-        return self.cache.get_or_make_many(kind, [key_of(kind, i) for i in inputs], make)
+        return self.cache.get_or_make_many(kind, [self.key(kind, i) for i in inputs], make)
 
 
 def summarise_all(

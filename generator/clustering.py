@@ -20,7 +20,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,9 +70,10 @@ class Leads:
     texts: tuple[str, ...]
     """Each article's lead text: title, standfirst, the start of the body."""
 
-    def reads(self) -> Iterator[str]:
-        """`what_cluster_reads` of each article, from the leads already cut."""
-        return map(_reads, self.articles, self.texts)
+    def reads(self, lead: Callable[[str], str]) -> Iterator[str]:
+        """`what_cluster_reads` of each article with its lead as `lead` gives it (the
+        build gives a hash of it)."""
+        return map(_reads, self.articles, map(lead, self.texts))
 
 
 def leads_of(articles: Iterable[Article]) -> Leads:

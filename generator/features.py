@@ -31,6 +31,8 @@ from generator.models import Article
 
 LEAD_CHARS = 3000
 """How much of the body is read: a story's who, what and where come first."""
+LEAD_TERMS = "lead-terms"
+"""The memo's kind for a lead text's `LeadTerms`."""
 HAPAX_WEIGHT = 0.3
 """Weight of terms found in one article only (typos, slugs, asides): they never match
 another article, but at full weight they would dilute every similarity of their article."""
@@ -101,7 +103,7 @@ def extract_leads(
     articles: Sequence[Article], texts: Sequence[str], memo: Memo | None = None
 ) -> Features:
     """`extract` of articles whose lead texts are cut already."""
-    found = (memo or Recount()).values("lead-terms", texts, partial(_lead_terms_in_two, texts))
+    found = (memo or Recount()).values(LEAD_TERMS, texts, partial(_lead_terms_in_two, texts))
     hapax = 1 - (1 - HAPAX_WEIGHT) * min(1.0, len(articles) / HAPAX_ARCHIVE)
     return Features(
         words=tfidf(assembled([f.words for f in found]), hapax),
