@@ -59,6 +59,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("--per-shard", type=int, default=None)
+    parser.add_argument(
+        "--quick", action="store_true", help="cold: only the shards, two at once (large sites)"
+    )
     args = parser.parse_args()
     config: SiteConfig = load_config(args.site)
     scratch = Path(tempfile.mkdtemp(prefix="search-bench-"))
@@ -68,9 +71,11 @@ def main() -> None:
         pages = indexed_pages(site)
         print(f"{len(pages)} indexed pages, {shard_count(len(pages), args.per_shard)} shards")
         one = 10**9
-        measure("one index (no shards), cold", partial(index_site, site, config, per_shard=one))
+        if not args.quick:
+            whole = partial(index_site, site, config, per_shard=one)
+            measure("one index (no shards), cold", whole)
         sharded = partial(index_site, site, config, per_shard=args.per_shard)
-        for jobs in (1, 2):
+        for jobs in (2,) if args.quick else (1, 2):
             measure(f"shards, {jobs} Pagefind at once, cold", partial(sharded, jobs=jobs))
         store = IndexStore(scratch / "cache")
         sharded(store, keys_of(site))
