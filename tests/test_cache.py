@@ -243,3 +243,30 @@ def test_with_memory_a_missing_value_is_read_alone_from_the_file(
     assert second.find("k", "c") == (False, None)
     assert loads.count == 0
     second.save()
+
+
+def test_cached_articles_and_summaries_load_equal_to_what_was_stored() -> None:
+    """Articles, topics and every part of their summaries pickle as their fields
+    (models.pickled_by_fields): what loads is what was stored."""
+    import pickle
+    from dataclasses import replace
+    from zoneinfo import ZoneInfo
+
+    from generator.config import TopicsConfig
+    from generator.content import load_content
+    from generator.topics import group_topics
+
+    from .conftest import FIXTURES
+
+    zone = ZoneInfo("Europe/London")
+    content = load_content(FIXTURES / "golden-site" / "content", zone)
+    by_id = {article.id: article for article in content.articles}
+    topics = [
+        replace(
+            t, summary=summarize_module.summarize_topic(t, [by_id[i] for i in t.article_ids], zone)
+        )
+        for t in group_topics(content.articles, content.notes, TopicsConfig())
+    ]
+    assert any(t.summary is not None and t.summary.agreed for t in topics)
+    for value in (*content.articles, *topics):
+        assert pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) == value

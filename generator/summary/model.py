@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from generator.models import pickled_by_fields
 
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Ref:
     """A paragraph of one article."""
@@ -23,6 +26,7 @@ class Ref:
         return {"article": self.article_id, "paragraph": self.paragraph}
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Source:
     """One independent voice: an outlet's articles, or wire copies of one text."""
@@ -42,6 +46,7 @@ class Source:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Citation:
     """What one source says, verbatim, and where."""
@@ -61,6 +66,7 @@ class Citation:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Statement:
     """A sentence from the articles and every source that reports the same."""
@@ -79,6 +85,7 @@ class Statement:
         return {"text": self.text, "citations": [c.to_json() for c in self.citations]}
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class OnlyIn:
     """Facts that a single source reports."""
@@ -97,6 +104,7 @@ class OnlyIn:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Variant:
     """One source's version of something the sources disagree on."""
@@ -120,6 +128,7 @@ class Variant:
 DIFFERENCE_KINDS = ("figure", "name", "description", "quote", "date")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Difference:
     """Where the accounts differ: every source's value and the sentence it comes from."""
@@ -139,6 +148,7 @@ class Difference:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Quote:
     """Who said what, and which sources carry it."""
@@ -158,6 +168,7 @@ class Quote:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Publication:
     """When one article was published."""
@@ -175,6 +186,7 @@ class Publication:
         return {"article": self.article_id, "source": self.source, "date": when}
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Event:
     """A dated event an article mentions."""
@@ -189,6 +201,7 @@ class Event:
         return {"when": self.when, "expression": self.expression, **self.statement.to_json()}
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Timeline:
     """Publication times, then the events the articles date."""
@@ -208,6 +221,7 @@ class Timeline:
 ENTITY_KINDS = ("person", "organisation", "place", "other")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Entity:
     """A person, organisation or place, and who mentions it."""
@@ -231,6 +245,7 @@ class Entity:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Summary:
     """The cross-source summary of one topic."""
