@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import json
 import random
 from datetime import timedelta
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
+from generator import clustering
 from generator.build import cached_cluster
 from generator.cache import BuildCache, Memory
 from generator.clustering import Pairs, agglomerate, cluster, similar_pairs, what_cluster_reads
@@ -229,3 +231,50 @@ def test_regrouping_after_edits_is_grouping_from_scratch(tmp_path: Path, memory:
     made = BuildCache(tmp_path, memory=kept)
     cached_cluster(made, articles, SETTINGS)
     assert made.misses == 2  # the grouping and the one lead edited last
+
+
+def agglomerate_rechecking_every_entry(size: int, pairs: Pairs, threshold: float) -> list[int]:
+    """Reference: `agglomerate` as first written, every heap entry checked against its
+    group's links, even when a newer entry of the group has replaced it."""
+    useful = clustering._within_reach(size, pairs, threshold)
+    left, right, similarity = pairs.left[useful], pairs.right[useful], pairs.similarity[useful]
+    linkage = clustering._Linkage(
+        size,
+        np.concatenate([left, right]),
+        np.concatenate([right, left]),
+        np.concatenate([similarity, similarity]),
+    )
+    best_of_rows = clustering._best_of_rows(size, left, right, similarity, threshold)
+    heap = [(-best, row) for row, best in best_of_rows]
+    heapq.heapify(heap)
+    while heap:
+        negative, group = heapq.heappop(heap)
+        if linkage.root(group) != group:
+            continue
+        best, other = linkage.best(group)
+        if best >= -negative:
+            group = linkage.merge(group, other)
+            best, _ = linkage.best(group)
+        if best >= threshold:
+            heapq.heappush(heap, (-best, group))
+    return [linkage.root(row) for row in range(size)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_agglomerate_skips_only_entries_that_change_nothing(seed: int) -> None:
+    """Graphs with many equal similarities (ties decided by row order) merge exactly as
+    when every superseded heap entry is checked again."""
+    rng = random.Random(seed)
+    for _ in range(50):
+        size = rng.randrange(2, 40)
+        steps = rng.choice([4, 8, 0])
+        edges = {
+            (a, b): round(value * steps) / steps if steps else value
+            for a in range(size)
+            for b in range(a + 1, size)
+            if rng.random() < 0.3 and (value := rng.uniform(0.05, 1.0))
+        }
+        edges = {key: value for key, value in edges.items() if value > 0} or {(0, 1): 0.5}
+        threshold = rng.choice([0.1, 0.25, 0.5])
+        expected = agglomerate_rechecking_every_entry(size, graph(edges), threshold)
+        assert agglomerate(size, graph(edges), threshold) == expected
