@@ -181,7 +181,7 @@ def place_bundles(
                 if stray.name.isdigit() and stray not in places:
                     shutil.rmtree(stray)
         for place, shard in places.items():
-            if not store.placed(shard.digest, place):
+            if not store.placed(shard.digest, place, _files_in(place, set(places))):
                 _clear(place, keep=set(places))
                 store.put(shard.digest, place)
     manifest = {"merge": [f"{s.number}/" for s in others], "filters": summed_counts(places)}
@@ -201,6 +201,17 @@ def summed_counts(bundles: Iterable[Path]) -> dict[str, dict[str, int]]:
             for value, count in values.items():
                 found[value] = found.get(value, 0) + count
     return search_index.sort_counts(total)
+
+
+def _files_in(folder: Path, others: set[Path]) -> set[str]:
+    """The files of the bundle in `folder` (paths inside it), leaving out the folders
+    `others` (other shards' places) and the manifest."""
+    found: set[str] = set()
+    for root, folders, files in os.walk(folder):
+        folders[:] = [f for f in folders if Path(root, f) not in others]
+        where = Path(root).relative_to(folder).as_posix()
+        found.update(name if where == "." else f"{where}/{name}" for name in files)
+    return found - {MANIFEST}
 
 
 def _clear(folder: Path, keep: set[Path]) -> None:
@@ -281,14 +292,18 @@ class IndexStore:
             link_or_copy(f"{pool}/{name}", f"{place}/{relative}")
         os.utime(listing)  # newest use first when pruning
 
-    def placed(self, digest: str, target: Path) -> bool:
-        """Whether the folder `target` holds this index as `put` left it (its entry file,
-        linked last, is the pool's: files in the pool and their links never change)."""
+    def placed(self, digest: str, target: Path, present: set[str]) -> bool:
+        """Whether the folder `target`, holding the files `present` (paths inside it),
+        holds this index as `put` left it: the same files, each a link to the pool's
+        (files in the pool and their links never change)."""
         listing = self.lists / f"{digest}.json"
         try:
-            entry = json.loads(listing.read_text(encoding="utf-8")).get(ENTRY)
-            if entry is None or not os.path.samefile(target / ENTRY, self.pool / entry):
+            files = json.loads(listing.read_text(encoding="utf-8"))
+            if set(files) != present:
                 return False
+            for relative, name in files.items():
+                if not os.path.samefile(target / relative, self.pool / name):
+                    return False
         except (OSError, ValueError):
             return False
         os.utime(listing)  # newest use first when pruning

@@ -415,3 +415,22 @@ def test_a_page_made_anew_the_same_keeps_its_shard(golden_site: Path, tmp_path: 
     assert all(store.has(shard.digest) for shard in shards)
     index_site(golden_site, config, store, keys, per_shard=2)
     assert set(store.lists.iterdir()) == listings
+
+
+def test_a_bundle_in_place_stays_only_if_it_has_the_files_of_its_index(
+    golden_site: Path, tmp_path: Path
+) -> None:
+    """A kept site's bundle with the same entry file is not enough: an earlier version
+    of briefing wrote bundles without the filter counts, or with other files."""
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    config = load_config(GOLDEN_SITE)
+    store = IndexStore(tmp_path / "store")
+    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
+    index_site(site, config, store, keys, per_shard=2)
+    made = files_of(site / BUNDLE_DIR)
+    merged = bundles_of(site / BUNDLE_DIR)[json.loads(made[MANIFEST])["merge"][0]]
+    (merged / search_index.COUNTS).unlink()
+    (site / BUNDLE_DIR / "stale.pf_meta").write_bytes(b"from another version")
+    index_site(site, config, store, keys, per_shard=2)
+    assert files_of(site / BUNDLE_DIR) == made
