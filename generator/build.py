@@ -27,6 +27,7 @@ from generator.freshness import (
     input_digest,
     keep_record,
     kept_site,
+    output_state,
     read_record,
     up_to_date,
     write_record,
@@ -229,7 +230,7 @@ def write_staged(
         here = last_built(cache_dir, paths.output, staging) if options.cache else None
         previous = Previous(live=live, here=here)
         rendered = render_into(staging, site, paths.templates, sources, previous, cache)
-        remove_strays(staging, rendered.paths | {MARKER}, BUNDLE_DIR)
+        files = remove_strays(staging, rendered.paths | {MARKER}, BUNDLE_DIR)
         clock.lap("render")
         if config.search.enabled:
             from generator.search import carry_index, index_site_cached
@@ -241,8 +242,10 @@ def write_staged(
                 index_site_cached(staging, config, cache_dir, indexed_key(rendered))
         elif (staging / BUNDLE_DIR).is_dir():  # search was on for the kept site
             shutil.rmtree(staging / BUNDLE_DIR)
+        index = output_state(staging / BUNDLE_DIR)
+        files.update((f"{BUNDLE_DIR}/{path}", state) for path, state in index.items())
     keep_record(cache_dir, paths.output)
-    return rendered
+    return replace(rendered, files=files)
 
 
 def indexed_key(rendered: Rendered) -> dict[str, str] | None:

@@ -254,20 +254,27 @@ def _replace_with(target: Path, make: Callable[[Path], object]) -> None:
     os.replace(new, target)
 
 
-def remove_strays(staging: Path, keep: frozenset[str], skip: str) -> None:
+def remove_strays(staging: Path, keep: frozenset[str], skip: str) -> dict[str, list[int]]:
     """Delete the files of `staging` that are not in `keep` (nor under the folder `skip`),
     and folders left empty: a staging folder that held an earlier site becomes exactly
-    the new one."""
+    the new one. Returns the size and modification time of each file left (outside
+    `skip`): the build's record of its output, without walking it a second time."""
+    state: dict[str, list[int]] = {}
     for folder, _dirs, names in os.walk(staging, topdown=False):
         relative = os.path.relpath(folder, staging)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
         if prefix.startswith(skip + "/"):
             continue
         for name in names:
+            path = os.path.join(folder, name)
             if prefix + name not in keep:
-                os.unlink(os.path.join(folder, name))
+                os.unlink(path)
+            elif os.path.isfile(path):  # the record follows symlinked files, as a walk does
+                info = os.stat(path)
+                state[prefix + name] = [info.st_size, info.st_mtime_ns]
         if prefix and not os.listdir(folder):
             os.rmdir(folder)
+    return state
 
 
 def _feed_bytes(site: Site, feed: feeds.Feed) -> bytes:

@@ -104,6 +104,9 @@ def incremental_and_clean(tmp_path: Path, prepare: Change, change: Change) -> Bu
     assert sorted(incremental) == sorted(fresh)
     stale = [path for path in fresh if incremental[path] != fresh[path]]
     assert stale == [], f"files the incremental build left stale: {stale[:10]}"
+    for folder in (site, clean):  # the record of what each left, as a walk finds it
+        record = read_record(folder / ".cache", folder / "build")
+        assert record is not None and record.files == output_state(folder / "build")
     return report
 
 
@@ -267,3 +270,14 @@ def test_a_sequence_of_builds_is_always_a_clean_build(tmp_path: Path) -> None:
             assert list((site / ".cache" / "sites").iterdir()), "the replaced site is kept"
         if name == "article body":
             assert report.taken > 0
+
+
+def test_the_record_of_a_site_with_its_search_index_is_what_a_walk_finds(tmp_path: Path) -> None:
+    site = copy_site(SITE, tmp_path / "site")
+    build(BuildOptions(site))
+    replace_in(site, BRIDGE, "12 cracks", "14 cracks")
+    build(BuildOptions(site))
+    record = read_record(site / ".cache", site / "build")
+    assert record is not None and any(p.startswith("pagefind/") for p in record.files)
+    assert record.files == output_state(site / "build")
+    assert build(BuildOptions(site)).unchanged
