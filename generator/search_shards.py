@@ -44,7 +44,8 @@ class Shard:
     number: int
     """Its place among the shards (the hash of a page's path modulo their count)."""
     pages: tuple[str, ...]
-    """Its pages, as paths inside the site (`articles/x/index.html`), sorted."""
+    """Its pages, as paths inside the site (`articles/x/index.html`), sorted: those
+    Pagefind indexes (once the site has a page with a body element, not redirects)."""
     digest: str
     """What its index depends on: its pages as Pagefind reads them (or their keys), and
     Pagefind's arguments and version; the index is cached under it."""
@@ -129,9 +130,10 @@ def plan(
     pages = sorted(keys) if keys is not None else indexed_pages(site)
     known = known or {}
     cuts = {page: _cut_of(site, page, keys, known) for page in pages}
-    count = shard_count(len(pages), per_shard)
+    read = _read_by_pagefind(pages, cuts)
+    count = shard_count(len(read), per_shard)
     groups: dict[int, list[str]] = {}
-    for page in pages:
+    for page in read:
         groups.setdefault(shard_of(page, count), []).append(page)
     common = _common_digest(arguments)
     shards = []
@@ -162,13 +164,19 @@ def _common_digest(arguments: str) -> hashlib._Hash:
     return digest
 
 
+def _read_by_pagefind(pages: list[str], cuts: Mapping[str, PageCut]) -> list[str]:
+    """The pages Pagefind would index if it read them all at once: once a page has a
+    body element, it skips those without one (redirects). A shard is given only these,
+    so that it indexes what one index of the site would (a shard of redirects alone
+    would have them indexed whole)."""
+    if not any(cuts[page].body for page in pages):
+        return pages
+    return [page for page in pages if cuts[page].body is not False]
+
+
 def _add_cuts(digest: hashlib._Hash, pages: list[str], cuts: Mapping[str, PageCut]) -> None:
-    """Add what Pagefind reads of the pages. Once a page of the shard has a body
-    element, Pagefind skips those without one (redirects): they are left out then."""
-    some_body = any(cuts[page].body for page in pages)
+    """Add what Pagefind reads of the pages."""
     for page in pages:
-        if some_body and cuts[page].body is False:
-            continue
         digest.update(f"{page}\0{cuts[page].digest}\0".encode())
 
 
