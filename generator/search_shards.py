@@ -5,14 +5,17 @@ Pagefind indexes all the pages it is given in one run, and its cost grows with t
 page. So the indexed pages are split into shards by a stable hash of each page's path,
 each shard is a Pagefind bundle of its own, cached under the digest of its own pages,
 and the search page merges them in the browser (Pagefind's `mergeIndex`). An edit
-re-indexes only the shards holding a changed page: its article and its topic, at most two.
+re-indexes only the shards holding a page whose text, as Pagefind reads it, changed: its
+article's, and its topic's if the summary changed (the other articles of the topic are
+made anew, but read the same).
 
 The number of shards is a power of two chosen from the number of pages, at least
 `SHARD_PAGES` pages each on average, and at most `MAX_SHARDS`: the browser fetches a
-few files of every shard for each search (see README), so a search must not fetch
-hundreds. A page's shard is its hash modulo the count, so when an archive grows past a
-power of two each shard splits into two and a page moves only into its shard's new half;
-between those points no page ever moves.
+few files of every shard before the first search and a word-index chunk of each for
+every word searched (see README), so a search must not fetch hundreds. A page's shard
+is its hash modulo the count, so when an archive grows past a power of two each shard
+splits into two and a page moves only into its shard's new half; between those points
+no page ever moves.
 """
 
 from __future__ import annotations
