@@ -27,7 +27,7 @@ import numpy.typing as npt
 import snowballstemmer
 from scipy import sparse
 
-from generator.models import Article
+from generator.models import Article, pickled_by_fields
 
 LEAD_CHARS = 3000
 """How much of the body is read: a story's who, what and where come first."""
@@ -152,8 +152,8 @@ class Recount:
         return make(list(range(len(inputs))))
 
 
-# Without slots: 10,000 kept values unpickle in half the time (no Python-level setstate).
-@dataclass(frozen=True)
+@pickled_by_fields  # a build loads 10,000 from its cache: twice as fast as by __setstate__
+@dataclass(frozen=True, slots=True)
 class TermCounts:
     """The terms of one kind in one text and how often each occurs."""
 
@@ -164,7 +164,8 @@ class TermCounts:
     """Occurrences of each term, as float64 (what the count matrices hold)."""
 
 
-@dataclass(frozen=True)
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
 class LeadTerms:
     """What one lead text gives the count matrices (what the build cache keeps per text)."""
 
