@@ -7,7 +7,9 @@ For each size it writes (once, kept in --work) an archive from bench/synth.py, t
 whole `briefing build` processes, each under /usr/bin/time for its peak memory:
 - cold: `--no-cache` (nothing reused; Pagefind's index cache emptied too);
 - warm: the same input again, nothing changed;
-- edit: after one article's body changed (a different article each run).
+- first edit: after one article's body changed (a different article each run), the
+  first build after the cold one;
+- edit: the same again, after that build (a user's usual edit).
 Each figure is the median of --runs runs; the seconds per stage come from `--timings`
 of the median run. Import throughput is measured on --import-count pasted-text pages and
 as many HTML pages written from the same stories. The machine is printed first.
@@ -96,13 +98,20 @@ def edit_one(site: Path, rng: random.Random) -> None:
 
 
 def measure_builds(site: Path, runs: int) -> dict[str, Run]:
-    """Median cold, warm and one-edit builds of the archive in `site`."""
+    """Median cold, warm and one-edit builds of the archive in `site`.
+
+    Two edits follow each cold build: the first finds the site it updates (the one the
+    cold build replaced, kept in .cache/sites/) without a record, since the cache folder
+    was deleted for the cold build, and must compare its files; the second is an edit
+    as a user's next one is, after a normal build."""
     rng = random.Random(1)
-    results: dict[str, list[Run]] = {"cold": [], "warm": [], "edit": []}
+    results: dict[str, list[Run]] = {"cold": [], "warm": [], "first edit": [], "edit": []}
     for _ in range(runs):
         shutil.rmtree(site / ".cache", ignore_errors=True)
         results["cold"].append(build_once(site, "--no-cache"))
         results["warm"].append(build_once(site))
+        edit_one(site, rng)
+        results["first edit"].append(build_once(site))
         edit_one(site, rng)
         results["edit"].append(build_once(site))
     return {kind: median_run(found) for kind, found in results.items()}
