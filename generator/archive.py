@@ -66,13 +66,11 @@ def archive_json(
         make = partial(_topic_text, topic)
         topics.append(make() if inputs is None else cache.get_or_make("archive", inputs, make))
     # Keys in sorted order, as sort_keys puts them: articles, generator, site, topics, version.
-    text = (
-        '{"articles":[' + ",".join(articles) + "],"
-        + _dumps(head)[1:-1]
-        + ',"topics":[' + ",".join(topics) + "],"
-        + f'"version":{FORMAT_VERSION}}}'
-    )  # fmt: skip
-    return OutputFile("archive.json", text.encode("utf-8") + b"\n")
+    # One join of all the pieces: on a large archive (80 MB) each concatenation of the
+    # whole text cost a tenth of a second.
+    pieces = ['{"articles":[', ",".join(articles), "],", _dumps(head)[1:-1], ',"topics":[']
+    pieces += [",".join(topics), "],", f'"version":{FORMAT_VERSION}}}\n']
+    return OutputFile("archive.json", "".join(pieces).encode("utf-8"))
 
 
 def _dumps(value: Any) -> str:
