@@ -28,7 +28,8 @@ from generator.site import Site
 from generator.theme import STATIC_DIR, make_environment, template_fingerprint
 
 PARALLEL_FROM = 500
-"""Files to make from which a second process makes half: below, forking costs more."""
+"""Pages and feeds from which a second process keys half of them and takes or makes
+those: below, forking costs more than it saves."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +121,10 @@ class Rendered:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
+    """A file to key, then to take from an earlier build or make."""
+
     path: str
-    key: str | None
+    key: Callable[[], str | None]
     make: Callable[[], bytes]
 
 
@@ -145,11 +148,14 @@ def render_into(
         names if found else None,
     )  # fmt: skip
     pages = all_pages(site)
+    for template in sorted({p.template for p in pages}):  # learnt here, not in a worker
+        keys.names_used(template)
     plans = [
-        _Plan(urls.output_file(p.path), keys.page(p), partial(render_page, env, p)) for p in pages
+        _Plan(urls.output_file(p.path), partial(keys.page, p), partial(render_page, env, p))
+        for p in pages
     ]
     for feed in feeds.planned_feeds(site):
-        key = keys.feed(feed.path, feed.page, feed.title, feed.articles)
+        key = partial(keys.feed, feed.path, feed.page, feed.title, feed.articles)
         plans.append(_Plan(feed.path, key, partial(_feed_bytes, site, feed)))
     fixed = [*assets, sitemap.sitemap(site, [p.path for p in pages if p.in_sitemap])]
     links = urls.Links.for_config(site.config)
@@ -160,16 +166,18 @@ def render_into(
     for item in fixed:
         if not (previous and previous.holds_bytes(item.path, item.data, staging)):
             _write(staging, item.path, item.data)
-    to_make = [p for p in plans if not (previous and previous.take(p.path, p.key, staging))]
-    parallel.halves(partial(_make_into, staging), to_make, PARALLEL_FROM)
+    # Keying every page is most of an edit's render stage on a large site: each process
+    # keys its half, then takes or makes each file of it.
+    done = parallel.halves(partial(_key_and_make, staging, previous), plans, PARALLEL_FROM)
     cache.keep("template-names", key_of("template-names", templates), keys.known_names)
     paths = [p.path for p in plans] + [f.path for f in fixed]
+    made = sum(1 for _, was_made in done if was_made)
     return Rendered(
-        keys={p.path: p.key for p in plans if p.key is not None},
+        keys={p.path: key for p, (key, _) in zip(plans, done, strict=True) if key is not None},
         paths=frozenset(paths),
         pages=sum(1 for path in paths if path.endswith(".html")),
-        made=len(to_make),
-        taken=len(plans) - len(to_make),
+        made=made,
+        taken=len(plans) - made,
     )
 
 
@@ -200,8 +208,15 @@ def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
         return [OutputFile(p.relative_to(root).as_posix(), p.read_bytes()) for p in found]
 
 
-def _make_into(staging: Path, plan: _Plan) -> None:
+def _key_and_make(
+    staging: Path, previous: Previous | None, plan: _Plan
+) -> tuple[str | None, bool]:
+    """The file's key, and whether it was made (True) or taken from an earlier build."""
+    key = plan.key()
+    if previous is not None and previous.take(plan.path, key, staging):
+        return key, False
     _write(staging, plan.path, plan.make())
+    return key, True
 
 
 def _write(staging: Path, path: str, data: bytes) -> None:

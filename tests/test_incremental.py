@@ -281,3 +281,15 @@ def test_the_record_of_a_site_with_its_search_index_is_what_a_walk_finds(tmp_pat
     assert record is not None and any(p.startswith("pagefind/") for p in record.files)
     assert record.files == output_state(site / "build")
     assert build(BuildOptions(site)).unchanged
+
+
+@pytest.mark.parametrize("name", ["article body", "article date", "template"])
+def test_keying_and_taking_in_two_processes_gives_a_clean_build(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large site's pages are keyed, taken and made by two processes, half each."""
+    from generator import render
+
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)
+    report = incremental_and_clean(tmp_path, lambda site: None, CHANGES[name])
+    assert report.made > 0 and (report.taken > 0 or name == "template")
