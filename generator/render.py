@@ -208,9 +208,7 @@ def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
         return [OutputFile(p.relative_to(root).as_posix(), p.read_bytes()) for p in found]
 
 
-def _key_and_make(
-    staging: Path, previous: Previous | None, plan: _Plan
-) -> tuple[str | None, bool]:
+def _key_and_make(staging: Path, previous: Previous | None, plan: _Plan) -> tuple[str | None, bool]:
     """The file's key, and whether it was made (True) or taken from an earlier build."""
     key = plan.key()
     if previous is not None and previous.take(plan.path, key, staging):
