@@ -89,7 +89,9 @@ def index_site(
         shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
         return
     wanted = [s for s in shards if store is None or not store.has(s.digest)]
-    work = Path(tempfile.mkdtemp(prefix=".search-", dir=staging.parent))
+    # Inside the staging folder: a build killed while indexing leaves nothing beside the
+    # output (the next build removes a killed build's staging folder whole).
+    work = Path(tempfile.mkdtemp(prefix=".search-", dir=staging))
     try:
         made = make_bundles(staging, config, wanted, work, jobs)
         if store is not None:
