@@ -25,7 +25,10 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # freshness imports this module
+    from generator.freshness import Scan
 
 CACHE_FILE = "build-cache.sqlite"
 FORMAT = 1
@@ -83,7 +86,7 @@ class Memory:
 
     def __init__(self) -> None:
         self.values: dict[str, dict[str, Any]] = {}
-        self.scan: Any = None
+        self.scan: Scan | None = None
         """The last build's `freshness.Scan` of its input files: the next one reads
         only the files whose status changed."""
 

@@ -209,7 +209,7 @@ def write_record(
 ) -> None:
     """Record a complete build (atomically; a failure to record only costs speed).
     `files`: the output's `output_state` when the build knows it without a walk; `scan`:
-    how the build hashed its inputs (none for the preview, which does not check)."""
+    how the build hashed its inputs, for the next scan to trust what did not change."""
     out = out.resolve()
     data = {
         "version": RECORD_VERSION,

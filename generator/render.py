@@ -115,8 +115,8 @@ class Rendered:
     """Pages and feeds made by this build (the others were taken from the previous)."""
     taken: int
     files: Mapping[str, Sequence[int]] | None = None
-    """The output's `freshness.output_state` after the build, when the build knows it
-    without walking the output (the preview's update in place)."""
+    """The output's `freshness.output_state` after the build, as the build learnt it
+    while writing (build.py sets it; None: walk the output to know it)."""
 
 
 @dataclass(frozen=True, slots=True)
