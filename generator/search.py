@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -49,12 +49,18 @@ JOBS = min(2, os.cpu_count() or 1)
 """Pagefind runs at once when several shards are indexed (a cold build: all of them)."""
 
 
+class Cancelled(Exception):
+    """The indexing was called off (`cancel` was set) before it finished; the shards
+    it had made are kept in the store."""
+
+
 def index_site_cached(
     staging: Path,
     config: SiteConfig,
     cache: Path,
     keys: Mapping[str, str] | None = None,
     jobs: int = JOBS,
+    cancel: threading.Event | None = None,
 ) -> None:
     """`index_site`, reusing each shard's index made earlier from the same pages.
 
@@ -64,7 +70,7 @@ def index_site_cached(
     when the build has them, are the indexed pages' render keys (each hashes every
     input of its page; render.py) and spare reading the pages to hash them.
     """
-    index_site(staging, config, IndexStore(cache / "pagefind"), keys, jobs)
+    index_site(staging, config, IndexStore(cache / "pagefind"), keys, jobs, cancel=cancel)
 
 
 def index_site(
@@ -74,6 +80,7 @@ def index_site(
     keys: Mapping[str, str] | None = None,
     jobs: int = JOBS,
     per_shard: int | None = None,
+    cancel: threading.Event | None = None,
 ) -> None:
     """Write the search index of the complete site in `staging` under BUNDLE_DIR: one
     Pagefind bundle per shard (`search_shards`), each made canonical, so that the same
@@ -82,7 +89,8 @@ def index_site(
     render keys of exactly the indexed pages (`search_shards.plan`).
 
     An archive without articles has nothing to index (Pagefind refuses an empty index);
-    its search page says so instead of loading one.
+    its search page says so instead of loading one. Setting `cancel` stops the indexing
+    (`Cancelled`): Pagefind is stopped, the shards already made are kept in the store.
     """
     shards = plan_shards(staging, config, keys, per_shard, store)
     if not any(page.startswith(f"{SECTIONS[0]}/") for s in shards for page in s.pages):
@@ -93,10 +101,11 @@ def index_site(
     # output (the next build removes a killed build's staging folder whole).
     work = Path(tempfile.mkdtemp(prefix=".search-", dir=staging))
     try:
-        made = make_bundles(staging, config, wanted, work, jobs)
-        if store is not None:
-            for shard in wanted:
-                store.keep(shard.digest, made[shard.number])
+        made: dict[int, Path] = {}
+        for shard, bundle in make_bundles(staging, config, wanted, work, jobs, cancel):
+            if store is not None:  # at once: an indexing called off keeps what it made
+                store.keep(shard.digest, bundle)
+            made[shard.number] = bundle
         place_bundles(staging / BUNDLE_DIR, shards, made, store)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -124,17 +133,36 @@ def plan_shards(
 
 
 def make_bundles(
-    staging: Path, config: SiteConfig, shards: list[search_shards.Shard], work: Path, jobs: int
-) -> dict[int, Path]:
-    """Index each shard on its own (`jobs` at a time): shard number -> its bundle."""
+    staging: Path,
+    config: SiteConfig,
+    shards: list[search_shards.Shard],
+    work: Path,
+    jobs: int,
+    cancel: threading.Event | None = None,
+) -> Iterator[tuple[search_shards.Shard, Path]]:
+    """Index each shard on its own (`jobs` at a time): each shard with its bundle, in
+    order, as they are made."""
     if jobs <= 1 or len(shards) <= 1:
-        return {s.number: make_bundle(staging, config, s, work) for s in shards}
+        for shard in shards:
+            yield shard, make_bundle(staging, config, shard, work, cancel)
+        return
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="pagefind") as pool:
-        running = {s.number: pool.submit(make_bundle, staging, config, s, work) for s in shards}
-        return {number: future.result() for number, future in running.items()}
+        running = [(s, pool.submit(make_bundle, staging, config, s, work, cancel)) for s in shards]
+        try:
+            for shard, future in running:
+                yield shard, future.result()
+        finally:  # an error or a cancel: the shards not started are not started
+            for _, future in running:
+                future.cancel()
 
 
-def make_bundle(staging: Path, config: SiteConfig, shard: search_shards.Shard, work: Path) -> Path:
+def make_bundle(
+    staging: Path,
+    config: SiteConfig,
+    shard: search_shards.Shard,
+    work: Path,
+    cancel: threading.Event | None = None,
+) -> Path:
     """Pagefind's canonical index of one shard, in a folder of its own under `work`.
 
     Pagefind reads the shard's pages where they are, named one by one in its glob (no
@@ -151,7 +179,7 @@ def make_bundle(staging: Path, config: SiteConfig, shard: search_shards.Shard, w
         for page in shard.pages:
             (site / page).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(str(staging / page), str(site / page))
-    run_pagefind(site, glob, config, folder)
+    run_pagefind(site, glob, config, folder, cancel)
     return folder / BUNDLE_DIR
 
 
@@ -348,22 +376,27 @@ def link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def run_pagefind(site: Path, glob: str, config: SiteConfig, folder: Path) -> None:
+def run_pagefind(
+    site: Path, glob: str, config: SiteConfig, folder: Path, cancel: threading.Event | None = None
+) -> None:
     """Index the pages of the site in `site` that `glob` names into `folder`/BUNDLE_DIR
     (offline, no shell), and make that index canonical.
 
     The glob goes into Pagefind's configuration file in `folder`, its working folder:
     named page by page it may be longer than an argument may be (128 KiB on Linux).
+    Setting `cancel` stops Pagefind (`Cancelled`).
     """
     (folder / "pagefind.json").write_text(json.dumps({"glob": glob}), encoding="utf-8")
     bundle = folder / BUNDLE_DIR
     command = [str(pagefind_binary()), *index_arguments(site.resolve(), config, bundle.resolve())]
+    if cancel is not None and cancel.is_set():
+        raise Cancelled
     try:
-        result = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+        returncode, output = _run(command, folder, cancel)
     except OSError as exc:
         raise BuildError(f"search: cannot run {command[0]}: {exc.strerror or exc}") from None
-    if result.returncode != 0:
-        raise BuildError(f"search: Pagefind failed: {_last_lines(result.stderr or result.stdout)}")
+    if returncode != 0:
+        raise BuildError(f"search: Pagefind failed: {_last_lines(output)}")
     if not (bundle / "pagefind.js").is_file():
         raise BuildError(f"search: Pagefind wrote no index into {BUNDLE_DIR}/")
     try:
@@ -373,6 +406,26 @@ def run_pagefind(site: Path, glob: str, config: SiteConfig, folder: Path) -> Non
             f"search: Pagefind {library_version('pagefind_bin_extended')} wrote an index "
             f"in a form briefing does not know ({exc}); install pagefind[extended] 1.5"
         ) from None
+
+
+def _run(command: list[str], folder: Path, cancel: threading.Event | None) -> tuple[int, str]:
+    """Run a command in `folder`: its exit status and its output (stderr, or else
+    stdout); with `cancel`, the command is killed as soon as it is set (`Cancelled`)."""
+    if cancel is None:
+        result = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+        return result.returncode, result.stderr or result.stdout
+    with tempfile.TemporaryFile() as output:  # a pipe could fill while nobody reads it
+        process = subprocess.Popen(command, cwd=folder, stdout=output, stderr=output)
+        try:
+            while process.poll() is None:
+                if cancel.wait(0.02):
+                    raise Cancelled
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        output.seek(0)
+        return process.returncode, output.read().decode("utf-8", "replace")
 
 
 def index_arguments(site: Path, config: SiteConfig, bundle: Path) -> list[str]:

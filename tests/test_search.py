@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -12,13 +13,14 @@ from typing import Any
 import cbor2
 import pytest
 
-from generator import search_index, search_shards
+from generator import search, search_index, search_shards
 from generator.build import BuildOptions, build
 from generator.config import SiteConfig, load_config, parse_config
 from generator.errors import BuildError
 from generator.search import (
     BUNDLE_DIR,
     MANIFEST,
+    Cancelled,
     IndexStore,
     index_arguments,
     index_site,
@@ -382,6 +384,55 @@ def test_an_edit_reindexes_only_the_shard_of_the_page(golden_site: Path, tmp_pat
     for path in moved:  # only the files of the edited shard's bundle are new
         top = path.parts[0]
         assert top == str(number) if number else not top.isdigit()
+
+
+def test_a_called_off_indexing_keeps_the_shards_it_made(
+    golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview calls its background indexing off when a change arrives: the site's
+    index is left as it was, and the shards made so far are not made again."""
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    config = load_config(GOLDEN_SITE)
+    store = IndexStore(tmp_path / "store")
+    keys = {page: f"key of {page}" for page in search_shards.indexed_pages(site)}
+    cancel = threading.Event()
+    runs: list[str] = []
+    real = search.run_pagefind
+
+    def run_then_call_off(*args: Any) -> None:
+        real(*args)
+        runs.append(args[1])
+        cancel.set()  # as a change arriving during the first shard's run
+
+    monkeypatch.setattr(search, "run_pagefind", run_then_call_off)
+    with pytest.raises(Cancelled):
+        index_site(site, config, store, keys, per_shard=2, jobs=1, cancel=cancel)
+    assert len(runs) == 1 and len(list(store.lists.iterdir())) == 1  # the one made is kept
+    assert not (site / BUNDLE_DIR).exists()  # no partial index in the site
+    made_after: list[str] = []
+    monkeypatch.setattr(search, "run_pagefind", lambda *a: (made_after.append(a[1]), real(*a)))
+    index_site(site, config, store, keys, per_shard=2, jobs=1)
+    assert runs[0] not in made_after  # the shard kept is not made again; all others are
+    assert len(made_after) == len(list(store.lists.iterdir())) - 1
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    index_site(clean, config, per_shard=2)
+    assert files_of(site / BUNDLE_DIR) == files_of(clean / BUNDLE_DIR)
+
+
+def test_calling_off_stops_the_running_indexer(tmp_path: Path) -> None:
+    cancel = threading.Event()
+    threading.Timer(0.2, cancel.set).start()
+    with pytest.raises(Cancelled):  # a `sleep` that would otherwise end normally
+        search._run(["sleep", "20"], tmp_path, cancel)
+    assert search._run(["sh", "-c", "echo said >&2; exit 3"], tmp_path, None) == (3, "said\n")
+    assert search._run(
+        ["sh", "-c", "echo said >&2; exit 3"], tmp_path, cancel=threading.Event()
+    ) == (
+        3,
+        "said\n",
+    )
 
 
 def test_a_page_a_glob_cannot_name_is_indexed_too(tmp_path: Path) -> None:

@@ -18,10 +18,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from generator import search_shards
+from generator import search, search_shards
 from generator.build import BuildOptions, build
 from generator.config import load_config
 from generator.errors import ContentError, Diagnostic, GeneratorError, Severity
@@ -724,6 +725,45 @@ def test_the_search_index_is_remade_after_the_reload(tmp_path: Path) -> None:
     clean = tmp_path / "clean"
     build(BuildOptions(site, out=clean, base_url="http://127.0.0.1:8000/notes/"))
     assert tree_of(out / "pagefind") == tree_of(clean / "pagefind")  # as a full build's
+    index.close()
+
+
+def test_a_change_calls_off_the_indexing_and_the_next_rebuild_redoes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index being made when a change arrives would only slow the rebuild the change
+    causes: it is called off, the old index stays, and the rebuild asks for it again."""
+    try:
+        pagefind_binary()
+    except GeneratorError as exc:
+        pytest.skip(str(exc))
+    site = make_fixture_site(tmp_path / "site")
+    (site / "site.yaml").write_text(SITE_YAML.replace("enabled: false", "enabled: true"))
+    out = tmp_path / "out"
+    index = BackgroundIndex(site, out)
+    builder = SiteBuilder(site, out, "http://127.0.0.1:8000/notes/", search=index)
+    builder.build()
+    started = threading.Event()
+    real = search.run_pagefind
+
+    def held_until_called_off(*args: Any) -> None:  # a long indexing
+        started.set()
+        args[4].wait(BOUND)
+        real(*args)
+
+    monkeypatch.setattr(search, "run_pagefind", held_until_called_off)
+    ferry = site / "content" / "articles" / "2024" / "ferry.md"
+    ferry.write_text(FERRY.replace("twenty minutes", "half an hour"))
+    builder.build()
+    assert started.wait(BOUND)
+    collector = ChangeCollector(WatchScope.for_site(site, load_config(site)), index.interrupt)
+    collector.add([site / "content" / "notes.md"])  # the next change arrives
+    assert index.wait(BOUND) and index.redo
+    assert "twenty minutes" in indexed_text(out)  # the old index is served meanwhile
+    monkeypatch.setattr(search, "run_pagefind", real)
+    builder.build()
+    assert index.wait(BOUND) and not index.redo
+    assert "half an hour" in indexed_text(out)
     index.close()
 
 

@@ -143,7 +143,9 @@ class Preview:
         builder = builder or SiteBuilder(
             site, server.root, url, search=BackgroundIndex(site, server.root, say)
         )
-        watcher = Watcher(ChangeCollector(WatchScope.for_site(site, config)))
+        search = builder.search if isinstance(builder, SiteBuilder) else None
+        on_change = search.interrupt if search is not None else None
+        watcher = Watcher(ChangeCollector(WatchScope.for_site(site, config), on_change))
         watcher.start()
         serving = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
         serving.start()

@@ -8,6 +8,10 @@ module then indexes a snapshot of the new pages (hard links, taken while no buil
 and swaps the new index in, in one step. A burst of rebuilds gives one indexing of the
 newest site. `briefing build` never does this: its site is complete when it is swapped.
 
+An index being made when the next change arrives is called off (`interrupt`: Pagefind
+is stopped, the shards it finished are kept) and made again after that rebuild: on two
+cores, a Pagefind run beside the rebuild slowed the rebuild and the reload it waits for.
+
 The index is in shards (`search_shards`), each cached under its pages' render keys,
 which come from the record of the build that wrote the pages: the snapshot holds only
 the pages of shards not in the cache (those an edit changed; creating and removing a
@@ -45,6 +49,10 @@ class BackgroundIndex:
         self._wanted = threading.Event()
         self._idle = threading.Event()
         self._idle.set()
+        self._cancel = threading.Event()
+        """Set by `interrupt`: the indexing running stops."""
+        self._redo = False
+        """An indexing was called off: the next rebuild asks for one, changed or not."""
         self._closed = False
         self._thread: threading.Thread | None = None
 
@@ -58,11 +66,24 @@ class BackgroundIndex:
         """Index the site now in `out` (after the work already asked for)."""
         if self._closed:
             return
+        self._redo = False
+        self._cancel.clear()
         self._idle.clear()
         self._wanted.set()
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
             self._thread.start()
+
+    def interrupt(self) -> None:
+        """Call off the indexing running or asked for (a change arrived: a rebuild is
+        coming, and it asks again). Safe from any thread, and cheap."""
+        if not self._idle.is_set():
+            self._cancel.set()
+
+    @property
+    def redo(self) -> bool:
+        """Whether an indexing was called off and no new one was asked for since."""
+        return self._redo
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until no indexing is asked for or running; False on timeout."""
@@ -73,6 +94,8 @@ class BackgroundIndex:
         self._wanted.set()
 
     def _run(self) -> None:
+        from generator.search import Cancelled
+
         while True:
             self._wanted.wait()
             if self._closed:
@@ -80,6 +103,8 @@ class BackgroundIndex:
             self._wanted.clear()
             try:
                 self.index_once()
+            except Cancelled:
+                self._redo = True
             except GeneratorError as exc:
                 self.say(f"search index not updated: {exc}")
             except Exception as exc:  # a bug: the preview goes on, with the older index
@@ -101,7 +126,7 @@ class BackgroundIndex:
             snapshot = work / "site"
             with self.lock:
                 keys = take_snapshot(self.out, snapshot, config, cache)
-            index_site_cached(snapshot, config, cache, keys, jobs=1)
+            index_site_cached(snapshot, config, cache, keys, jobs=1, cancel=self._cancel)
             if (snapshot / BUNDLE_DIR).is_dir():
                 with self.lock:
                     _replace(snapshot / BUNDLE_DIR, self.out / BUNDLE_DIR)

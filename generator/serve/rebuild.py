@@ -48,16 +48,18 @@ class SiteBuilder:
 
     def build(self) -> BuildReport:
         """One build through `generator.build`: what did not change is taken from memory;
-        the search index, once there is one, is remade after the build."""
+        the search index, once there is one, is remade after the build (an indexing
+        still running is called off first, and redone after)."""
         from generator.build import BuildOptions, build
 
         options = BuildOptions(self.site_dir, self.out, self.base_url, memory=self.memory)
         if self.search is None:
             return build(options)
+        self.search.interrupt()  # an indexing begun since the change: it would slow us
         with self.search.lock:
             later = self.search.has_index()
             report = build(replace(options, search_later=later, in_place=True))
-        if later and not report.unchanged:
+        if later and (not report.unchanged or self.search.redo):
             self.search.request()
         return report
 

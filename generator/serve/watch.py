@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,8 +75,11 @@ class WatchScope:
 class ChangeCollector(FileSystemEventHandler):
     """Receives watchdog's events and hands them out in bursts."""
 
-    def __init__(self, scope: WatchScope) -> None:
+    def __init__(self, scope: WatchScope, on_change: Callable[[], None] | None = None) -> None:
+        """`on_change` is called (on watchdog's thread) as each counted change arrives,
+        before the burst is over: work that a rebuild will redo can stop at once."""
         self.scope = scope
+        self.on_change = on_change
         self._pending: set[Path] = set()
         self._first = self._last = 0.0
         self._changed = threading.Condition()
@@ -96,6 +99,8 @@ class ChangeCollector(FileSystemEventHandler):
         new = set(paths)
         if not new:
             return
+        if self.on_change is not None:
+            self.on_change()
         with self._changed:
             now = time.monotonic()
             if not self._pending:
