@@ -35,14 +35,23 @@ if TYPE_CHECKING:
 
 Say = Callable[[str], None]
 
+START_DELAY = 0.5
+"""Seconds between a rebuild and the indexing it asks for: the open pages reload first
+(their requests are answered by this process and its two cores), and an edit saved
+again at once calls the indexing off before it starts."""
+
 
 class BackgroundIndex:
     """Remakes the search index of the site in `out` on request, one at a time."""
 
-    def __init__(self, site_dir: Path, out: Path, say: Say | None = None) -> None:
+    def __init__(
+        self, site_dir: Path, out: Path, say: Say | None = None, delay: float = START_DELAY
+    ) -> None:
         self.site_dir = site_dir
         self.out = out
         self.say = say or (lambda line: None)
+        self.delay = delay
+        """Seconds an asked-for indexing waits before it starts (`START_DELAY`)."""
         self.lock = threading.Lock()
         """Held by every build into `out` and by the moments this module reads or
         changes `out`: a snapshot never mixes two builds' pages."""
@@ -102,6 +111,8 @@ class BackgroundIndex:
                 return
             self._wanted.clear()
             try:
+                if self._cancel.wait(self.delay):
+                    raise Cancelled
                 self.index_once()
             except Cancelled:
                 self._redo = True
