@@ -44,7 +44,7 @@ from generator.topic_ids import (
 
 if TYPE_CHECKING:
     from generator.content import Content
-    from generator.render import Built, Rendered, Sources
+    from generator.render import Built, FirstPages, Rendered, Sources
     from generator.site import Site
 
 # The stages that need numpy, scipy, markdown-it or Jinja2 are imported where they run,
@@ -79,6 +79,9 @@ class BuildOptions:
     """Update the output folder file by file, only where the site changed, instead of
     swapping in a complete new one: for the preview's private folder, where an edit must
     show in a fraction of a second. Pages are all rendered before any file moves."""
+    first: FirstPages | None = None
+    """With `in_place`: pages to render before the others and show at once (the pages
+    open in the preview's browsers); see render.FirstPages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +168,7 @@ def _build(options: BuildOptions) -> BuildReport:
         live = last_built(cache_dir, paths.output) if options.cache else None
         later = options.search_later or not config.search.enabled
         if live is not None and options.in_place and later:
-            rendered = update_in_place(paths, site, sources, live, cache, clock)
+            rendered = update_in_place(paths, site, sources, live, cache, clock, options.first)
         else:
             rendered = write_staged(paths, config, options, site, sources, live, cache, clock)
         report = BuildReport(
@@ -191,14 +194,15 @@ def _build(options: BuildOptions) -> BuildReport:
 
 def update_in_place(
     paths: SitePaths, site: Site, sources: Sources, live: Built, cache: BuildCache,
-    clock: Stopwatch,
+    clock: Stopwatch, first: FirstPages | None = None,
 ) -> Rendered:  # fmt: skip
-    """The preview's way: render what changed beside the live site, then move it in."""
+    """The preview's way: render what changed beside the live site (the pages `first`
+    names before the others), then move it in."""
     from generator.render import Previous, render_into
 
     with scratch(paths.output) as staging:
         previous = Previous(live=live, in_place=True)
-        rendered = render_into(staging, site, paths.templates, sources, previous, cache)
+        rendered = render_into(staging, site, paths.templates, sources, previous, cache, first)
         clock.lap("render")
         stale = stale_files(live, rendered)
         moved = move_into(staging, paths.output, stale)

@@ -120,6 +120,18 @@ class Rendered:
 
 
 @dataclass(frozen=True, slots=True)
+class FirstPages:
+    """Pages to render before all others (the preview's open pages: Hugo's "fast render"),
+    and who to tell once they are made."""
+
+    paths: frozenset[str]
+    """Their files (`articles/x/index.html`)."""
+    ready: Callable[[Path], None]
+    """Called with the staging folder once it holds those of them that changed (and the
+    theme assets that did); not called when none changed."""
+
+
+@dataclass(frozen=True, slots=True)
 class _Plan:
     """A file to key, then to take from an earlier build or make."""
 
@@ -135,8 +147,10 @@ def render_into(
     sources: Sources | None = None,
     previous: Previous | None = None,
     cache: BuildCache | None = None,
+    first: FirstPages | None = None,
 ) -> Rendered:
-    """Write every file of the built site into `staging` (an empty folder)."""
+    """Write every file of the built site into `staging` (an empty folder); the pages
+    `first` names before the others."""
     sources = sources or Sources()
     cache = cache or BuildCache.disabled()
     asset_paths, assets = hosting.fingerprinted(theme_assets(site_templates))
@@ -157,20 +171,24 @@ def render_into(
     for feed in feeds.planned_feeds(site):
         key = partial(keys.feed, feed.path, feed.page, feed.title, feed.articles)
         plans.append(_Plan(feed.path, key, partial(_feed_bytes, site, feed)))
-    fixed = [*assets, sitemap.sitemap(site, [p.path for p in pages if p.in_sitemap])]
+    _check_unique([p.path for p in plans] + [f.path for f in assets])
+    _write_changed(staging, previous, assets)
+    early = _render_first(staging, previous, plans, first)
     links = urls.Links.for_config(site.config)
     data = archive.archive_json(site, cache, sources.articles, sources.topics)
+    fixed = [sitemap.sitemap(site, [p.path for p in pages if p.in_sitemap])]
     fixed += [sitemap.robots(site), data, hosting.headers(links)]
     fixed.append(hosting.redirects(links, site.topics))
-    _check_unique([p.path for p in plans] + [f.path for f in fixed])
-    for item in fixed:
-        if not (previous and previous.holds_bytes(item.path, item.data, staging)):
-            _write(staging, item.path, item.data)
+    _check_unique([p.path for p in plans] + [f.path for f in [*assets, *fixed]])
+    _write_changed(staging, previous, fixed)
     # Keying every page is most of an edit's render stage on a large site: each process
     # keys its half, then takes or makes each file of it.
-    done = parallel.halves(partial(_key_and_make, staging, previous), plans, PARALLEL_FROM)
+    rest = [p for p in plans if p.path not in early]
+    done_rest = parallel.halves(partial(_key_and_make, staging, previous), rest, PARALLEL_FROM)
     cache.keep("template-names", key_of("template-names", templates), keys.known_names)
-    paths = [p.path for p in plans] + [f.path for f in fixed]
+    outcome = early | {p.path: one for p, one in zip(rest, done_rest, strict=True)}
+    done = [outcome[p.path] for p in plans]
+    paths = [p.path for p in plans] + [f.path for f in [*assets, *fixed]]
     made = sum(1 for _, was_made in done if was_made)
     return Rendered(
         keys={p.path: key for p, (key, _) in zip(plans, done, strict=True) if key is not None},
@@ -206,6 +224,26 @@ def render_site(site: Site, site_templates: Path) -> list[OutputFile]:
         render_into(root, site, site_templates)
         found = sorted(p for p in root.rglob("*") if p.is_file())
         return [OutputFile(p.relative_to(root).as_posix(), p.read_bytes()) for p in found]
+
+
+def _write_changed(staging: Path, previous: Previous | None, files: Iterable[OutputFile]) -> None:
+    """Write the files whose bytes the new site does not already have."""
+    for item in files:
+        if not (previous and previous.holds_bytes(item.path, item.data, staging)):
+            _write(staging, item.path, item.data)
+
+
+def _render_first(
+    staging: Path, previous: Previous | None, plans: Sequence[_Plan], first: FirstPages | None
+) -> dict[str, tuple[str | None, bool]]:
+    """Key and take or make the pages `first` names, and tell it when one was made:
+    path -> (key, made), as `_key_and_make` returns."""
+    if first is None:
+        return {}
+    done = {p.path: _key_and_make(staging, previous, p) for p in plans if p.path in first.paths}
+    if any(made for _, made in done.values()):
+        first.ready(staging)
+    return done
 
 
 def _key_and_make(staging: Path, previous: Previous | None, plan: _Plan) -> tuple[str | None, bool]:

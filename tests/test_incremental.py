@@ -14,6 +14,7 @@ from generator import cache as cache_module
 from generator.build import BuildOptions, build
 from generator.freshness import output_state, read_record
 from generator.models import BuildReport
+from generator.render import FirstPages
 
 from .conftest import FIXTURES
 from .test_golden import tree
@@ -248,6 +249,37 @@ def test_updating_in_place_gives_a_clean_build(tmp_path: Path, name: str) -> Non
     assert leftovers == []  # a removed article's folder goes too
     record = read_record(site / ".cache", site / "build")
     assert record is not None and record.files == output_state(site / "build")
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_open_pages_rendered_first_are_shown_alone_and_the_site_is_a_clean_build(
+    tmp_path: Path, name: str
+) -> None:
+    """The preview renders the pages open in browsers first and shows them at once:
+    only those pages (and assets) are in the staging folder then, and the whole build
+    still equals a clean one."""
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site, in_place=True))
+    opened = frozenset({"articles/2024/03/ledger-bridge-shut/index.html", "index.html"})
+    shown: list[list[str]] = []
+
+    def ready(staging: Path) -> None:
+        shown.append(sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*.*")))
+
+    CHANGES[name](site)
+    clean = copy_site(site, tmp_path / "clean")
+    build(BuildOptions(site, in_place=True, first=FirstPages(opened, ready)))
+    build(BuildOptions(clean, cache=False))
+    incremental, fresh = tree(site / "build"), tree(clean / "build")
+    assert sorted(incremental) == sorted(fresh)
+    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+    assert len(shown) <= 1
+    for files in shown:
+        pages = [f for f in files if f.endswith(".html")]
+        assert pages and set(pages) <= opened
+    if name in ("article body", "site.yaml", "template"):  # each changes an open page
+        assert len(shown) == 1
 
 
 def test_a_sequence_of_builds_is_always_a_clean_build(tmp_path: Path) -> None:

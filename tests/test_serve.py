@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -41,7 +42,7 @@ from generator.serve.hosts import HostPolicy, is_loopback
 from generator.serve.indexing import BackgroundIndex, take_snapshot
 from generator.serve.inject import SCRIPT_PATH
 from generator.serve.rebuild import Rebuilder
-from generator.serve.routes import request_path, route
+from generator.serve.routes import request_path, route, site_file
 from generator.serve.watch import ChangeCollector, Watcher, WatchScope
 
 from .conftest import REPO
@@ -425,6 +426,68 @@ def test_reload_channel_carries_build_numbers(running: Running) -> None:
 
 
 @pytest.mark.parametrize(
+    ("path", "file"),
+    [
+        ("/notes/", "index.html"),
+        ("/notes/a/", "a/index.html"),
+        ("/notes/a/index.html", "a/index.html"),
+        ("/notes/style.css", "style.css"),
+        ("/notes/.build-marker", None),
+        ("/other/a/", None),
+    ],
+)
+def test_the_site_file_a_path_names(path: str, file: str | None) -> None:
+    assert site_file(BASE, path) == file
+
+
+def open_page_events(port: int, page: str) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=BOUND)
+    target = f"/__briefing__/events?page={quote(page, safe='')}"
+    sock.sendall(f"GET {target} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n".encode())
+    return sock
+
+
+def test_a_reload_channel_names_its_open_page(running: Running) -> None:
+    state = running.server.state
+    hostile = ["/notes/../../etc/passwd", "/notes/%2e%2e/x", "http://evil.example/notes/"]
+    with open_page_events(running.port, "/notes/a/") as sock:
+        read_events(sock, 1)
+        for page in hostile:  # named by nothing, opened never
+            with open_page_events(running.port, page) as other:
+                read_events(other, 1)
+        assert state.open_pages() == {"a/index.html"}
+    running.rebuilder.rebuild()  # a closed page is noticed when it is next written to
+    wait_until(lambda: not state.open_pages(), "the page to be forgotten")
+
+
+def test_pages_shown_first_are_served_at_once_and_the_others_after_the_build(
+    running: Running, tmp_path: Path
+) -> None:
+    state = running.server.state
+    staging = tmp_path / "staging"
+    (staging / "a").mkdir(parents=True)
+    (staging / "a" / "index.html").write_bytes(page("page a v2"))
+    before = state.current().number
+    state.show_first(staging)
+    assert state.current().number == before + 1  # open pages reload now ...
+    assert b"page a v2" in get(running.port, "/notes/a/").body
+    home: list[Reply] = []
+    waiting = threading.Thread(target=lambda: home.append(get(running.port, "/notes/")))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive()  # ... any other page waits for the build's end
+    (staging / "a" / "index.html").unlink()  # the build moves its files into the site
+    state.publish(())
+    waiting.join(BOUND)
+    assert home and b"home v1" in home[0].body
+    assert state.current().number == before + 1  # ... and nothing reloads twice
+    assert b"page a" in get(running.port, "/notes/a/").body
+    state.show_first(staging)
+    state.publish(("content/x.md:3: broken",))  # a build failing after showing pages
+    assert state.current().number == before + 3  # the pages reload onto the banner
+
+
+@pytest.mark.parametrize(
     "origin",
     [
         "http://evil.example",
@@ -622,6 +685,30 @@ def test_edit_rebuilds_and_the_page_changes(preview: tuple[Preview, list[str]]) 
     assert "half an hour" in served_text(running, article)
     assert running.server.state.current().number == before + 1
     assert "rebuilt " in lines[-1] and "content/articles/2024/ferry.md" in lines[-1]
+
+
+def test_an_edit_shows_the_open_page_first_and_reloads_it_once(
+    preview: tuple[Preview, list[str]],
+) -> None:
+    running, lines = preview
+    state = running.server.state
+    article = "articles/2024/ferry/"
+    shown: list[str] = []
+    show_first = state.show_first
+
+    def recording(staging: Path) -> None:
+        shown.append((staging / article / "index.html").read_text())
+        show_first(staging)
+
+    state.show_first = recording  # type: ignore[method-assign]
+    before = state.current().number
+    with state.page_open(article + "index.html"):
+        ferry = running.rebuilder.site / "content/articles/2024/ferry.md"
+        ferry.write_text(FERRY.replace("twenty minutes", "half an hour"))
+        wait_until(lambda: any(line.startswith("rebuilt") for line in lines), "the rebuild")
+    assert len(shown) == 1 and "half an hour" in shown[0]
+    assert "half an hour" in served_text(running, article)
+    assert state.current().number == before + 1
 
 
 def test_broken_front_matter_shows_banner_then_recovers(preview: tuple[Preview, list[str]]) -> None:

@@ -141,7 +141,11 @@ class Preview:
         """Start serving and watching (before the first build, so no edit is missed)."""
         url = address_of(server) + config.base_path
         builder = builder or SiteBuilder(
-            site, server.root, url, search=BackgroundIndex(site, server.root, say)
+            site,
+            server.root,
+            url,
+            search=BackgroundIndex(site, server.root, say),
+            state=server.state,
         )
         search = builder.search if isinstance(builder, SiteBuilder) else None
         on_change = search.interrupt if search is not None else None

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from generator.cache import Memory
 from generator.errors import ConfigError, ContentError, GeneratorError
@@ -20,6 +20,9 @@ from generator.models import BuildReport
 from generator.serve.indexing import BackgroundIndex
 from generator.serve.state import BuildState, BuildStatus
 from generator.serve.watch import ChangeCollector, Watcher, is_temporary
+
+if TYPE_CHECKING:
+    from generator.render import FirstPages
 
 Say = Callable[[str], None]
 
@@ -45,6 +48,9 @@ class SiteBuilder:
     """Parsed articles, topics and summaries of the last build, kept for the next one."""
     search: BackgroundIndex | None = None
     """Remakes the search index after the reload; None: each build remakes it first."""
+    state: BuildState | None = None
+    """The server's: the pages open in it are rendered first and shown before the build
+    ends (with `search` only, whose builds update the served folder in place)."""
 
     def build(self) -> BuildReport:
         """One build through `generator.build`: what did not change is taken from memory;
@@ -58,10 +64,21 @@ class SiteBuilder:
         self.search.interrupt()  # an indexing begun since the change: it would slow us
         with self.search.lock:
             later = self.search.has_index()
-            report = build(replace(options, search_later=later, in_place=True))
+            options = replace(options, search_later=later, in_place=True, first=self.first())
+            report = build(options)
         if later and (not report.unchanged or self.search.redo):
             self.search.request()
         return report
+
+    def first(self) -> FirstPages | None:
+        """The open pages, to render and show first; None after a failed build (its
+        banner goes only when the whole build has succeeded) or with no page open."""
+        from generator.render import FirstPages
+
+        if self.state is None or self.state.current().errors:
+            return None
+        pages = self.state.open_pages()
+        return FirstPages(pages, self.state.show_first) if pages else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,10 @@
   "use strict";
   var script = document.currentScript;
   var shown = script ? script.getAttribute("data-build") : null;
-  var events = new EventSource("/__briefing__/events");
+  // The page says which it is: the server renders open pages first after an edit.
+  var events = new EventSource(
+    "/__briefing__/events?page=" + encodeURIComponent(window.location.pathname)
+  );
   events.onmessage = function (event) {
     if (event.data !== shown) {
       events.close();

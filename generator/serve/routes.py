@@ -59,6 +59,20 @@ def route(root: Path, base_path: str, path: str) -> Route:
     return _route_file(root, root.joinpath(*segments), path)
 
 
+def site_file(base_path: str, path: str) -> str | None:
+    """The file of the site a path checked by `request_path` names, by name alone (a
+    folder's path names its index.html; nothing is looked up): how open pages are known
+    and how the files a build shows first are found. None outside the site, or hidden."""
+    if not path.startswith(base_path):
+        return None
+    segments = [s for s in path[len(base_path) :].split("/") if s]
+    if any(s.startswith(".") for s in segments):
+        return None
+    if not segments or path.endswith("/"):
+        segments.append("index.html")
+    return "/".join(segments)
+
+
 def _route_file(root: Path, candidate: Path, path: str) -> Route:
     """Serve `candidate` only if it really is inside `root`, symlinks resolved."""
     try:

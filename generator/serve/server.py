@@ -17,14 +17,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from generator.serve.hosts import HostPolicy
 from generator.serve.inject import EVENTS_PATH, SCRIPT_PATH, STYLE_PATH, inject, placeholder
-from generator.serve.routes import RESERVED_PREFIX, Route, request_path, route
+from generator.serve.routes import RESERVED_PREFIX, Route, request_path, route, site_file
 from generator.serve.state import BuildState, BuildStatus
 
 MAX_LISTENERS = 64
 """Open reload connections at most (each holds a thread); more get 503."""
+BUILD_WAIT_SECONDS = 30.0
+"""How long a request for a page waits for a build that showed other pages first before
+it is answered from the site as it is (a build takes seconds, not this long)."""
 KEEPALIVE_SECONDS = 15.0
 """Silence on the reload channel after which a comment is sent, to notice closed pages."""
 
@@ -147,11 +151,19 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send_text(HTTPStatus.NOT_FOUND, send_body)
 
     def _site(self, path: str, send_body: bool) -> None:
-        status = self.server.state.current()
+        state = self.server.state
+        status = state.current()
         if not status.has_site:
             page = placeholder(status, self.server.reload)
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, page, _TYPES[".html"], send_body)
             return
+        file = site_file(self.server.base_path, path)
+        if file is not None:
+            shown = state.shown_first(file)
+            if shown is not None and self._send_shown(shown, send_body):
+                return
+            if shown is None and file.endswith(".html"):
+                state.wait_for_build(BUILD_WAIT_SECONDS)  # the old page would not reload
         found = route(self.server.root, self.server.base_path, path)
         if found.location is not None:
             self._redirect(found, send_body)
@@ -166,6 +178,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send_file(page, HTTPStatus.NOT_FOUND, send_body)
         else:
             self._send_text(HTTPStatus.NOT_FOUND, send_body)
+
+    def _send_shown(self, file: Path, send_body: bool) -> bool:
+        """Send a file an unfinished build shows first; False once the build has moved
+        it into the site (serve it from there)."""
+        try:
+            data = file.read_bytes()
+        except OSError:
+            return False
+        if file.suffix == ".html":
+            data = inject(data, self.server.state.current(), self.server.reload)
+        self._send(HTTPStatus.OK, data, content_type(file), send_body)
+        return True
 
     def _send_file(self, file: Path, code: HTTPStatus, send_body: bool) -> None:
         try:
@@ -192,9 +216,17 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send_text(HTTPStatus.SERVICE_UNAVAILABLE, send_body)
         else:
             try:
-                self._stream_events()
+                with self.server.state.page_open(self._page_of_events()):
+                    self._stream_events()
             finally:
                 self.server.listeners.release()
+
+    def _page_of_events(self) -> str | None:
+        """The file of the page that opened the reload channel (its `page` parameter: a
+        name to compare with the build's, never opened), or None."""
+        pages = parse_qs(urlsplit(self.path).query).get("page", [])
+        path = request_path(pages[0]) if len(pages) == 1 and len(pages[0]) < 2048 else None
+        return site_file(self.server.base_path, path) if path is not None else None
 
     def _stream_events(self) -> None:
         """Send the build number now and after every build, until the page goes away."""
