@@ -24,6 +24,16 @@ def fingerprint(name: str, data: bytes) -> str:
     return f"{stem}.{digest}.{suffix}" if dot else f"{name}.{digest}"
 
 
+def carries_fingerprint(name: str, data: bytes) -> bool:
+    """Whether `name` is the fingerprinted name of a file with these bytes: such a file
+    never changes under its name, so it may be cached for good."""
+    parts = name.split(".")
+    if len(parts) < 2:
+        return False
+    unmarked = ".".join(parts[:-2] + parts[-1:]) if len(parts) > 2 else parts[0]
+    return fingerprint(unmarked, data) == name
+
+
 def fingerprinted(assets: Mapping[str, bytes]) -> tuple[dict[str, str], list[OutputFile]]:
     """Map each asset name to its fingerprinted path under static/, and the files."""
     paths = {name: f"static/{fingerprint(name, data)}" for name, data in sorted(assets.items())}

@@ -27,6 +27,7 @@ from generator import search, search_shards
 from generator.build import BuildOptions, build
 from generator.config import load_config
 from generator.errors import ContentError, Diagnostic, GeneratorError, Severity
+from generator.hosting import ASSET_CACHE, carries_fingerprint, fingerprint
 from generator.models import BuildReport, OutputFile
 from generator.output import write_site
 from generator.search import pagefind_binary
@@ -685,6 +686,37 @@ def test_edit_rebuilds_and_the_page_changes(preview: tuple[Preview, list[str]]) 
     assert "half an hour" in served_text(running, article)
     assert running.server.state.current().number == before + 1
     assert "rebuilt " in lines[-1] and "content/articles/2024/ferry.md" in lines[-1]
+
+
+def test_showing_pages_first_waits_for_the_open_pages_to_reload(tmp_path: Path) -> None:
+    state = BuildState(first=1)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_bytes(page("a v2"))
+    with state.page_open("a/index.html"), state.page_open("b/index.html"):
+        showing = threading.Thread(target=state.show_first, args=(tmp_path, BOUND))
+        showing.start()
+        showing.join(0.3)
+        assert showing.is_alive()  # the build waits while the pages reload ...
+        with state.page_open("a/index.html"):  # ... page a is back,
+            showing.join(0.3)
+            assert showing.is_alive()
+    showing.join(BOUND)  # ... and page b was closed
+    assert not showing.is_alive()
+    assert state.shown_first("a/index.html") == tmp_path / "a" / "index.html"
+
+
+def test_fingerprinted_assets_may_be_cached_and_nothing_else(running: Running) -> None:
+    static = running.server.root / "static"
+    static.mkdir(exist_ok=True)
+    data = b"body { color: navy }\n"
+    named = fingerprint("site.css", data)
+    (static / named).write_bytes(data)
+    (static / "other.0badc0de.css").write_bytes(data)  # a name that is not its digest
+    assert carries_fingerprint(named, data) and not carries_fingerprint(named, data + b" ")
+    cached = get(running.port, f"/notes/static/{named}")
+    assert cached.status == 200 and cached.headers["cache-control"] == ASSET_CACHE
+    for target in ("/notes/static/other.0badc0de.css", "/notes/style.css", "/notes/a/"):
+        assert get(running.port, target).headers["cache-control"] == "no-store"
 
 
 def test_an_edit_shows_the_open_page_first_and_reloads_it_once(

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from generator.hosting import ASSET_CACHE, carries_fingerprint
 from generator.serve.hosts import HostPolicy
 from generator.serve.inject import EVENTS_PATH, SCRIPT_PATH, STYLE_PATH, inject, placeholder
 from generator.serve.routes import RESERVED_PREFIX, Route, request_path, route, site_file
@@ -186,9 +187,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             data = file.read_bytes()
         except OSError:
             return False
-        if file.suffix == ".html":
-            data = inject(data, self.server.state.current(), self.server.reload)
-        self._send(HTTPStatus.OK, data, content_type(file), send_body)
+        self._send_data(file, data, HTTPStatus.OK, send_body)
         return True
 
     def _send_file(self, file: Path, code: HTTPStatus, send_body: bool) -> None:
@@ -197,9 +196,17 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except OSError:  # replaced by a build between routing and reading
             self._send_text(HTTPStatus.NOT_FOUND, send_body)
             return
+        self._send_data(file, data, code, send_body)
+
+    def _send_data(self, file: Path, data: bytes, code: HTTPStatus, send_body: bool) -> None:
+        """Send the bytes of a file of the site: a page with the reload script."""
+        extra = None
         if file.suffix == ".html":
             data = inject(data, self.server.state.current(), self.server.reload)
-        self._send(code, data, content_type(file), send_body)
+        elif file.parent.name == "static" and carries_fingerprint(file.name, data):
+            # Its name changes with its bytes: a reload need not fetch it again.
+            extra = {"Cache-Control": ASSET_CACHE}
+        self._send(code, data, content_type(file), send_body, extra)
 
     def _redirect(self, found: Route, send_body: bool) -> None:
         location = found.location or "/"

@@ -23,6 +23,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+RELOAD_WAIT_SECONDS = 1.0
+"""How long a build that showed its first pages waits for the open pages to reload."""
+
 
 @dataclass(frozen=True, slots=True)
 class BuildStatus:
@@ -49,6 +52,8 @@ class BuildState:
         self._closed = False
         self._open: Counter[str] = Counter()
         """Files of the pages with a reload connection, and how many each has."""
+        self._opened: Counter[str] = Counter()
+        """How many reload connections each page has opened so far."""
         self._first: dict[str, Path] | None = None
         """While a build runs that showed its first pages: file -> where it is now."""
 
@@ -73,9 +78,12 @@ class BuildState:
             self._changed.notify_all()
             return self._status
 
-    def show_first(self, staging: Path) -> None:
+    def show_first(self, staging: Path, wait: float = RELOAD_WAIT_SECONDS) -> None:
         """Serve the files now in `staging` (an unfinished build's changed open pages and
-        assets) in front of the site until `publish`, and tell the pages to reload."""
+        assets) in front of the site until `publish`, tell the pages to reload, and wait
+        until they have (each has opened its reload channel again, or is gone), at most
+        `wait` s: on two cores, the rest of the build beside a browser loading the page
+        held the page back by half a second to a second."""
         files = {
             path.relative_to(staging).as_posix(): path
             for path in staging.rglob("*")
@@ -85,6 +93,14 @@ class BuildState:
             self._first = files
             self._status = replace(self._status, number=self._status.number + 1)
             self._changed.notify_all()
+            opened = {page: self._opened[page] for page in self._open}
+            self._changed.wait_for(
+                lambda: (
+                    self._closed
+                    or all(self._opened[p] > n or p not in self._open for p, n in opened.items())
+                ),
+                wait,
+            )
 
     def shown_first(self, file: str) -> Path | None:
         """Where the unfinished build's new `file` is, if it was shown first."""
@@ -104,6 +120,8 @@ class BuildState:
             return
         with self._changed:
             self._open[file] += 1
+            self._opened[file] += 1
+            self._changed.notify_all()
         try:
             yield
         finally:
@@ -111,6 +129,7 @@ class BuildState:
                 self._open[file] -= 1
                 if not self._open[file]:
                     del self._open[file]
+                self._changed.notify_all()
 
     def open_pages(self) -> frozenset[str]:
         """The files of the pages open now."""
