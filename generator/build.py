@@ -451,17 +451,21 @@ def cached_cluster(
 ) -> list[list[Article]]:
     """`clustering.cluster`, kept in the cache as article ids under what it reads of the
     articles and the settings (not the topic id registry: naming is redone every build).
-    Each lead is hashed once: its key in the memo stands for it in the grouping's key."""
-    from generator.clustering import cluster_leads, leads_of
+    Each lead is hashed once: its key in the memo stands for it in the grouping's key.
+    What clustering reads of an article is remembered for a preview's next build (the
+    same article, unchanged), where cutting and hashing every lead was half the stage."""
+    from generator.clustering import cluster_leads, leads_of, reads_of
     from generator.features import LEAD_TERMS
 
     by_id = {a.id: a for a in articles}
-    leads = leads_of(articles)
     memo = CacheMemo(cache, {})
-    key = key_of("clusters", as_text(settings), *leads.reads(partial(memo.key, LEAD_TERMS)))
+    lead_key = partial(memo.key, LEAD_TERMS)
+    ordered = sorted(articles, key=lambda a: (a.id, a.path))  # clustering's order
+    reads = (cache.derive("cluster-reads", a, partial(reads_of, lead=lead_key)) for a in ordered)
+    key = key_of("clusters", as_text(settings), *reads)
 
     def make() -> list[list[str]]:
-        stories = cluster_leads(leads, settings, memo)
+        stories = cluster_leads(leads_of(articles), settings, memo)
         return [[a.id for a in story] for story in stories]
 
     return [[by_id[i] for i in story] for story in cache.get_or_make("clusters", key, make)]

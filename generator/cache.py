@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS entries (
 """
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 @functools.cache
@@ -86,6 +87,9 @@ class Memory:
 
     def __init__(self) -> None:
         self.values: dict[str, dict[str, Any]] = {}
+        self.derived: dict[str, dict[int, tuple[object, Any]]] = {}
+        """kind -> id of a value of the last build -> (the value, what was derived from
+        it): `BuildCache.derive`."""
         self.scan: Scan | None = None
         """The last build's `freshness.Scan` of its input files: the next one reads
         only the files whose status changed."""
@@ -113,6 +117,7 @@ class BuildCache:
         self._writer: sqlite3.Connection | None = None
         self._writing = self.path is not None
         self._cleared: set[str] = set()
+        self._derived: dict[str, dict[int, tuple[object, Any]]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -129,6 +134,18 @@ class BuildCache:
         made = make()
         self.keep(kind, key, made)
         return made
+
+    def derive(self, kind: str, value: V, make: Callable[[V], T]) -> T:
+        """`make(value)`; with a memory, remembered for the very same (frozen) value until
+        the next build of the process, which finds it when it still has that value (a
+        preview's rebuild keeps the articles that did not change)."""
+        if self.memory is None:
+            return make(value)
+        known = self.memory.derived.get(kind, {}).get(id(value))
+        derived = known[1] if known is not None and known[0] is value else make(value)
+        # Holding the value keeps its id from being reused while it is remembered.
+        self._derived.setdefault(kind, {})[id(value)] = (value, derived)
+        return derived
 
     def get_or_make_many(
         self, kind: str, keys: Sequence[str], make: Callable[[list[int]], list[T]]
@@ -240,6 +257,7 @@ class BuildCache:
         its speed."""
         if self.memory is not None:
             self.memory.values = self._kept
+            self.memory.derived = self._derived
         if self.path is None or not self._used:
             self._abandon_writer()
             return

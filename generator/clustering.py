@@ -20,7 +20,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,15 +70,9 @@ class Leads:
     texts: tuple[str, ...]
     """Each article's lead text: title, standfirst, the start of the body."""
 
-    def reads(self, lead: Callable[[str], str]) -> Iterator[str]:
-        """`what_cluster_reads` of each article with its lead as `lead` gives it (the
-        build gives a hash of it)."""
-        return map(_reads, self.articles, map(lead, self.texts))
-
 
 def leads_of(articles: Iterable[Article]) -> Leads:
-    """The articles in clustering order and their lead texts (each cut once per build:
-    the build keys its cache with them and clustering counts them)."""
+    """The articles in clustering order and their lead texts."""
     ordered = tuple(sorted(articles, key=lambda a: (a.id, a.path)))
     return Leads(ordered, tuple(lead_text(a, LEAD_CHARS) for a in ordered))
 
@@ -111,6 +105,12 @@ def what_cluster_reads(article: Article) -> str:
     and its lead (title, standfirst, the start of the body). The build keys its cache of
     the grouping with it, so an edit further down an article does not regroup."""
     return _reads(article, lead_text(article, LEAD_CHARS))
+
+
+def reads_of(article: Article, lead: Callable[[str], str]) -> str:
+    """`what_cluster_reads` of an article with its lead as `lead` gives it (the build
+    gives a hash of it, to key its cache of the grouping)."""
+    return _reads(article, lead(lead_text(article, LEAD_CHARS)))
 
 
 def _reads(article: Article, lead: str) -> str:

@@ -270,3 +270,32 @@ def test_cached_articles_and_summaries_load_equal_to_what_was_stored() -> None:
     assert any(t.summary is not None and t.summary.agreed for t in topics)
     for value in (*content.articles, *topics):
         assert pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) == value
+
+
+def test_a_value_derived_in_one_build_is_found_by_the_next_for_the_same_object(
+    tmp_path: Path,
+) -> None:
+    memory = Memory()
+    kept, fresh = tuple(["the article"]), tuple(["the article"])  # equal, not the same
+    made: list[tuple[str]] = []
+
+    def make(value: tuple[str]) -> str:
+        made.append(value)
+        return value[0].upper()
+
+    first = BuildCache(tmp_path, memory=memory)
+    assert first.derive("reads", kept, make) == "THE ARTICLE"
+    first.save()
+    second = BuildCache(tmp_path, memory=memory)
+    assert second.derive("reads", kept, make) == "THE ARTICLE"
+    assert made == [kept]  # the same object: not made again
+    assert second.derive("reads", fresh, make) == "THE ARTICLE"
+    assert made == [kept, fresh] and made[1] is fresh
+    second.save()
+    third = BuildCache(tmp_path, memory=memory)
+    third.save()  # a build that did not use them: forgotten
+    assert memory.derived == {}
+    alone = BuildCache(tmp_path)  # no memory: made every time
+    alone.derive("reads", kept, make)
+    alone.derive("reads", kept, make)
+    assert len(made) == 4
