@@ -8,9 +8,11 @@ malformed request ends only its own connection; the server keeps answering.
 from __future__ import annotations
 
 import mimetypes
+import select
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,7 +33,11 @@ BUILD_WAIT_SECONDS = 30.0
 """How long a request for a page waits for a build that showed other pages first before
 it is answered from the site as it is (a build takes seconds, not this long)."""
 KEEPALIVE_SECONDS = 15.0
-"""Silence on the reload channel after which a comment is sent, to notice closed pages."""
+"""Silence on the reload channel after which a comment is sent."""
+GONE_CHECK_SECONDS = 0.25
+"""How often a reload channel checks that its page is still there: a page gone (a tab
+closed, a link followed) stops counting as open within this time, and a build that
+shows the open pages first does not wait for it to reload."""
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -244,14 +250,24 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(b"retry: 1000\n\n")
         status: BuildStatus | None = self.server.state.current()
-        sent = -1
-        while status is not None:
+        sent, quiet_since = -1, time.monotonic()
+        while status is not None and not self._client_gone():
             if status.number != sent:
                 self.wfile.write(f"data: {status.number}\n\n".encode())
-                sent = status.number
-            else:
-                self.wfile.write(b": keep-alive\n\n")  # fails once the page is gone
-            status = self.server.state.wait_for_change(sent, KEEPALIVE_SECONDS)
+                sent, quiet_since = status.number, time.monotonic()
+            elif time.monotonic() - quiet_since >= KEEPALIVE_SECONDS:
+                self.wfile.write(b": keep-alive\n\n")  # through proxies that drop idle lines
+                quiet_since = time.monotonic()
+            status = self.server.state.wait_for_change(sent, GONE_CHECK_SECONDS)
+
+    def _client_gone(self) -> bool:
+        """Whether the page closed its end: a page never sends on its reload channel, so
+        anything to read is the end of the connection (a write could still succeed)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and not self.connection.recv(1, socket.MSG_PEEK)
+        except (OSError, ValueError):
+            return True
 
     def _send_text(self, code: HTTPStatus, send_body: bool) -> None:
         self._send(code, f"{code.value} {code.phrase}\n".encode(), _TEXT, send_body)
