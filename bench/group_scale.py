@@ -75,7 +75,6 @@ def synthetic_article(rng: random.Random, story: Story, outlet: str, number: int
         authors=(),
         date=date,
         date_has_time=True,
-        body_markdown=text,
         body_html="",
         paragraphs=tuple(Paragraph(i, p) for i, p in enumerate(paragraphs, start=1)),
     )

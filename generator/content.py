@@ -223,7 +223,6 @@ def parse_article(
         authors=fields.authors(),
         date=fields.date,
         date_has_time=fields.has_time,
-        body_markdown=doc.body,
         body_html=rendered.html,
         paragraphs=rendered.paragraphs,
         dek=fields.text("dek"),

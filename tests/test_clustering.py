@@ -181,7 +181,7 @@ def test_agglomerate_rescaling_is_exact(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def _with_body(article: Article, paragraphs: tuple[Paragraph, ...]) -> Article:
-    return dataclasses.replace(article, paragraphs=paragraphs, body_markdown="changed")
+    return dataclasses.replace(article, paragraphs=paragraphs, body_html="changed")
 
 
 @pytest.mark.parametrize("seed", range(3))

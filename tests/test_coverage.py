@@ -16,7 +16,7 @@ def article(aid: str, outlet: str | None, days: float | None) -> Article:
     date = None if days is None else START + timedelta(days=days)
     return Article(
         id=aid, path=f"articles/{aid}.md", title=aid.title(), outlet=outlet, authors=(),
-        date=date, date_has_time=True, body_markdown="", body_html="", paragraphs=(),
+        date=date, date_has_time=True, body_html="", paragraphs=(),
     )  # fmt: skip
 
 

@@ -36,7 +36,6 @@ def article(title: str, *paragraphs: str, dated: bool = True) -> Article:
         authors=(),
         date=datetime(2023, 3, 14, 12, tzinfo=UTC) if dated else None,
         date_has_time=dated,
-        body_markdown="",
         body_html="",
         paragraphs=tuple(Paragraph(i, text) for i, text in enumerate(paragraphs, start=1)),
     )

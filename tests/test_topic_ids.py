@@ -28,7 +28,6 @@ def article(aid: str, title: str = "A story", day: int | None = 1) -> Article:
         authors=(),
         date=datetime(2023, 3, day, tzinfo=UTC) if day else None,
         date_has_time=False,
-        body_markdown="",
         body_html="",
         paragraphs=(),
     )
