@@ -50,27 +50,31 @@ def archive_json(
             "timezone": site.config.timezone,
         },
     }
-    articles = []
-    for article in sorted(site.articles, key=lambda a: a.id):
+    # The document grows in one buffer, each record added as it is found: on a large
+    # archive (80 MB) a list of the records, its joins and its encoding held the text
+    # four times over at the build's peak of memory; now twice, for a moment.
+    out = bytearray(b'{"articles":[')
+    for number, article in enumerate(sorted(site.articles, key=lambda a: a.id)):
         topic = site.topic_of.get(article.id)
         source = article_keys.get(article.id)
         make = partial(_article_text, article, site)
         if source is None:
-            articles.append(make())
-            continue
-        shown = (article.id, topic.id if topic else "", site.config.zone.key)
-        articles.append(cache.get_or_make("archive", key_of("article", *shown, source), make))
-    topics = []
-    for topic in sorted(site.topics, key=lambda t: t.id):
+            text = make()
+        else:
+            shown = (article.id, topic.id if topic else "", site.config.zone.key)
+            text = cache.get_or_make("archive", key_of("article", *shown, source), make)
+        out += b"," if number else b""
+        out += text.encode("utf-8")
+    # Keys in sorted order, as sort_keys puts them: articles, generator, site, topics, version.
+    out += b"]," + _dumps(head)[1:-1].encode("utf-8") + b',"topics":['
+    for number, topic in enumerate(sorted(site.topics, key=lambda t: t.id)):
         inputs = topic_keys.get(topic.id)
         make = partial(_topic_text, topic)
-        topics.append(make() if inputs is None else cache.get_or_make("archive", inputs, make))
-    # Keys in sorted order, as sort_keys puts them: articles, generator, site, topics, version.
-    # One join of all the pieces: on a large archive (80 MB) each concatenation of the
-    # whole text cost a tenth of a second.
-    pieces = ['{"articles":[', ",".join(articles), "],", _dumps(head)[1:-1], ',"topics":[']
-    pieces += [",".join(topics), "],", f'"version":{FORMAT_VERSION}}}\n']
-    return OutputFile("archive.json", "".join(pieces).encode("utf-8"))
+        text = make() if inputs is None else cache.get_or_make("archive", inputs, make)
+        out += b"," if number else b""
+        out += text.encode("utf-8")
+    out += f'],"version":{FORMAT_VERSION}}}\n'.encode()
+    return OutputFile("archive.json", bytes(out))
 
 
 def _dumps(value: Any) -> str:
