@@ -71,7 +71,7 @@ def _article(cluster: str, index: int, data: dict[str, str | None]) -> Article:
     moment = datetime.combine(day, time(), tzinfo=ZONE) if day else None
     return Article(
         f"{cluster}/{index}", f"articles/{cluster}/{index}.md", data.get("title") or "",
-        data.get("outlet"), (), moment, False, text, rendered.html, rendered.paragraphs,
+        data.get("outlet"), (), moment, False, rendered.html, rendered.paragraphs,
     )  # fmt: skip
 
 

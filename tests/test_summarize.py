@@ -219,7 +219,7 @@ def article(
         datetime(2024, 3, 1, 9, tzinfo=UTC) + timedelta(hours=hours) if hours is not None else None
     )
     return Article(
-        aid, f"articles/{aid}.md", title, outlet, (), date, date is not None, text,
+        aid, f"articles/{aid}.md", title, outlet, (), date, date is not None,
         rendered.html, rendered.paragraphs,
     )  # fmt: skip
 

@@ -37,7 +37,7 @@ def make_article(index: int, text: str, outlet: str) -> Article:
     rendered = markup.render(text)
     return Article(
         f"a{index}", f"articles/a{index}.md", f"Flood in Port Alder {index}", outlet, (), None,
-        False, text, rendered.html, rendered.paragraphs,
+        False, rendered.html, rendered.paragraphs,
     )  # fmt: skip
 
 
