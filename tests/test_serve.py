@@ -822,7 +822,9 @@ def indexed_text(out: Path) -> str:
     return "\n".join(texts)
 
 
-def test_the_search_index_is_remade_after_the_reload(tmp_path: Path) -> None:
+def searchable_preview(tmp_path: Path) -> tuple[Path, Path, BackgroundIndex, SiteBuilder]:
+    """The fixture site with search on, its output folder, its background index and the
+    preview's builder (the test is skipped without Pagefind)."""
     try:
         pagefind_binary()
     except GeneratorError as exc:
@@ -831,7 +833,11 @@ def test_the_search_index_is_remade_after_the_reload(tmp_path: Path) -> None:
     (site / "site.yaml").write_text(SITE_YAML.replace("enabled: false", "enabled: true"))
     out = tmp_path / "out"
     index = BackgroundIndex(site, out)
-    builder = SiteBuilder(site, out, "http://127.0.0.1:8000/notes/", search=index)
+    return site, out, index, SiteBuilder(site, out, "http://127.0.0.1:8000/notes/", search=index)
+
+
+def test_the_search_index_is_remade_after_the_reload(tmp_path: Path) -> None:
+    site, out, index, builder = searchable_preview(tmp_path)
     builder.build()  # the first build indexes before it swaps
     assert "twenty minutes" in indexed_text(out)
     ferry = site / "content" / "articles" / "2024" / "ferry.md"
@@ -852,15 +858,7 @@ def test_a_change_calls_off_the_indexing_and_the_next_rebuild_redoes_it(
 ) -> None:
     """An index being made when a change arrives would only slow the rebuild the change
     causes: it is called off, the old index stays, and the rebuild asks for it again."""
-    try:
-        pagefind_binary()
-    except GeneratorError as exc:
-        pytest.skip(str(exc))
-    site = make_fixture_site(tmp_path / "site")
-    (site / "site.yaml").write_text(SITE_YAML.replace("enabled: false", "enabled: true"))
-    out = tmp_path / "out"
-    index = BackgroundIndex(site, out)
-    builder = SiteBuilder(site, out, "http://127.0.0.1:8000/notes/", search=index)
+    site, out, index, builder = searchable_preview(tmp_path)
     builder.build()
     started = threading.Event()
     real = search.run_pagefind
