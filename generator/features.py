@@ -20,12 +20,11 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import snowballstemmer
-from scipy import sparse
 
 from generator.models import Article, pickled_by_fields
 
@@ -68,7 +67,14 @@ _NAME = re.compile(
     r"[A-Z](?<=[\s\S][A-Z])(?<![.!?:\"“]\s[A-Z])(?<!\w[A-Z])[\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*"
 )
 
-Matrix = sparse.csr_matrix
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from scipy import sparse
+
+    Matrix: TypeAlias = sparse.csr_matrix
+# scipy is imported where a matrix is made: a build whose grouping comes from its cache
+# (most edits) needs none, and importing scipy.sparse took a tenth of a second.
 T = TypeVar("T")
 
 
@@ -194,6 +200,8 @@ def assembled(parts: Sequence[TermCounts]) -> Counts:
         indptr.append(len(indices))
     data = np.frombuffer(b"".join(p.counts for p in parts), dtype=np.float64).copy()
     shape = (len(parts), len(vocabulary))
+    from scipy import sparse
+
     matrix = sparse.csr_matrix((data, np.asarray(indices), np.asarray(indptr)), shape=shape)
     matrix.sort_indices()
     return Counts(matrix, tuple(vocabulary))
@@ -298,5 +306,7 @@ def tfidf(counts: Counts, hapax_weight: float = 1.0) -> Matrix:
 def _unit_rows(matrix: Matrix) -> Matrix:
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
+    from scipy import sparse
+
     scaled: Matrix = sparse.diags(1 / norms) @ matrix
     return scaled.tocsr()

@@ -278,3 +278,26 @@ def test_agglomerate_skips_only_entries_that_change_nothing(seed: int) -> None:
         threshold = rng.choice([0.1, 0.25, 0.5])
         expected = agglomerate_rechecking_every_entry(size, graph(edges), threshold)
         assert agglomerate(size, graph(edges), threshold) == expected
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_components_are_scipys(seed: int) -> None:
+    """The graph's components as scipy's csgraph finds them (labelled by their smallest
+    node), over sparse and dense random graphs, chains in shuffled order and no edges."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(1, 400))
+    edges = int(rng.integers(0, size * (3 if seed % 2 else 1)))
+    left, right = rng.integers(0, size, edges), rng.integers(0, size, edges)
+    if seed == 7:  # one long chain, its links in random order: many rounds of hooking
+        order = rng.permutation(size - 1)
+        left, right = order, order + 1
+    found = clustering.components(size, left.astype(np.int64), right.astype(np.int64))
+    graph = sparse.coo_matrix((np.ones(len(left)), (left, right)), shape=(size, size))
+    _, expected = connected_components(graph, directed=False)
+    smallest = {}
+    for node, label in enumerate(expected.tolist()):
+        smallest.setdefault(label, node)
+    assert found.tolist() == [smallest[label] for label in expected.tolist()]

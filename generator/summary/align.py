@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
+from generator.summary.arrays import Indices, SparseRows, met
 from generator.summary.model import Ref
 from generator.summary.sentences import Sentence, stem
 
@@ -35,8 +35,7 @@ CHUNK = 100_000
 # Unit pairs screened at once for being already grouped (see `_facts`).
 FACT_CHUNK = 2048
 
-Matrix = sparse.csr_array
-Indices = npt.NDArray[np.int64]
+Matrix = SparseRows
 Floats = npt.NDArray[np.float64]
 
 
@@ -141,14 +140,13 @@ def vectorise(sentences: Sequence[Sentence], mapping: Mapping[str, str]) -> Matr
     columns = np.fromiter((vocabulary[t] for terms in docs for t in terms), dtype=np.int64)
     rows = np.repeat(np.arange(len(docs)), [len(terms) for terms in docs])
     shape = (len(docs), max(len(vocabulary), 1))
-    counts = sparse.csr_array((np.ones(len(columns)), (rows, columns)), shape=shape)
-    counts.sum_duplicates()
+    counts = SparseRows.counted(rows, columns, shape)
     df = np.bincount(counts.indices, minlength=shape[1])
     weights = counts.data * (np.log((len(docs) + 1) / (df[counts.indices] + 1)) + 1)
-    entry_rows = np.repeat(np.arange(len(docs)), np.diff(counts.indptr))
+    entry_rows = counts.entry_rows()
     norms = np.sqrt(np.bincount(entry_rows, weights=weights * weights, minlength=len(docs)))
     norms[norms == 0] = 1.0
-    return sparse.csr_array((weights / norms[entry_rows], counts.indices, counts.indptr), shape)
+    return SparseRows(counts.indptr, counts.indices, weights / norms[entry_rows], shape)
 
 
 def cosine(vectors: Matrix, a: int, b: int) -> float:
@@ -187,19 +185,8 @@ def candidate_pairs(vectors: Matrix) -> tuple[Indices, Indices]:
     rows, columns = rows[order], columns[order]
     keep = _rank_in_runs(columns) < MAX_POSTINGS
     rows, columns = rows[keep], columns[keep]
-    return _met(rows, columns, size)
-
-
-def _met(rows: Indices, columns: Indices, size: int) -> tuple[Indices, Indices]:
-    """The distinct pairs (i < j) of rows that share a column, sorted: the upper triangle
-    of `B @ B.T`, made without scipy (whose overhead was most of the cost on a topic's few
-    thousand pairs). Entries come sorted by column, then row, each (row, column) once."""
-    starts = np.flatnonzero(np.r_[True, columns[1:] != columns[:-1]]) if len(columns) else rows
-    lengths = np.diff(np.r_[starts, len(columns)])
-    later = np.repeat(starts + lengths, lengths) - np.arange(len(columns)) - 1
-    left = np.repeat(np.arange(len(columns)), later)
-    right = np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later) + left + 1
-    codes = sorted_distinct(rows[left] * size + rows[right])
+    first, second = met(rows, columns)
+    codes = sorted_distinct(first * size + second)
     return codes // size, codes % size
 
 
@@ -224,7 +211,7 @@ def similar_pairs(vectors: Matrix, floor: float) -> Pairs:
     first, second = candidate_pairs(vectors)
     values = np.concatenate(
         [
-            _row_dots(vectors, first[start : start + CHUNK], second[start : start + CHUNK])
+            vectors.row_dots(first[start : start + CHUNK], second[start : start + CHUNK])
             for start in range(0, len(first), CHUNK)
         ]
         or [np.zeros(0)]
@@ -233,12 +220,6 @@ def similar_pairs(vectors: Matrix, floor: float) -> Pairs:
     first, second, values = first[keep], second[keep], values[keep]
     order = np.lexsort((second, first, -values))
     return Pairs(first[order], second[order], values[order])
-
-
-def _row_dots(matrix: Matrix, first: Indices, second: Indices) -> Floats:
-    """Dot product of row first[k] with row second[k], for every k."""
-    products = matrix[first].multiply(matrix[second])
-    return np.asarray(products.sum(axis=1), dtype=np.float64).ravel()
 
 
 def align(

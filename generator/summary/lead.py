@@ -34,7 +34,8 @@ from operator import attrgetter
 import numpy as np
 
 from generator.models import Article
-from generator.summary.align import Alignment, Indices, codes_of, sorted_distinct
+from generator.summary.align import Alignment, codes_of, sorted_distinct
+from generator.summary.arrays import Indices
 from generator.summary.sentences import Sentence, stem_token, terms_of, words_of
 
 LEAD_WORDS = 110
@@ -122,10 +123,10 @@ def unit_signals(
 
 def _centrality(alignment: Alignment) -> list[float]:
     """Cosine of each unit to the centroid of all units (their normalised sum)."""
-    rows = alignment.vectors[[u.sentence.key for u in alignment.units]]
-    total = np.asarray(rows.sum(axis=0)).ravel()
+    rows = np.array([u.sentence.key for u in alignment.units], dtype=np.int64)
+    total = alignment.vectors.column_sums(rows)
     norm = float(np.sqrt(total @ total)) or 1.0
-    return [float(v) for v in rows @ (total / norm)]
+    return [float(v) for v in alignment.vectors.times(rows, total / norm)]
 
 
 def _support(alignment: Alignment) -> list[float]:

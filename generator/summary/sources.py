@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from scipy import sparse
 
 from generator.models import Article
+from generator.summary.arrays import met
 from generator.summary.model import Source
 from generator.summary.sentences import words_of
 
@@ -65,11 +65,13 @@ def wire_pairs(articles: Sequence[Article]) -> list[tuple[int, int]]:
     columns = np.unique(codes, return_inverse=True)[1].reshape(-1)
     carried = np.bincount(columns)[columns] if len(columns) else columns
     keep = carried <= MAX_POSTINGS
-    shape = (len(sets), int(columns.max(initial=0)) + 1)
-    incidence = sparse.csr_array((np.ones(int(keep.sum())), (rows[keep], columns[keep])), shape)
-    shared = sparse.triu(incidence @ incidence.T, k=1, format="coo")
-    enough = shared.data >= COPY_CONTAINMENT * np.minimum(sizes[shared.row], sizes[shared.col])
-    return sorted(zip(shared.row[enough].tolist(), shared.col[enough].tolist(), strict=True))
+    rows, columns = rows[keep], columns[keep]
+    order = np.lexsort((rows, columns))
+    first, second = met(rows[order], columns[order])
+    pairs, shared = np.unique(first * len(sets) + second, return_counts=True)
+    first, second = pairs // len(sets), pairs % len(sets)
+    enough = shared >= COPY_CONTAINMENT * np.minimum(sizes[first], sizes[second])
+    return sorted(zip(first[enough].tolist(), second[enough].tolist(), strict=True))
 
 
 def group_sources(articles: Sequence[Article]) -> tuple[Source, ...]:

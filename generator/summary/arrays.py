@@ -1,0 +1,92 @@
+"""Sparse rows and co-occurrence counting with numpy alone, for one topic's few thousand
+sentences. scipy.sparse did the same, but importing it took a quarter of a second of
+every `briefing build` that summarises a topic (an edit summarises one), and its
+per-call overhead was most of the cost at this size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Indices = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SparseRows:
+    """A matrix in compressed sparse rows: row r holds the columns
+    `indices[indptr[r]:indptr[r + 1]]` (ascending, each once) with the values of `data`
+    there. The layout of scipy's csr_array, so that sums come in the same order."""
+
+    indptr: Indices
+    indices: Indices
+    data: Floats
+    shape: tuple[int, int]
+
+    @classmethod
+    def counted(cls, rows: Indices, columns: Indices, shape: tuple[int, int]) -> SparseRows:
+        """How often each (row, column) occurs among the entries given."""
+        codes = np.sort(rows * shape[1] + columns)
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else codes
+        distinct = codes[starts]
+        counts = np.diff(np.r_[starts, len(codes)]).astype(np.float64)
+        own_rows = distinct // shape[1]
+        indptr = np.r_[0, np.cumsum(np.bincount(own_rows, minlength=shape[0]))].astype(np.int64)
+        return cls(indptr, distinct % shape[1], counts, shape)
+
+    def entry_rows(self) -> Indices:
+        """The row of each stored entry."""
+        return np.repeat(np.arange(self.shape[0], dtype=np.int64), np.diff(self.indptr))
+
+    def row_dots(self, first: Indices, second: Indices) -> Floats:
+        """Dot product of row first[k] with row second[k], for every k: each row of
+        `first` entry by entry in column order, matched in the other row by binary search
+        over every entry's (row, column) code, which the layout keeps sorted."""
+        width = self.shape[1]
+        codes = self.entry_rows() * width + self.indices
+        pair = np.repeat(np.arange(len(first), dtype=np.int64), self._lengths(first))
+        entry = self._entries_of(first)
+        wanted = second[pair] * width + self.indices[entry]
+        found = np.minimum(np.searchsorted(codes, wanted), max(len(codes) - 1, 0))
+        hit = codes[found] == wanted if len(codes) else np.zeros(0, dtype=bool)
+        products = np.where(hit, self.data[entry] * self.data[found], 0.0)
+        return np.bincount(pair, weights=products, minlength=len(first)).astype(np.float64)
+
+    def column_sums(self, rows: Indices) -> Floats:
+        """The sum of the given rows (in that order)."""
+        entries = self._entries_of(rows)
+        columns, values = self.indices[entries], self.data[entries]
+        return np.bincount(columns, weights=values, minlength=self.shape[1]).astype(np.float64)
+
+    def times(self, rows: Indices, vector: Floats) -> Floats:
+        """The product of the given rows with a vector of one value per column."""
+        entries = self._entries_of(rows)
+        owner = np.repeat(np.arange(len(rows), dtype=np.int64), self._lengths(rows))
+        values = self.data[entries] * vector[self.indices[entries]]
+        return np.bincount(owner, weights=values, minlength=len(rows)).astype(np.float64)
+
+    def _lengths(self, rows: Indices) -> Indices:
+        return (self.indptr[rows + 1] - self.indptr[rows]).astype(np.int64)
+
+    def _entries_of(self, rows: Indices) -> Indices:
+        lengths = self._lengths(rows)
+        offset = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(
+            np.cumsum(lengths) - lengths, lengths
+        )
+        return np.repeat(self.indptr[rows], lengths) + offset
+
+
+def met(rows: Indices, columns: Indices) -> tuple[Indices, Indices]:
+    """Every pair (a < b) of rows that share a column, once per column shared: the
+    entries above the diagonal of `B @ B.T` for the incidence matrix B, before they
+    are added up. The entries must come sorted by column, then row, each (row, column)
+    once."""
+    starts = np.flatnonzero(np.r_[True, columns[1:] != columns[:-1]]) if len(columns) else rows
+    lengths = np.diff(np.r_[starts, len(columns)])
+    later = np.repeat(starts + lengths, lengths) - np.arange(len(columns)) - 1
+    left = np.repeat(np.arange(len(columns)), later)
+    right = np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later) + left + 1
+    return rows[left], rows[right]
