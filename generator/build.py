@@ -510,7 +510,10 @@ def summarise_all(
         wanted = [topics[p] for p in positions]
         return parallel.halves(partial(summary_of_topic, by_id, config), wanted, PARALLEL_FROM)
 
-    summaries = cache.get_or_make_many("summary", keys, make)
+    def remake(position: int) -> Any:
+        return summary_of_topic(by_id, config, topics[position])
+
+    summaries = cache.get_or_make_many_lazily("summary", keys, make, remake)
     return [replace(t, summary=s) for t, s in zip(topics, summaries, strict=True)], keys
 
 

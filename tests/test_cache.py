@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -299,3 +300,96 @@ def test_a_value_derived_in_one_build_is_found_by_the_next_for_the_same_object(
     alone.derive("reads", kept, make)
     alone.derive("reads", kept, make)
     assert len(made) == 4
+
+
+@dataclass(frozen=True)
+class Value:
+    """A stored value with a field and a method."""
+
+    text: str
+
+    def shout(self) -> str:
+        return self.text.upper()
+
+
+def test_lazily_found_values_unpickle_on_first_use_and_read_as_the_value(tmp_path: Path) -> None:
+    """`get_or_make_many_lazily`: stored values come back as `Lazy`, unpickled when first
+    read, then read, compare, hash, print and pickle as the value; missing ones are made."""
+    import pickle
+
+    first = BuildCache(tmp_path)
+    first.get_or_make_many("k", ["a", "b"], lambda missing: [Value("one"), Value("two")])
+    first.save()
+    second = BuildCache(tmp_path)
+    made: list[list[int]] = []
+
+    def make(missing: list[int]) -> list[Value]:
+        made.append(missing)
+        return [Value("three")]
+
+    found = second.get_or_make_many_lazily("k", ["a", "c", "b"], make, lambda p: Value("?"))
+    assert made == [[1]] and found[1] == Value("three")
+    lazy = found[0]
+    assert isinstance(lazy, cache_module.Lazy) and not lazy._ready
+    assert lazy.text == "one" and lazy.shout() == "ONE" and lazy._ready
+    assert lazy == Value("one") and lazy == found[0] and lazy != found[2]
+    assert hash(lazy) == hash(Value("one")) and repr(lazy) == repr(Value("one"))
+    assert pickle.loads(pickle.dumps(found[2])) == Value("two")
+    with pytest.raises(AttributeError):
+        _ = lazy.missing
+    second.save()
+    third = BuildCache(tmp_path)  # all three were used: all three are kept
+    assert [third.find("k", key)[0] for key in "abc"] == [True, True, True]
+
+
+def test_a_lazily_found_value_that_cannot_be_unpickled_is_made_again(tmp_path: Path) -> None:
+    """A damaged entry found lazily is made by `remake` when first read, never an error."""
+    first = BuildCache(tmp_path)
+    first.get_or_make("k", "a", lambda: "stored")
+    first.save()
+    with sqlite3.connect(tmp_path / CACHE_FILE) as db:
+        db.execute("UPDATE entries SET value = ? WHERE key = 'a'", (b"not a pickle",))
+    db.close()
+    second = BuildCache(tmp_path)
+    [lazy] = second.get_or_make_many_lazily("k", ["a"], lambda missing: [], lambda p: "remade")
+    assert lazy.upper() == "REMADE" and lazy == "remade"
+    second.save()
+
+
+def test_a_build_with_cached_summaries_unpickles_only_those_it_shows(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit in one topic unpickles no other topic's summary (their pages and
+    archive.json records are taken from the last build), and its site is a clean build's."""
+    other = "Wildfire smoke closed the Kestrel Bay ferry terminal for {n} days, officials said."
+    for n, outlet in enumerate(["The Ledger", "The Post"]):
+        write(site, f"b{n}", outlet, other.format(n=3))
+    build(BuildOptions(site))
+    write(site, "a0", "The Ledger", BODY.format(n=5))
+    import pickle
+
+    from generator.summary.model import Summary
+
+    unpickled: list[Summary] = []
+    real = pickle.loads
+
+    def loads(data: bytes) -> object:
+        value = real(data)
+        if isinstance(value, Summary):
+            unpickled.append(value)
+        return value
+
+    monkeypatch.setattr(cache_module.pickle, "loads", loads)
+    summarised = Calls(monkeypatch, summarize_module, "summarize_topic")
+    build(BuildOptions(site))
+    assert (summarised.count, unpickled) == (1, [])
+    build(BuildOptions(site, cache=False, out=site / "clean"))
+    assert tree(site / "build") == tree(site / "clean")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
