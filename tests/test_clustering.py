@@ -15,7 +15,7 @@ import pytest
 
 from generator import clustering
 from generator.build import cached_cluster
-from generator.cache import BuildCache, Memory
+from generator.cache import BuildCache, Memory, key_of
 from generator.clustering import Pairs, agglomerate, cluster, similar_pairs, what_cluster_reads
 from generator.config import TopicsConfig
 from generator.content import parse_article
@@ -212,25 +212,35 @@ def _edited_lead(article: Article, sentence: str) -> Article:
 
 
 @pytest.mark.parametrize("memory", [True, False], ids=["preview", "new-process"])
-def test_regrouping_after_edits_is_grouping_from_scratch(tmp_path: Path, memory: bool) -> None:
+@pytest.mark.parametrize("keyed", [True, False], ids=["files", "no-files"])
+def test_regrouping_after_edits_is_grouping_from_scratch(
+    tmp_path: Path, memory: bool, keyed: bool
+) -> None:
     """The build regroups after lead edits, removals and additions with what its cache
-    kept from earlier builds (in memory in the preview, else in the file): the stories are
-    those of grouping the same articles without any cache."""
+    kept from earlier builds (in memory in the preview, else in the file; what clustering
+    reads of an article kept under the key of the article's file when it has one): the
+    stories are those of grouping the same articles without any cache."""
     articles, _ = load_stories()
     kept = Memory() if memory else None
     rng = random.Random(3)
     sentences = ["Mira Okafor of Port Alder said 40 ferries wait.", "Budget talks resumed.", ""]
+
+    def digests() -> dict[str, str] | None:  # a file's key stands for all of its article
+        return {a.id: key_of("file", repr(a)) for a in articles} if keyed else None
+
     for step in range(5):
         cache = BuildCache(tmp_path, memory=kept)
-        assert cached_cluster(cache, articles, SETTINGS) == cluster(articles, SETTINGS), step
+        grouped = cached_cluster(cache, articles, SETTINGS, digests())
+        assert grouped == cluster(articles, SETTINGS), step
         cache.save()
         position = rng.randrange(len(articles))
         articles[position] = _edited_lead(articles[position], sentences[step % 3] + str(step))
         if step == 2:
             articles.append(dataclasses.replace(articles.pop(0), id="added-late"))
     made = BuildCache(tmp_path, memory=kept)
-    cached_cluster(made, articles, SETTINGS)
-    assert made.misses == 2  # the grouping and the one lead edited last
+    cached_cluster(made, articles, SETTINGS, digests())
+    # The grouping, the one lead edited last, and (kept by file) what is read of it.
+    assert made.misses == (3 if keyed else 2)
 
 
 def agglomerate_rechecking_every_entry(size: int, pairs: Pairs, threshold: float) -> list[int]:
