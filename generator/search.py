@@ -167,13 +167,17 @@ def make_bundle(
 
     Pagefind reads the shard's pages where they are, named one by one in its glob (no
     copy: creating and removing a folder per page took longer than indexing them). A
-    page whose path a glob cannot name literally is rare (ids are slugs): such a shard's
-    pages are linked into a folder of their own, where they are all the pages.
+    page whose path a glob cannot name literally is rare (ids are slugs), and Pagefind
+    refuses a glob much longer than GLOB_CHARS (1,500 pages named: indexed; 2,000: "did
+    not parse as a valid glob", a limit met first by 100,000 articles' shards of 3,600
+    pages): such a shard's pages are linked into a folder of their own, where they are
+    all the pages.
     """
     folder = work / str(shard.number)
     folder.mkdir()
-    if all(_LITERAL.fullmatch(page) for page in shard.pages):
-        site, glob = staging, "{" + ",".join(shard.pages) + "}"
+    glob = "{" + ",".join(shard.pages) + "}"
+    if len(glob) <= GLOB_CHARS and all(_LITERAL.fullmatch(page) for page in shard.pages):
+        site = staging
     else:
         site, glob = folder / "site", "**/*.html"
         for page in shard.pages:
@@ -185,6 +189,9 @@ def make_bundle(
 
 _LITERAL = re.compile(r"[A-Za-z0-9._/-]+")
 """A path that stands for itself in a Pagefind glob."""
+GLOB_CHARS = 100_000
+"""The longest glob naming a shard's pages that Pagefind is given (1,500 pages of
+100-character paths, 150,000 characters, were taken; 200,000 were refused)."""
 
 
 def place_bundles(

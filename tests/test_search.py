@@ -435,6 +435,46 @@ def test_calling_off_stops_the_running_indexer(tmp_path: Path) -> None:
     )
 
 
+def test_a_shard_too_large_for_one_glob_is_indexed_from_links(
+    golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind refuses a glob naming ~2,000 pages: a shard whose glob would be longer
+    than GLOB_CHARS is indexed from links to its pages, into the same index."""
+    config = load_config(GOLDEN_SITE)
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    index_site(site, config, per_shard=2)
+    named = files_of(site / BUNDLE_DIR)
+    runs: list[str] = []
+    real = search.run_pagefind
+
+    def recorded(where: Path, glob: str, *args: Any) -> None:
+        runs.append(glob)
+        real(where, glob, *args)
+
+    monkeypatch.setattr(search, "GLOB_CHARS", 10)
+    monkeypatch.setattr(search, "run_pagefind", recorded)
+    index_site(site, config, per_shard=2)
+    assert runs and set(runs) == {"**/*.html"}
+    assert files_of(site / BUNDLE_DIR) == named
+
+
+def test_a_shard_of_two_thousand_long_paths_is_indexed(tmp_path: Path) -> None:
+    """The shard size 100,000 articles give (3,600 pages) is past what one glob can name
+    (~2,000 paths of 100 characters): every page is still indexed."""
+    need_pagefind()
+    body = "<!DOCTYPE html><html lang=en><title>{0}</title><main data-pagefind-body><h1>{0}</h1>"
+    urls = []
+    for n in range(2000):
+        name = f"the-coastal-courier-election-in-port-alder-farid-petrov-speaks-{n:05d}"
+        page = tmp_path / "site" / "articles" / "2021" / "01" / name / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(body.format(f"Story {n}"))
+        urls.append(f"/articles/2021/01/{name}/")
+    index_site(tmp_path / "site", SiteConfig(), per_shard=4000)
+    assert sorted(indexed_pages(tmp_path / "site")) == urls
+
+
 def test_a_page_a_glob_cannot_name_is_indexed_too(tmp_path: Path) -> None:
     need_pagefind()
     body = "<!DOCTYPE html><html lang=en><title>{0}</title><main data-pagefind-body><h1>{0}</h1>"
