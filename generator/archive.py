@@ -64,7 +64,7 @@ def archive_json(
             shown = (article.id, topic.id if topic else "", site.config.zone.key)
             text = cache.get_or_make("archive", key_of("article", *shown, source), make)
         out += b"," if number else b""
-        out += text.encode("utf-8")
+        out += text
     # Keys in sorted order, as sort_keys puts them: articles, generator, site, topics, version.
     out += b"]," + _dumps(head)[1:-1].encode("utf-8") + b',"topics":['
     for number, topic in enumerate(sorted(site.topics, key=lambda t: t.id)):
@@ -72,7 +72,7 @@ def archive_json(
         make = partial(_topic_text, topic)
         text = make() if inputs is None else cache.get_or_make("archive", inputs, make)
         out += b"," if number else b""
-        out += text.encode("utf-8")
+        out += text
     out += f'],"version":{FORMAT_VERSION}}}\n'.encode()
     return OutputFile("archive.json", bytes(out))
 
@@ -83,12 +83,14 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _topic_text(topic: Topic) -> str:
-    return _dumps(topic_record(topic))
+# Records are kept as UTF-8 bytes: unpickling bytes is a copy, a str is decoded (843 MB
+# of records at 100,000 articles), and the document is bytes anyway.
+def _topic_text(topic: Topic) -> bytes:
+    return _dumps(topic_record(topic)).encode("utf-8")
 
 
-def _article_text(article: Article, site: Site) -> str:
-    return _dumps(article_record(article, site))
+def _article_text(article: Article, site: Site) -> bytes:
+    return _dumps(article_record(article, site)).encode("utf-8")
 
 
 def article_record(article: Article, site: Site) -> dict[str, Any]:
