@@ -175,12 +175,12 @@ def render_into(
     _write_changed(staging, previous, assets)
     early = _render_first(staging, previous, plans, first)
     links = urls.Links.for_config(site.config)
-    data = archive.archive_json(site, cache, sources.articles, sources.topics)
     fixed = [sitemap.sitemap(site, [p.path for p in pages if p.in_sitemap])]
-    fixed += [sitemap.robots(site), data, hosting.headers(links)]
+    fixed += [sitemap.robots(site), hosting.headers(links)]
     fixed.append(hosting.redirects(links, site.topics))
-    _check_unique([p.path for p in plans] + [f.path for f in [*assets, *fixed]])
+    _check_unique([p.path for p in plans] + [f.path for f in [*assets, *fixed]] + [archive.PATH])
     _write_changed(staging, previous, fixed)
+    data_key = write_archive(staging, site, sources, previous, cache)
     # Keying every page is most of an edit's render stage on a large site: each process
     # keys its half, then takes or makes each file of it.
     rest = [p for p in plans if p.path not in early]
@@ -188,15 +188,54 @@ def render_into(
     cache.keep("template-names", key_of("template-names", templates), keys.known_names)
     outcome = early | {p.path: one for p, one in zip(rest, done_rest, strict=True)}
     done = [outcome[p.path] for p in plans]
-    paths = [p.path for p in plans] + [f.path for f in [*assets, *fixed]]
+    paths = [p.path for p in plans] + [f.path for f in [*assets, *fixed]] + [archive.PATH]
     made = sum(1 for _, was_made in done if was_made)
+    made_under = {p.path: k for p, (k, _) in zip(plans, done, strict=True) if k is not None}
+    if data_key is not None:
+        made_under[archive.PATH] = data_key
     return Rendered(
-        keys={p.path: key for p, (key, _) in zip(plans, done, strict=True) if key is not None},
+        keys=made_under,
         paths=frozenset(paths),
         pages=sum(1 for path in paths if path.endswith(".html")),
         made=made,
         taken=len(plans) - made,
     )
+
+
+def write_archive(
+    staging: Path, site: Site, sources: Sources, previous: Previous | None, cache: BuildCache
+) -> str | None:
+    """Put archive.json in `staging`: the earlier build's file when it is the same, else
+    written anew with the records that did not change copied from the last build's.
+    Returns its key (None when it has none: always written)."""
+    planned = archive.plan(site, sources.articles, sources.topics)
+    if previous is not None and previous.take(archive.PATH, planned.key, staging):
+        cache.find("archive", planned.key or "")  # its layout stays for the next build
+        return planned.key
+    earlier = _earlier_archive(previous, cache)
+    try:
+        layout = archive.write(staging / archive.PATH, planned, earlier)
+    except OSError:
+        if earlier is None:
+            raise
+        layout = archive.write(staging / archive.PATH, planned)  # a file gone short
+    if planned.key is not None:
+        cache.keep("archive", planned.key, layout)
+    return planned.key
+
+
+def _earlier_archive(previous: Previous | None, cache: BuildCache) -> archive.Earlier | None:
+    """The archive.json of an earlier build that is as that build left it, with where its
+    records lie (kept in the cache under its key), or None."""
+    for built in (previous.live, previous.here) if previous is not None else ():
+        key = built.keys.get(archive.PATH) if built is not None else None
+        if built is None or key is None or not built.holds(archive.PATH, key):
+            continue
+        found, layout = cache.find("archive", key)
+        size = built.files[archive.PATH][0]
+        if found and all(start + length <= size for start, length in layout.values()):
+            return archive.Earlier(built.root / archive.PATH, layout)
+    return None
 
 
 def compiled_templates(cache: BuildCache) -> Path | None:
