@@ -217,8 +217,9 @@ def place_bundles(
             for stray in target.iterdir():
                 if stray.name.isdigit() and stray not in places:
                     shutil.rmtree(stray)
+        pool = store.inodes(target)
         for place, shard in places.items():
-            if not store.placed(shard.digest, place, _files_in(place, set(places))):
+            if not store.placed(shard.digest, place, _files_in(place, set(places)), pool):
                 _clear(place, keep=set(places))
                 store.put(shard.digest, place)
     manifest = {"merge": [f"{s.number}/" for s in others], "filters": summed_counts(places)}
@@ -240,15 +241,28 @@ def summed_counts(bundles: Iterable[Path]) -> dict[str, dict[str, int]]:
     return search_index.sort_counts(total)
 
 
-def _files_in(folder: Path, others: set[Path]) -> set[str]:
-    """The files of the bundle in `folder` (paths inside it), leaving out the folders
-    `others` (other shards' places) and the manifest."""
-    found: set[str] = set()
-    for root, folders, files in os.walk(folder):
-        folders[:] = [f for f in folders if Path(root, f) not in others]
-        where = Path(root).relative_to(folder).as_posix()
-        found.update(name if where == "." else f"{where}/{name}" for name in files)
-    return found - {MANIFEST}
+def _files_in(folder: Path, others: set[Path]) -> dict[str, int]:
+    """The files of the bundle in `folder` (paths inside it) and the inode each names
+    (as the folder lists it: no stat), leaving out the folders `others` (other shards'
+    places) and the manifest. Anything that is not a folder counts as a file."""
+    skip = {str(other) for other in others}
+    found: dict[str, int] = {}
+    pending = [(str(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        try:
+            with os.scandir(path) as listed:
+                entries = list(listed)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.path not in skip:
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+            else:
+                found[prefix + entry.name] = entry.inode()
+    found.pop(MANIFEST, None)
+    return found
 
 
 def _clear(folder: Path, keep: set[Path]) -> None:
@@ -329,16 +343,33 @@ class IndexStore:
             link_or_copy(f"{pool}/{name}", f"{place}/{relative}")
         os.utime(listing)  # newest use first when pruning
 
-    def placed(self, digest: str, target: Path, present: set[str]) -> bool:
-        """Whether the folder `target`, holding the files `present` (paths inside it),
-        holds this index as `put` left it: the same files, each a link to the pool's
-        (files in the pool and their links never change)."""
+    def inodes(self, target: Path) -> dict[str, int]:
+        """Pool file -> its inode, as the pool's folder lists it, when the pool is on the
+        file system of `target` (else empty: `placed` then asks for each file)."""
+        try:
+            if os.stat(self.pool).st_dev != os.stat(target).st_dev:
+                return {}
+            with os.scandir(self.pool) as listed:
+                return {entry.name: entry.inode() for entry in listed}
+        except OSError:
+            return {}
+
+    def placed(
+        self, digest: str, target: Path, present: Mapping[str, int], pool: Mapping[str, int]
+    ) -> bool:
+        """Whether the folder `target`, holding the files `present` (paths inside it ->
+        their inodes), holds this index as `put` left it: the same files, each a link to
+        the pool's (files in the pool and their links never change). Inodes as folders
+        list them (`pool`: `inodes`) spare a stat of each file: at 10,000 articles,
+        comparing every placed file with its pool file took a third of a second."""
         listing = self.lists / f"{digest}.json"
         try:
             files = json.loads(listing.read_text(encoding="utf-8"))
-            if set(files) != present:
+            if files.keys() != present.keys():
                 return False
             for relative, name in files.items():
+                if present[relative] == pool.get(name):
+                    continue
                 if not os.path.samefile(target / relative, self.pool / name):
                     return False
         except (OSError, ValueError):

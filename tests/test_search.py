@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import threading
 from collections import Counter
@@ -525,6 +526,46 @@ def test_a_bundle_in_place_stays_only_if_it_has_the_files_of_its_index(
     (site / BUNDLE_DIR / "stale.pf_meta").write_bytes(b"from another version")
     index_site(site, config, store, keys, per_shard=2)
     assert files_of(site / BUNDLE_DIR) == made
+
+
+def test_a_bundle_in_place_is_checked_by_the_inodes_its_folders_list(
+    golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files linked from the pool are known by the inodes the folder listings give, with
+    no stat of each; a file that is not the pool's (same name and bytes, another file)
+    is found all the same, and its bundle put in place again."""
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    config = load_config(GOLDEN_SITE)
+    store = IndexStore(tmp_path / "store")
+    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
+    index_site(site, config, store, keys, per_shard=2)
+    made = files_of(site / BUNDLE_DIR)
+    compared: list[str] = []
+    real = os.path.samefile
+
+    def samefile(first: Any, second: Any) -> bool:
+        compared.append(str(first))
+        return real(first, second)
+
+    monkeypatch.setattr(os.path, "samefile", samefile)
+    index_site(site, config, store, keys, per_shard=2)
+    assert compared == []  # every file known by its listed inode
+    merged = bundles_of(site / BUNDLE_DIR)[json.loads(made[MANIFEST])["merge"][0]]
+    copied = next(
+        p for p in sorted(merged.rglob("*")) if p.is_file() and p.name != search_index.COUNTS
+    )
+    data = copied.read_bytes()
+    copied.unlink()
+    copied.write_bytes(data)  # the same bytes, but not the pool's file
+    index_site(site, config, store, keys, per_shard=2)
+    assert compared == [str(copied)]
+    assert files_of(site / BUNDLE_DIR) == made
+    assert copied.stat().st_nlink > 1  # linked from the pool again
+    monkeypatch.setattr(store, "inodes", lambda target: {})  # another file system
+    compared.clear()
+    index_site(site, config, store, keys, per_shard=2)
+    assert files_of(site / BUNDLE_DIR) == made and len(compared) > 1
 
 
 def test_shards_are_given_only_the_pages_one_index_would_read(tmp_path: Path) -> None:
