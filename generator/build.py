@@ -167,10 +167,13 @@ def _build(options: BuildOptions) -> BuildReport:
         site, sources = assemble_keyed(config, content, registry, cache, clock)
         live = last_built(cache_dir, paths.output) if options.cache else None
         later = options.search_later or not config.search.enabled
+        anchors = search_anchors(site) if config.search.enabled else {}
         if live is not None and options.in_place and later:
             rendered = update_in_place(paths, site, sources, live, cache, clock, options.first)
         else:
-            rendered = write_staged(paths, config, options, site, sources, live, cache, clock)
+            rendered = write_staged(
+                paths, config, options, site, sources, live, cache, clock, anchors
+            )
         report = BuildReport(
             pages=rendered.pages,
             articles=len(site.articles),
@@ -183,7 +186,7 @@ def _build(options: BuildOptions) -> BuildReport:
             inputs = with_registry(others, paths.content)
         write_record(
             cache_dir, inputs, paths.output, summary_of(report), rendered.keys, rendered.files,
-            scan,
+            scan, anchors,
         )  # fmt: skip
         cache.save()
         clock.lap("write")
@@ -224,8 +227,10 @@ def state_after(live: Built, moved: Iterable[str], removed: Iterable[str]) -> di
 def write_staged(
     paths: SitePaths, config: SiteConfig, options: BuildOptions, site: Site,
     sources: Sources, live: Built | None, cache: BuildCache, clock: Stopwatch,
+    anchors: Mapping[str, str] | None = None,
 ) -> Rendered:  # fmt: skip
-    """Update the kept site into the new one beside the output, index it, swap it in."""
+    """Update the kept site into the new one beside the output, index it (its article
+    pages in their topics' shards, `anchors`), swap it in."""
     from generator.render import Previous, remove_strays, render_into
     from generator.search import BUNDLE_DIR
 
@@ -243,13 +248,21 @@ def write_staged(
                 shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
                 carry_index(paths.output, staging)
             else:
-                index_site_cached(staging, config, cache_dir, indexed_key(rendered))
+                keys = indexed_key(rendered)
+                index_site_cached(staging, config, cache_dir, keys, anchors=anchors)
         elif (staging / BUNDLE_DIR).is_dir():  # search was on for the kept site
             shutil.rmtree(staging / BUNDLE_DIR)
         index = output_state(staging / BUNDLE_DIR)
         files.update((f"{BUNDLE_DIR}/{path}", state) for path, state in index.items())
     keep_record(cache_dir, paths.output)
     return replace(rendered, files=files)
+
+
+def search_anchors(site: Site) -> dict[str, str]:
+    """Each article page -> its topic's page, whose search shard it joins."""
+    from generator.search_shards import anchors_of
+
+    return anchors_of(site.topic_of)
 
 
 def indexed_key(rendered: Rendered) -> dict[str, str] | None:

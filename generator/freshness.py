@@ -34,7 +34,7 @@ from generator import cache as build_cache
 RECORD_DIR = "builds"
 """Folder (in the cache folder) of the records, one per output folder: `serve` and
 `build` write different folders and must not forget each other's."""
-RECORD_VERSION = 3
+RECORD_VERSION = 4
 RACY_NS = 2_000_000_000
 """A file changed this close to (or after) the last hashing is read again whatever its
 status says (file systems whose times tick in seconds)."""
@@ -58,6 +58,9 @@ class Record:
     """What the build read (`Scan.sources`)."""
     read_at: int
     """`Scan.read_at` of that build."""
+    anchors: dict[str, str]
+    """Article page -> the page whose search shard it joins (`search_shards.anchors_of`):
+    the preview's indexer shards the pages as the build would."""
 
 
 Sources = dict[str, list[int | str]]
@@ -192,7 +195,7 @@ def read_record(cache: Path, out: Path, kept: bool = False) -> Record | None:
             return None
         return Record(
             data["inputs"], data["output"], data["files"], data["summary"], data["keys"],
-            data["sources"], data["read_at"],
+            data["sources"], data["read_at"], data["anchors"],
         )  # fmt: skip
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -206,10 +209,12 @@ def write_record(
     keys: dict[str, str],
     files: Mapping[str, Sequence[int]] | None = None,
     scan: Scan | None = None,
+    anchors: Mapping[str, str] | None = None,
 ) -> None:
     """Record a complete build (atomically; a failure to record only costs speed).
     `files`: the output's `output_state` when the build knows it without a walk; `scan`:
-    how the build hashed its inputs, for the next scan to trust what did not change."""
+    how the build hashed its inputs, for the next scan to trust what did not change;
+    `anchors`: how its search index was sharded."""
     out = out.resolve()
     data = {
         "version": RECORD_VERSION,
@@ -220,6 +225,7 @@ def write_record(
         "read_at": scan.read_at if scan else 0,
         "summary": summary,
         "keys": keys,
+        "anchors": anchors or {},
     }
     path = record_path(cache, out)
     try:

@@ -61,6 +61,7 @@ def index_site_cached(
     keys: Mapping[str, str] | None = None,
     jobs: int = JOBS,
     cancel: threading.Event | None = None,
+    anchors: Mapping[str, str] | None = None,
 ) -> None:
     """`index_site`, reusing each shard's index made earlier from the same pages.
 
@@ -70,7 +71,8 @@ def index_site_cached(
     when the build has them, are the indexed pages' render keys (each hashes every
     input of its page; render.py) and spare reading the pages to hash them.
     """
-    index_site(staging, config, IndexStore(cache / "pagefind"), keys, jobs, cancel=cancel)
+    store = IndexStore(cache / "pagefind")
+    index_site(staging, config, store, keys, jobs, cancel=cancel, anchors=anchors)
 
 
 def index_site(
@@ -81,18 +83,20 @@ def index_site(
     jobs: int = JOBS,
     per_shard: int | None = None,
     cancel: threading.Event | None = None,
+    anchors: Mapping[str, str] | None = None,
 ) -> None:
     """Write the search index of the complete site in `staging` under BUNDLE_DIR: one
     Pagefind bundle per shard (`search_shards`), each made canonical, so that the same
     pages give the same files. Shards kept in `store` are taken from it, the others
     made (`jobs` Pagefind runs at once) and kept there. `keys`, when given, are the
-    render keys of exactly the indexed pages (`search_shards.plan`).
+    render keys of exactly the indexed pages, `anchors` the page whose shard each
+    article page joins (`search_shards.plan`).
 
     An archive without articles has nothing to index (Pagefind refuses an empty index);
     its search page says so instead of loading one. Setting `cancel` stops the indexing
     (`Cancelled`): Pagefind is stopped, the shards already made are kept in the store.
     """
-    shards = plan_shards(staging, config, keys, per_shard, store)
+    shards = plan_shards(staging, config, keys, per_shard, store, anchors)
     if not any(page.startswith(f"{SECTIONS[0]}/") for s in shards for page in s.pages):
         shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
         return
@@ -119,6 +123,7 @@ def plan_shards(
     keys: Mapping[str, str] | None = None,
     per_shard: int | None = None,
     store: IndexStore | None = None,
+    anchors: Mapping[str, str] | None = None,
 ) -> list[search_shards.Shard]:
     """The shards of the site in `staging`, each with the digest its index is kept under.
     With keys and a store, the pages' cuts known by key are taken from the store (only
@@ -126,7 +131,7 @@ def plan_shards(
     arguments = " ".join(index_arguments(Path("."), config, Path(BUNDLE_DIR)))
     keep = store is not None and keys is not None
     known = store.cuts() if store is not None and keep else {}
-    planned = search_shards.plan(staging, arguments, keys, per_shard, known)
+    planned = search_shards.plan(staging, arguments, keys, per_shard, known, anchors)
     if store is not None and keep and planned.cuts != known:
         store.keep_cuts(planned.cuts)
     return list(planned.shards)

@@ -387,6 +387,39 @@ def test_an_edit_reindexes_only_the_shard_of_the_page(golden_site: Path, tmp_pat
         assert top == str(number) if number else not top.isdigit()
 
 
+def test_an_article_is_indexed_in_the_shard_of_its_topic_page(
+    golden_index: tuple[Path, Any], tmp_path: Path
+) -> None:
+    """An edit changes an article's page and its topic's (the summary): with both in one
+    shard, one Pagefind run remakes them."""
+    site = tmp_path / "site"
+    shutil.copytree(golden_index[0], site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    data = golden_index[1]
+    topics = {t["id"]: t for t in data["topics"]}
+    topic_page = {a["url"]: topics[a["topic"]]["url"] for a in data["articles"] if a["topic"]}
+    anchors = {f"{a}index.html": f"{t}index.html" for a, t in topic_page.items()}
+    assert len(set(topic_page.values())) > 2
+    config = load_config(GOLDEN_SITE)
+    store = IndexStore(tmp_path / "store")
+    pages = search_shards.indexed_pages(site)
+    keys = {page: f"1 {page}" for page in pages}
+    index_site(site, config, store, keys, per_shard=2, anchors=anchors)
+    bundle_of = {
+        url: name for name, urls in sharded_pages(site / BUNDLE_DIR).items() for url in urls
+    }
+    assert len(set(bundle_of.values())) >= 4
+    assert all(bundle_of[f"/{a}"] == bundle_of[f"/{t}"] for a, t in topic_page.items())
+    listings = set(store.lists.iterdir())
+    article, topic = next(iter(sorted(anchors.items())))
+    for page in (article, topic):
+        keys[page] = "2"
+        content = (site / page).read_bytes().replace(b"</article>", b"<p>More.</p></article>")
+        (site / page).unlink()
+        (site / page).write_bytes(content)
+    index_site(site, config, store, keys, per_shard=2, anchors=anchors)
+    assert len(set(store.lists.iterdir()) - listings) == 1  # one shard made anew
+
+
 def test_a_called_off_indexing_keeps_the_shards_it_made(
     golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

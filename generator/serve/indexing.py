@@ -32,6 +32,7 @@ from generator.errors import GeneratorError
 
 if TYPE_CHECKING:
     from generator.config import SiteConfig
+    from generator.freshness import Record
 
 Say = Callable[[str], None]
 
@@ -136,8 +137,10 @@ class BackgroundIndex:
         try:
             snapshot = work / "site"
             with self.lock:
-                keys = take_snapshot(self.out, snapshot, config, cache)
-            index_site_cached(snapshot, config, cache, keys, jobs=1, cancel=self._cancel)
+                keys, anchors = take_snapshot(self.out, snapshot, config, cache)
+            index_site_cached(
+                snapshot, config, cache, keys, jobs=1, cancel=self._cancel, anchors=anchors
+            )
             if (snapshot / BUNDLE_DIR).is_dir():
                 with self.lock:
                     _replace(snapshot / BUNDLE_DIR, self.out / BUNDLE_DIR)
@@ -147,38 +150,40 @@ class BackgroundIndex:
 
 def take_snapshot(
     out: Path, snapshot: Path, config: SiteConfig, cache: Path
-) -> dict[str, str] | None:
+) -> tuple[dict[str, str] | None, dict[str, str]]:
     """Link the indexed pages of the site in `out` that the index needs into `snapshot`
-    (no build may run meanwhile), and return the keys of all indexed pages.
+    (no build may run meanwhile), and return the keys of all indexed pages and the
+    page whose shard each article page joins.
 
-    The keys come from the record of the build that wrote the pages, when it has every
-    page as it is now (size and time): then only the pages of shards the index cache
-    lacks are linked. Otherwise every page is, and None says that only their bytes can
-    key the index.
+    Both come from the record of the build that wrote the pages. The keys, when it has
+    every page as it is now (size and time): then only the pages of shards the index
+    cache lacks are linked. Otherwise every page is, and None says that only their bytes
+    can key the index.
     """
+    from generator.freshness import read_record
     from generator.search import IndexStore, link_or_copy, plan_shards
     from generator.search_shards import indexed_pages
 
     pages = indexed_pages(out)
-    keys = recorded_keys(out, cache, pages)
+    record = read_record(cache, out)
+    keys = recorded_keys(out, record, pages)
+    anchors = record.anchors if record is not None else {}
     if keys is not None:
         store = IndexStore(cache / "pagefind")
-        shards = plan_shards(out, config, keys, store=store)  # reads only new pages
+        shards = plan_shards(out, config, keys, store=store, anchors=anchors)  # new pages
         pages = [p for s in shards if not store.has(s.digest) for p in s.pages]
     snapshot.mkdir()
     for page in pages:
         (snapshot / page).parent.mkdir(parents=True, exist_ok=True)
         link_or_copy(str(out / page), str(snapshot / page))
-    return keys
+    return keys, anchors
 
 
-def recorded_keys(out: Path, cache: Path, pages: list[str]) -> dict[str, str] | None:
+def recorded_keys(out: Path, record: Record | None, pages: list[str]) -> dict[str, str] | None:
     """The render keys of `pages` (all the indexed pages of the site in `out`) from the
     record of the last build into `out`, if it has every one of them as it is now."""
-    from generator.freshness import read_record
     from generator.search_shards import page_keys
 
-    record = read_record(cache, out)
     if record is None:
         return None
     keys = page_keys(record.files, record.keys)
