@@ -108,20 +108,18 @@ def write(target: Path, planned: Plan, earlier: Earlier | None = None) -> Layout
     by a new file, never changed."""
     layout: Layout = {}
     old = earlier.layout if earlier is not None else {}
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.new")
     with contextlib.ExitStack() as opened:
         source = None
         if earlier is not None:
             source = opened.enter_context(open(earlier.path, "rb", buffering=0))
-        if _alone(target, source):
-            with open(target, "r+b", buffering=0) as out:
+        alone = _alone(target, source)
+        try:
+            with open(target if alone else temporary, "r+b" if alone else "wb", buffering=0) as out:
                 _write_pieces(out, source, _pieces(planned, layout, old))
                 out.truncate()
-            return layout
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.new")
-        try:
-            with open(temporary, "wb", buffering=0) as out:
-                _write_pieces(out, source, _pieces(planned, layout, old))
-            os.replace(temporary, target)
+            if not alone:
+                os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
     return layout

@@ -209,9 +209,10 @@ def write_archive(
     written anew with the records that did not change copied from the last build's.
     Returns its key (None when it has none: always written)."""
     planned = archive.plan(site, sources.articles, sources.topics)
-    if previous is not None and previous.take(archive.PATH, planned.key, staging):
-        cache.find("archive", planned.key or "")  # its layout stays for the next build
-        return planned.key
+    key = planned.key
+    if key is not None and previous is not None and previous.take(archive.PATH, key, staging):
+        cache.find("archive", key)  # its layout stays for the next build
+        return key
     earlier = _earlier_archive(previous, cache)
     try:
         layout = archive.write(staging / archive.PATH, planned, earlier)
@@ -219,9 +220,9 @@ def write_archive(
         if earlier is None:
             raise
         layout = archive.write(staging / archive.PATH, planned)  # a file gone short
-    if planned.key is not None:
-        cache.keep("archive", planned.key, layout)
-    return planned.key
+    if key is not None:
+        cache.keep("archive", key, layout)
+    return key
 
 
 def _earlier_archive(previous: Previous | None, cache: BuildCache) -> archive.Earlier | None:

@@ -542,17 +542,26 @@ def test_a_page_made_anew_the_same_keeps_its_shard(golden_site: Path, tmp_path: 
     assert set(store.lists.iterdir()) == listings
 
 
-def test_a_bundle_in_place_stays_only_if_it_has_the_files_of_its_index(
+def indexed_copy(
     golden_site: Path, tmp_path: Path
-) -> None:
-    """A kept site's bundle with the same entry file is not enough: an earlier version
-    of briefing wrote bundles without the filter counts, or with other files."""
+) -> tuple[Path, SiteConfig, IndexStore, dict[str, str]]:
+    """A copy of the golden site indexed in shards of ~2 pages with a store: the site,
+    its settings, the store and the pages' keys."""
     site = tmp_path / "site"
     shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
     config = load_config(GOLDEN_SITE)
     store = IndexStore(tmp_path / "store")
     keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
     index_site(site, config, store, keys, per_shard=2)
+    return site, config, store, keys
+
+
+def test_a_bundle_in_place_stays_only_if_it_has_the_files_of_its_index(
+    golden_site: Path, tmp_path: Path
+) -> None:
+    """A kept site's bundle with the same entry file is not enough: an earlier version
+    of briefing wrote bundles without the filter counts, or with other files."""
+    site, config, store, keys = indexed_copy(golden_site, tmp_path)
     made = files_of(site / BUNDLE_DIR)
     merged = bundles_of(site / BUNDLE_DIR)[json.loads(made[MANIFEST])["merge"][0]]
     (merged / search_index.COUNTS).unlink()
@@ -567,12 +576,7 @@ def test_a_bundle_in_place_is_checked_by_the_inodes_its_folders_list(
     """Files linked from the pool are known by the inodes the folder listings give, with
     no stat of each; a file that is not the pool's (same name and bytes, another file)
     is found all the same, and its bundle put in place again."""
-    site = tmp_path / "site"
-    shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
-    config = load_config(GOLDEN_SITE)
-    store = IndexStore(tmp_path / "store")
-    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
-    index_site(site, config, store, keys, per_shard=2)
+    site, config, store, keys = indexed_copy(golden_site, tmp_path)
     made = files_of(site / BUNDLE_DIR)
     compared: list[str] = []
     real = os.path.samefile
