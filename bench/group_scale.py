@@ -41,7 +41,7 @@ from synth import OUTLETS, Story, article_text, make_story
 from generator.build import cached_cluster
 from generator.cache import BuildCache, Memory
 from generator.config import TopicsConfig
-from generator.models import Article, Paragraph, Topic
+from generator.models import Article, Body, Paragraph, Topic
 from generator.topics import group_topics
 
 START = datetime(2021, 1, 1, tzinfo=UTC)
@@ -75,8 +75,7 @@ def synthetic_article(rng: random.Random, story: Story, outlet: str, number: int
         authors=(),
         date=date,
         date_has_time=True,
-        body_html="",
-        paragraphs=tuple(Paragraph(i, p) for i, p in enumerate(paragraphs, start=1)),
+        body=Body("", tuple(Paragraph(i, p) for i, p in enumerate(paragraphs, start=1))),
     )
 
 
@@ -108,7 +107,7 @@ def edited(articles: list[Article], position: int) -> list[Article]:
     article = articles[position]
     first, *rest = article.paragraphs
     opening = Paragraph(first.number, first.text + " Officials said an inquiry would follow.")
-    changed = dataclasses.replace(article, paragraphs=(opening, *rest))
+    changed = dataclasses.replace(article, body=Body("", (opening, *rest)))
     return [*articles[:position], changed, *articles[position + 1 :]]
 
 

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator import markup
-from generator.models import Article, Topic
+from generator.models import Article, Body, Topic
 from generator.summarize import align_topic, summarize_topic
 from generator.summary import lead
 from generator.summary.sentences import Sentence, article_sentences
@@ -71,7 +71,7 @@ def _article(cluster: str, index: int, data: dict[str, str | None]) -> Article:
     moment = datetime.combine(day, time(), tzinfo=ZONE) if day else None
     return Article(
         f"{cluster}/{index}", f"articles/{cluster}/{index}.md", data.get("title") or "",
-        data.get("outlet"), (), moment, False, rendered.html, rendered.paragraphs,
+        data.get("outlet"), (), moment, False, Body(rendered.html, rendered.paragraphs),
     )  # fmt: skip
 
 

@@ -283,7 +283,7 @@ def article_record(article: Article, site: Site) -> dict[str, Any]:
         "tags": list(article.tags),
         "language": article.language,
         "duplicate_of": article.duplicate_of,
-        "paragraphs": len(article.paragraphs),
+        "paragraphs": article.body.count,
     }
 
 

@@ -13,7 +13,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -469,7 +469,7 @@ def cached_cluster(
     What clustering reads of an article is kept in the cache under the article's own key
     (`Content.digests`), since cutting and hashing 10,000 leads took a third of a second
     of every build; and remembered for a preview's next build (the same article object)."""
-    from generator.clustering import cluster_leads, leads_of, reads_of
+    from generator.clustering import cluster_leads, lead_in, leads_of, reads_of
     from generator.features import LEAD_TERMS
 
     by_id = {a.id: a for a in articles}
@@ -485,11 +485,14 @@ def cached_cluster(
         return cache.get_or_make("cluster-reads", key, partial(reads_of, article, lead_key))
 
     ordered = sorted(articles, key=lambda a: (a.id, a.path))  # clustering's order
-    reads = (cache.derive("cluster-reads", a, read) for a in ordered)
+    reads = [cache.derive("cluster-reads", a, read) for a in ordered]
     key = key_of("clusters", as_text(settings), *reads)
 
     def make() -> list[list[str]]:
-        stories = cluster_leads(leads_of(articles), settings, memo)
+        # The reads hold each lead's key: the memo finds the lead's terms without its
+        # text, and only an article whose terms it lacks has its body read.
+        known = CacheMemo(cache, memo.keys, {LEAD_TERMS: [lead_in(r) for r in reads]})
+        stories = cluster_leads(leads_of(articles), settings, known)
         return [[a.id for a in story] for story in stories]
 
     return [[by_id[i] for i in story] for story in cache.get_or_make("clusters", key, make)]
@@ -507,6 +510,9 @@ class CacheMemo:
     cache: BuildCache
     keys: dict[tuple[str, str], str]
     """Keys made so far, by kind and input (an input of 3,000 characters is hashed once)."""
+    known: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """The keys of a kind's inputs, by position, when the caller has them already: its
+    inputs must then come in that order (the inputs are not read)."""
 
     def key(self, kind: str, given: str) -> str:
         """The cache key of the value of `kind` made from `given`."""
@@ -519,7 +525,10 @@ class CacheMemo:
         self, kind: str, inputs: Sequence[str], make: Callable[[list[int]], list[T]]
     ) -> list[T]:
         """The kept value of each input, the others made by one call of `make`."""
-        return self.cache.get_or_make_many(kind, [self.key(kind, i) for i in inputs], make)
+        keys = self.known.get(kind)
+        if keys is None or len(keys) != len(inputs):
+            keys = [self.key(kind, i) for i in inputs]
+        return self.cache.get_or_make_many(kind, keys, make)
 
 
 def summarise_all(

@@ -22,7 +22,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -68,14 +68,41 @@ class Leads:
     """Articles in the order clustering takes them (id, then path), with their leads."""
 
     articles: tuple[Article, ...]
-    texts: tuple[str, ...]
-    """Each article's lead text: title, standfirst, the start of the body."""
+    texts: Sequence[str]
+    """Each article's lead text: title, standfirst, the start of the body (cut when
+    first read: a regrouping whose memo knows an article's terms never reads its body)."""
 
 
 def leads_of(articles: Iterable[Article]) -> Leads:
     """The articles in clustering order and their lead texts."""
     ordered = tuple(sorted(articles, key=lambda a: (a.id, a.path)))
-    return Leads(ordered, tuple(lead_text(a, LEAD_CHARS) for a in ordered))
+    return Leads(ordered, _LeadTexts(ordered))
+
+
+class _LeadTexts(Sequence[str]):
+    """The lead texts of articles, each cut when first read."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles = articles
+        self.cut: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        position = range(len(self))[index]  # an IndexError past the end, as a tuple's
+        found = self.cut.get(position)
+        if found is None:
+            found = self.cut[position] = lead_text(self.articles[position], LEAD_CHARS)
+        return found
 
 
 def cluster(
@@ -116,6 +143,11 @@ def reads_of(article: Article, lead: Callable[[str], str]) -> str:
 
 def _reads(article: Article, lead: str) -> str:
     return f"{article.id}\0{article.path}\0{article.date!r}\0{lead}"
+
+
+def lead_in(reads: str) -> str:
+    """The lead (or what stood for it) in a `reads_of` text."""
+    return reads.rpartition("\0")[2]
 
 
 def similar_pairs(features: Features, settings: TopicsConfig) -> Pairs:

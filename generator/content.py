@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from generator import frontmatter, markup, parallel
 from generator.cache import BuildCache, key_of
 from generator.errors import Diagnostic, Severity
-from generator.models import Article, TopicNote
+from generator.models import Article, Body, TopicNote
 from generator.schema import did_you_mean
 from generator.slugs import path_slug, slugify
 
@@ -223,8 +223,7 @@ def parse_article(
         authors=fields.authors(),
         date=fields.date,
         date_has_time=fields.has_time,
-        body_html=rendered.html,
-        paragraphs=rendered.paragraphs,
+        body=Body(rendered.html, rendered.paragraphs),
         dek=fields.text("dek"),
         source_url=fields.url(),
         language=fields.text("language"),

@@ -107,7 +107,7 @@ def _entry(links: urls.Links, article: Article, fallback: datetime) -> ET.Elemen
         _text(ET.SubElement(entry, "author"), "name", name)
     if article.outlet:
         ET.SubElement(entry, "category", {"term": article.outlet})
-    summary = article.dek or (article.paragraphs[0].text if article.paragraphs else "")
+    summary = article.dek or article.body.opening
     if summary:
         _text(entry, "summary", summary)
     content = ET.SubElement(entry, "content", {"type": "html"})

@@ -116,7 +116,7 @@ def _articles(site: Site) -> Iterator[PageSpec]:
     for article in site.articles:
         topic = site.topic_of.get(article.id)
         others = tuple(i for i in topic.article_ids if i != article.id) if topic else ()
-        description = article.dek or (article.paragraphs[0].text if article.paragraphs else "")
+        description = article.dek or article.body.opening
         yield _spec(
             urls.article(article.id), "article.html", article.title, _clip(description),
             article=article, topic=topic, others=others,

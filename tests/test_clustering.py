@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import json
+import pickle
 import random
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -20,7 +22,7 @@ from generator.clustering import Pairs, agglomerate, cluster, similar_pairs, wha
 from generator.config import TopicsConfig
 from generator.content import parse_article
 from generator.features import extract
-from generator.models import Article, Paragraph
+from generator.models import Article, Body, Paragraph
 
 STORIES = Path(__file__).resolve().parent / "fixtures" / "stories"
 SETTINGS = TopicsConfig()
@@ -181,7 +183,7 @@ def test_agglomerate_rescaling_is_exact(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def _with_body(article: Article, paragraphs: tuple[Paragraph, ...]) -> Article:
-    return dataclasses.replace(article, paragraphs=paragraphs, body_html="changed")
+    return dataclasses.replace(article, body=Body("changed", paragraphs))
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -241,6 +243,44 @@ def test_regrouping_after_edits_is_grouping_from_scratch(
     cached_cluster(made, articles, SETTINGS, digests())
     # The grouping, the one lead edited last, and (kept by file) what is read of it.
     assert made.misses == (3 if keyed else 2)
+
+
+class CountingPickle:
+    """`pickle` as generator.models sees it, counting the bodies it unpacks."""
+
+    HIGHEST_PROTOCOL = pickle.HIGHEST_PROTOCOL
+    dumps = staticmethod(pickle.dumps)
+
+    def __init__(self) -> None:
+        self.unpacked = 0
+
+    def loads(self, data: bytes) -> Any:
+        self.unpacked += 1
+        return pickle.loads(data)
+
+
+def test_regrouping_reads_the_bodies_of_edited_leads_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles come from the cache with their bodies packed (`Body`); regrouping after
+    a lead edit cuts the lead of the edited article only (what is read of the others is
+    kept under their files' keys, with their leads' keys, which find their terms), and
+    groups as grouping from scratch does."""
+    articles, _ = load_stories()
+    digests = {a.id: key_of("file", repr(a)) for a in articles}
+    cache = BuildCache(tmp_path)
+    cached_cluster(cache, articles, SETTINGS, digests)
+    cache.save()
+    position = 2
+    articles[position] = _edited_lead(articles[position], "Budget talks resumed.")
+    digests[articles[position].id] = key_of("file", repr(articles[position]))
+    packed = [pickle.loads(pickle.dumps(a)) for a in articles]  # as the cache gives them
+    counting = CountingPickle()
+    monkeypatch.setattr("generator.models.pickle", counting)
+    grouped = cached_cluster(BuildCache(tmp_path), packed, SETTINGS, digests)
+    monkeypatch.undo()
+    assert counting.unpacked == 1
+    assert grouped == cluster(articles, SETTINGS)
 
 
 def agglomerate_rechecking_every_entry(size: int, pairs: Pairs, threshold: float) -> list[int]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from generator import models as models_module
 from generator.content import load_content, parse_article, parse_note
 from generator.errors import Severity
+from generator.models import Body
 
 ZONE = ZoneInfo("Europe/London")
 GOOD = "---\ntitle: T\noutlet: O\nauthor: A\ndate: 2022-08-08T09:00:00-04:00\n---\n\nOne.\n\nTwo.\n"
@@ -134,3 +138,35 @@ def test_a_file_that_cannot_be_read_is_an_error_naming_it(tmp_path: Path) -> Non
     assert [a.id for a in content.articles] == ["good"]
     [problem] = [str(d) for d in content.diagnostics if d.severity is Severity.ERROR]
     assert problem.startswith("articles/gone.md: cannot read the file: No such file")
+
+
+def test_a_body_from_a_pickle_is_unpacked_when_first_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bodies leave the cache packed: their count and opening are there at once, their
+    HTML and paragraphs when first read; packed or not, they compare, hash and print
+    alike, and a packed body pickles again without being unpacked."""
+    head = b"---\ntitle: T\noutlet: null\nauthor: null\ndate: null\n---\n\n"
+    data = head + b"First [link](https://example.org/) here.\n\nSecond.\n"
+    article, problems = parse_article(data, "articles/t.md", ZoneInfo("UTC"))
+    assert article is not None and not problems
+    packed = pickle.loads(pickle.dumps(article))
+    unpacked: list[bytes] = []
+
+    def loads(data: bytes) -> object:
+        unpacked.append(data)
+        return pickle.loads(data)
+
+    shim = SimpleNamespace(
+        loads=loads, dumps=pickle.dumps, HIGHEST_PROTOCOL=pickle.HIGHEST_PROTOCOL
+    )
+    monkeypatch.setattr(models_module, "pickle", shim)
+    body = packed.body
+    assert (body.count, body.opening) == (2, "First link here.")
+    assert pickle.loads(pickle.dumps(packed)).body.count == 2
+    assert unpacked == []
+    assert packed.body_html == article.body_html and 'href="https://example.org/"' in body.html
+    assert len(unpacked) == 1
+    assert packed.paragraphs == article.paragraphs and len(unpacked) == 1  # unpacked once
+    fresh = pickle.loads(pickle.dumps(article)).body
+    assert fresh == article.body and hash(fresh) == hash(article.body)
+    assert repr(fresh) == repr(article.body) and packed == article
+    assert Body("x", ()) != Body("y", ()) and Body("", ()).opening == ""

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from generator.coverage import MARGIN, UNKNOWN_OUTLET, position, strip, topics_covered
-from generator.models import Article, Topic
+from generator.models import Article, Body, Topic
 
 START = datetime(2024, 3, 1, 12, tzinfo=UTC)
 
@@ -16,7 +16,7 @@ def article(aid: str, outlet: str | None, days: float | None) -> Article:
     date = None if days is None else START + timedelta(days=days)
     return Article(
         id=aid, path=f"articles/{aid}.md", title=aid.title(), outlet=outlet, authors=(),
-        date=date, date_has_time=True, body_html="", paragraphs=(),
+        date=date, date_has_time=True, body=Body("", ()),
     )  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from generator.features import (
     name_terms,
     names_in,
 )
-from generator.models import Article, Paragraph
+from generator.models import Article, Body, Paragraph
 
 
 def article(title: str, *paragraphs: str, dated: bool = True) -> Article:
@@ -36,8 +36,7 @@ def article(title: str, *paragraphs: str, dated: bool = True) -> Article:
         authors=(),
         date=datetime(2023, 3, 14, 12, tzinfo=UTC) if dated else None,
         date_has_time=dated,
-        body_html="",
-        paragraphs=tuple(Paragraph(i, text) for i, text in enumerate(paragraphs, start=1)),
+        body=Body("", tuple(Paragraph(i, text) for i, text in enumerate(paragraphs, start=1))),
     )
 
 

@@ -16,7 +16,7 @@ import pytest
 from generator import markup
 from generator.config import load_config
 from generator.content import load_content
-from generator.models import Article, Topic
+from generator.models import Article, Body, Topic
 from generator.render import render_site
 from generator.site import make_site
 from generator.summarize import summarize_topic
@@ -220,7 +220,7 @@ def article(
     )
     return Article(
         aid, f"articles/{aid}.md", title, outlet, (), date, date is not None,
-        rendered.html, rendered.paragraphs,
+        Body(rendered.html, rendered.paragraphs),
     )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from generator import markup
-from generator.models import Article
+from generator.models import Article, Body
 from generator.summary import align, dates, figures, lead, sources, speakers
 from generator.summary.sentences import Sentence, article_sentences, stem, terms_of, words_of
 
@@ -37,7 +37,7 @@ def make_article(index: int, text: str, outlet: str) -> Article:
     rendered = markup.render(text)
     return Article(
         f"a{index}", f"articles/a{index}.md", f"Flood in Port Alder {index}", outlet, (), None,
-        False, rendered.html, rendered.paragraphs,
+        False, Body(rendered.html, rendered.paragraphs),
     )  # fmt: skip
 
 

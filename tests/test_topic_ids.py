@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from generator.errors import ContentError
-from generator.models import Article, Topic
+from generator.models import Article, Body, Topic
 from generator.topic_ids import (
     Group,
     Namer,
@@ -28,8 +28,7 @@ def article(aid: str, title: str = "A story", day: int | None = 1) -> Article:
         authors=(),
         date=datetime(2023, 3, day, tzinfo=UTC) if day else None,
         date_has_time=False,
-        body_html="",
-        paragraphs=(),
+        body=Body("", ()),
     )
 
 
