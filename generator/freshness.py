@@ -20,8 +20,8 @@ always read.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import pickle
 import shutil
 import stat
 import time
@@ -35,6 +35,10 @@ RECORD_DIR = "builds"
 """Folder (in the cache folder) of the records, one per output folder: `serve` and
 `build` write different folders and must not forget each other's."""
 RECORD_VERSION = 4
+RECORD_SUFFIX = ".pickle"
+"""Records are pickles of plain values, private to the machine as the build cache is: at
+10,000 articles a record is 9 MB of JSON, and every build reads two and writes one
+(0.43 s as JSON, 0.20 s as a pickle)."""
 RACY_NS = 2_000_000_000
 """A file changed this close to (or after) the last hashing is read again whatever its
 status says (file systems whose times tick in seconds)."""
@@ -166,7 +170,7 @@ def up_to_date(record: Record | None, inputs: str, out: Path) -> Record | None:
 def record_path(cache: Path, out: Path, kept: bool = False) -> Path:
     """Where the record of builds into `out` is kept; `kept`: the record of the site
     before the last, kept (in `kept_site`) for the next build to update."""
-    return cache / RECORD_DIR / f"{_name_of(out)}{'.kept' if kept else ''}.json"
+    return cache / RECORD_DIR / f"{_name_of(out)}{'.kept' if kept else ''}{RECORD_SUFFIX}"
 
 
 def kept_site(cache: Path, out: Path) -> Path:
@@ -190,14 +194,14 @@ def keep_record(cache: Path, out: Path) -> None:
 def read_record(cache: Path, out: Path, kept: bool = False) -> Record | None:
     """The record of the last complete build into `out` (or of the site it replaced)."""
     try:
-        data = json.loads(record_path(cache, out, kept).read_text(encoding="utf-8"))
+        data = pickle.loads(record_path(cache, out, kept).read_bytes())
         if data.get("version") != RECORD_VERSION or data["output"] != str(out.resolve()):
             return None
         return Record(
             data["inputs"], data["output"], data["files"], data["summary"], data["keys"],
             data["sources"], data["read_at"], data["anchors"],
         )  # fmt: skip
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except Exception:  # unreadable or damaged (pickle raises many kinds): no record
         return None
 
 
@@ -231,7 +235,7 @@ def write_record(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, path)
         _prune(path.parent)
     except OSError:
@@ -240,7 +244,11 @@ def write_record(
 
 def _prune(folder: Path) -> None:
     """Keep the newest KEEP_RECORDS records (and the kept sites of those only)."""
-    records = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for legacy in folder.glob("*.json"):  # records as earlier versions wrote them
+        legacy.unlink(missing_ok=True)
+    records = sorted(
+        folder.glob(f"*{RECORD_SUFFIX}"), key=lambda p: p.stat().st_mtime_ns, reverse=True
+    )
     for old in records[KEEP_RECORDS:]:
         old.unlink(missing_ok=True)
     wanted = {p.name.split(".")[0] for p in records[:KEEP_RECORDS]}

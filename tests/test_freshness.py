@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from generator.build import BuildOptions, build
+from generator.freshness import read_record, record_path
 from generator.frontmatter import dump
 
 
@@ -180,3 +182,34 @@ def test_the_preview_reads_only_the_files_that_changed(
     build(BuildOptions(site, in_place=True, memory=memory))
     assert read == [("articles/a.md", str(path))]
     assert "river fell" in (site / "build" / "articles" / "a" / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # cut short
+        lambda data: b"not a pickle at all",
+        lambda data: pickle.dumps(["a", "list"]),  # a pickle, not a record
+        lambda data: b"",
+    ],
+    ids=["truncated", "garbage", "wrong-shape", "empty"],
+)
+def test_a_damaged_record_means_a_full_build(site: Path, damage: Callable[[bytes], bytes]) -> None:
+    """A record that cannot be read is no record: the build is a full one, and writes a
+    good record again."""
+    out = site / "build"
+    path = record_path(site / ".cache", out)
+    assert read_record(site / ".cache", out) is not None
+    path.write_bytes(damage(path.read_bytes()))
+    assert read_record(site / ".cache", out) is None
+    report = build(BuildOptions(site))
+    assert not report.unchanged and report.made > 0
+    assert read_record(site / ".cache", out) is not None
+
+
+def test_records_of_earlier_versions_are_removed(site: Path) -> None:
+    legacy = record_path(site / ".cache", site / "build").with_suffix(".json")
+    legacy.write_text("{}")
+    _edit_article(site)
+    build(BuildOptions(site))
+    assert not legacy.exists()
