@@ -130,9 +130,26 @@ def _content_hash(path: str) -> bytes:
 
 
 def output_state(out: Path) -> dict[str, list[int]]:
-    """Size and modification time of every file under `out`."""
-    prefix = len(str(out)) + 1
-    return {path[prefix:]: [info.st_size, info.st_mtime_ns] for path, info in _files(str(out))}
+    """Size and modification time of every file under `out` (symlinked files followed,
+    symlinked folders not, as `_files`), in no particular order: a build with nothing
+    changed spends most of its time here (28,922 files in 15,115 folders at 10,000
+    articles: 0.73 s as a sorted walk of `_files`, 0.49 s as this loop)."""
+    state: dict[str, list[int]] = {}
+    pending = [(str(out), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            found = os.scandir(folder)
+        except OSError:
+            continue
+        with found:
+            for entry in found:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file():
+                    info = entry.stat()
+                    state[prefix + entry.name] = [info.st_size, info.st_mtime_ns]
+    return state
 
 
 def _files(top: str) -> Iterator[tuple[str, os.stat_result]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.freshness import read_record, record_path
+from generator.freshness import output_state, read_record, record_path
 from generator.frontmatter import dump
 
 
@@ -213,3 +213,31 @@ def test_records_of_earlier_versions_are_removed(site: Path) -> None:
     _edit_article(site)
     build(BuildOptions(site))
     assert not legacy.exists()
+
+
+def test_output_state_is_every_file_below_the_folder(tmp_path: Path) -> None:
+    """Files at any depth by their path below the folder, with size and modification
+    time; a symlinked file is followed (its target's status), a symlinked folder is not,
+    and a dangling link is no file."""
+    out = tmp_path / "out"
+    (out / "a" / "b").mkdir(parents=True)
+    (out / "top.html").write_text("top")
+    (out / "a" / "b" / "deep.html").write_text("deeper")
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "file.txt").write_text("linked")
+    (outside / "folder" / "inner.txt").write_text("not seen")
+    (out / "a" / "link.txt").symlink_to(outside / "file.txt")
+    (out / "a" / "folder-link").symlink_to(outside / "folder")
+    (out / "dangling").symlink_to(tmp_path / "missing")
+
+    def status(path: Path) -> list[int]:
+        info = path.stat()
+        return [info.st_size, info.st_mtime_ns]
+
+    assert output_state(out) == {
+        "top.html": status(out / "top.html"),
+        "a/b/deep.html": status(out / "a" / "b" / "deep.html"),
+        "a/link.txt": status(outside / "file.txt"),
+    }
+    assert output_state(tmp_path / "missing") == {}
