@@ -12,7 +12,7 @@ from generator import cache as cache_module
 from generator import content as content_module
 from generator import summarize as summarize_module
 from generator.build import BuildOptions, build
-from generator.cache import CACHE_FILE, BuildCache, Memory, key_of
+from generator.cache import CACHE_FILE, BuildCache, Memory, key_of, library_version
 from generator.frontmatter import dump
 
 BODY = "Floodwater covered Port Alder's harbour road after the river Wend rose {n} metres."
@@ -393,3 +393,31 @@ def tree(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def test_library_versions_read_from_dist_info_names_are_importlibs() -> None:
+    """The versions code_version reads from `.dist-info` folder names are those
+    importlib.metadata gives, for every library that shapes cached values."""
+    installed = cache_module._dist_info_folders()
+    for name in cache_module._LIBRARIES:
+        assert library_version(name, installed) == library_version(name), name
+
+
+@pytest.mark.parametrize(
+    ("installed", "expected"),
+    [
+        (["markdown_it_py-9.1.0.dist-info"], "9.1.0"),  # names compare as pip does
+        (["Markdown.It_Py-9.1.0.dist-info"], "9.1.0"),
+        (["markdown_it_py_extra-1.0.dist-info"], None),  # another distribution
+        (["markdown_it_py-9.1.0.dist-info", "markdown_it_py-9.2.0.dist-info"], None),
+        (["markdown_it_py-.dist-info"], None),  # no version in the name
+        ([], None),
+    ],
+)
+def test_a_dist_info_name_is_trusted_only_when_it_is_the_only_one(
+    installed: list[str], expected: str | None
+) -> None:
+    """Found once, the folder's name gives the version; otherwise importlib.metadata
+    answers (None here: whatever it says)."""
+    found = library_version("markdown-it-py", installed)
+    assert found == (expected or library_version("markdown-it-py"))
