@@ -49,28 +49,33 @@ class Body:
     cached articles and reads the bodies of a few: unpickling every body was 0.8 s of
     the 1.2 s of loading them, and their objects most of an article's memory."""
 
-    __slots__ = ("_html", "_packed", "_paragraphs", "count", "opening")
-
-    count: int
-    """How many paragraphs."""
-    opening: str
-    """The first paragraph's text ("" without paragraphs): what an article's page and
-    feed entry describe it by when it has no standfirst."""
+    __slots__ = ("_count", "_html", "_opening", "_packed", "_paragraphs")
 
     def __init__(self, html: str, paragraphs: tuple[Paragraph, ...]) -> None:
         self._html: str | None = html
         self._paragraphs: tuple[Paragraph, ...] | None = paragraphs
         self._packed: bytes | None = None
-        self.count = len(paragraphs)
-        self.opening = paragraphs[0].text if paragraphs else ""
+        self._count = len(paragraphs)
+        self._opening = paragraphs[0].text if paragraphs else ""
 
     @classmethod
     def packed(cls, count: int, opening: str, packed: bytes) -> Body:
         """A body as `__reduce__` sent it; unpickled when first read."""
         body = cls.__new__(cls)
         body._html = body._paragraphs = None
-        body._packed, body.count, body.opening = packed, count, opening
+        body._packed, body._count, body._opening = packed, count, opening
         return body
+
+    @property
+    def count(self) -> int:
+        """How many paragraphs."""
+        return self._count
+
+    @property
+    def opening(self) -> str:
+        """The first paragraph's text ("" without paragraphs): what an article's page and
+        feed entry describe it by when it has no standfirst."""
+        return self._opening
 
     @property
     def html(self) -> str:
