@@ -25,7 +25,7 @@ import pickle
 import shutil
 import stat
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,8 @@ RECORD_DIR = "builds"
 """Folder (in the cache folder) of the records, one per output folder: `serve` and
 `build` write different folders and must not forget each other's."""
 RECORD_VERSION = 4
+SHA256_SIZE = 32
+"""Bytes of a file's hash (anything else stands for an unreadable file)."""
 RECORD_SUFFIX = ".pickle"
 """Records are pickles of plain values, private to the machine as the build cache is: at
 10,000 articles a record is 9 MB of JSON, and every build reads two and writes one
@@ -104,21 +106,28 @@ def input_digest(
     prefix = len(str(site)) + 1
     sources: Sources = {}
     for item in (site / "site.yaml", *inputs):
-        for path, info in _files(str(item)):
+        for path, info in sorted(_files(str(item)), key=_first):
             relative = path[prefix:]
             status: list[int | str] = [
                 info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
             ]  # fmt: skip
             seen = known.get(relative)
             if seen is not None and seen[:4] == status and info.st_ctime_ns < trusted_before:
-                content = bytes.fromhex(str(seen[4]))
+                hexed = str(seen[4])
+                content = bytes.fromhex(hexed)
             else:
                 content = _content_hash(path)
+                hexed = content.hex()
             digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
             digest.update(content)
-            if len(content) == hashlib.sha256().digest_size:
-                sources[relative] = [*status, content.hex()]
+            if len(content) == SHA256_SIZE:
+                status.append(hexed)
+                sources[relative] = status
     return Scan(digest.hexdigest(), sources, started)
+
+
+def _first(pair: tuple[str, os.stat_result]) -> str:
+    return pair[0]
 
 
 def _content_hash(path: str) -> bytes:
@@ -152,26 +161,30 @@ def output_state(out: Path) -> dict[str, list[int]]:
     return state
 
 
-def _files(top: str) -> Iterator[tuple[str, os.stat_result]]:
-    """Every file at or below `top` (a file or a folder), sorted, with its stat. Symlinked
-    files are followed and symlinked folders are not, as the content loader does.
-    os.scandir, not Path objects: this runs on every build."""
+def _files(top: str) -> list[tuple[str, os.stat_result]]:
+    """Every file at or below `top` (a file or a folder) with its stat, in no particular
+    order. Symlinked files are followed and symlinked folders are not, as the content
+    loader does. os.scandir and a loop, not Path objects or a recursive generator: this
+    runs on every build (for 10,000 articles in year and month folders, the generator's
+    three levels of yields were a fifth of the inputs' check)."""
     try:
         info = os.stat(top)
     except OSError:
-        return
+        return []
     if stat.S_ISREG(info.st_mode):
-        yield top, info
-        return
+        return [(top, info)]
     if not stat.S_ISDIR(info.st_mode):
-        return
-    with os.scandir(top) as found:
-        entries = sorted(found, key=lambda e: e.name)
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _files(entry.path)
-        elif entry.is_file():
-            yield entry.path, entry.stat()
+        return []
+    found: list[tuple[str, os.stat_result]] = []
+    pending = [top]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif entry.is_file():
+                    found.append((entry.path, entry.stat()))
+    return found
 
 
 def up_to_date(record: Record | None, inputs: str, out: Path) -> Record | None:
