@@ -82,6 +82,9 @@ class BuildOptions:
     first: FirstPages | None = None
     """With `in_place`: pages to render before the others and show at once (the pages
     open in the preview's browsers); see render.FirstPages."""
+    ends_process: bool = False
+    """The process ends right after the build (`briefing build`): what the build made is
+    left to the process's end instead of being freed object by object (`LEFT_TO_EXIT`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +195,15 @@ def _build(options: BuildOptions) -> BuildReport:
         clock.lap("write")
     finally:
         cache.close()  # after save() a no-op; after an error it frees the database
+    if options.ends_process:
+        LEFT_TO_EXIT.append((content, site, sources, rendered, scan, cache))
     return replace(report, seconds=clock.total(), stages=tuple(clock.laps))
+
+
+LEFT_TO_EXIT: list[object] = []
+"""What builds of a process that ends right after made (`BuildOptions.ends_process`).
+Freeing 10,000 articles, their site and their pages object by object when the build
+returned took 0.2 s; the process's end (`cli.run`) frees its memory at once."""
 
 
 def update_in_place(

@@ -8,6 +8,7 @@ is a bug and keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,10 +19,23 @@ from generator.errors import ConfigError, ContentError, GeneratorError
 Command = Callable[[argparse.Namespace], int]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script and of `python -m generator`."""
+def run() -> None:
+    """Entry point of the console script and of `python -m generator`: `main`, then the
+    process ends at once. Python's usual exit frees every object one by one and unloads
+    every module, which took 0.15 s of a build after a one-article edit, at 1,000
+    articles as at 10,000; nothing is left to do by then (files are written and closed,
+    child processes joined), so only the output streams are flushed."""
+    code = main(ends_process=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def main(argv: Sequence[str] | None = None, *, ends_process: bool = False) -> int:
+    """The command line; `ends_process` when the process ends right after (`run`)."""
     parser = make_parser()
     args = parser.parse_args(argv)
+    args.ends_process = ends_process
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
@@ -97,8 +111,9 @@ def run_build(args: argparse.Namespace) -> int:
     from generator.build import BuildOptions, build
 
     options = BuildOptions(
-        args.site, args.out, args.base_url, args.strict, args.drafts, cache=not args.no_cache
-    )
+        args.site, args.out, args.base_url, args.strict, args.drafts,
+        cache=not args.no_cache, ends_process=args.ends_process,
+    )  # fmt: skip
     report = build(options)
     _print_lines(report.warnings)
     if args.timings:

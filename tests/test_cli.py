@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from generator import build
 from generator.cli import main
 
 
@@ -45,3 +49,45 @@ def test_config_error_is_one_line_per_problem(
 def test_missing_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--site", str(tmp_path)]) == 1
     assert "site.yaml: not found" in capsys.readouterr().err
+
+
+def briefing(*args: str) -> subprocess.CompletedProcess[str]:
+    """The `briefing` command in a process of its own, its output piped (block-buffered:
+    what the quick exit of `cli.run` must flush, unless PYTHONUNBUFFERED is set)."""
+    command = [sys.executable, "-m", "generator", *args]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return subprocess.run(
+        command, capture_output=True, text=True, check=False, timeout=300, env=env
+    )
+
+
+def test_the_command_ends_with_its_output_written_and_the_build_recorded(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "archive"
+    assert briefing("new", str(site)).returncode == 0
+    first = briefing("build", "--site", str(site), "--timings")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip().splitlines()[-1].startswith("built ")
+    assert "render" in first.stderr  # the timings, printed to stderr before the exit
+    assert (site / "build" / "index.html").is_file()
+    again = briefing("build", "--site", str(site))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("up to date")  # the record was on disk at the exit
+
+
+def test_the_command_exits_with_the_errors_status_and_lines(tmp_path: Path) -> None:
+    (tmp_path / "site.yaml").write_text("titel: x\n")
+    result = briefing("build", "--site", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "site.yaml:1: titel: unknown key (did you mean 'title'?)"
+    ]
+
+
+def test_a_build_called_in_a_process_that_goes_on_keeps_nothing(tmp_path: Path) -> None:
+    """Only the command's own process leaves its build's objects to its end."""
+    assert main(["new", str(tmp_path / "archive")]) == 0
+    before = len(build.LEFT_TO_EXIT)
+    assert main(["build", "--site", str(tmp_path / "archive")]) == 0
+    assert len(build.LEFT_TO_EXIT) == before
