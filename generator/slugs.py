@@ -48,4 +48,5 @@ def slugify(text: str, max_length: int = MAX_LENGTH) -> str:
 
 def path_slug(relative: str) -> str:
     """Slug of a `/`-separated path, segment by segment (`2022/08/Foo Bar` -> `2022/08/foo-bar`)."""
-    return "/".join(slugify(part) for part in relative.split("/") if part)
+    # A path of slashes alone has no segment: its slug is the whole text's, never empty.
+    return "/".join(slugify(part) for part in relative.split("/") if part) or slugify(relative)
