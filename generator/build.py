@@ -84,7 +84,8 @@ class BuildOptions:
     open in the preview's browsers); see render.FirstPages."""
     ends_process: bool = False
     """The process ends right after the build (`briefing build`): what the build made is
-    left to the process's end instead of being freed object by object (`LEFT_TO_EXIT`)."""
+    left to the process's end instead of being freed object by object (`LEFT_TO_EXIT`),
+    and the cyclic garbage collector is not turned on again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,12 @@ def load_site_config(options: BuildOptions) -> SiteConfig:
 
 def build(options: BuildOptions) -> BuildReport:
     """Run every stage and swap the new site in; raises GeneratorError on user errors."""
+    if options.ends_process:
+        # The collector stays off to the end. Turned on again after a build, its next
+        # pass went over everything the build left (LEFT_TO_EXIT): 1.1 s after a cold
+        # build of 10,000 articles, 0.1 s at 1,000.
+        gc.disable()
+        return _build(options)
     with collector_paused():
         return _build(options)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -91,3 +92,19 @@ def test_a_build_called_in_a_process_that_goes_on_keeps_nothing(tmp_path: Path) 
     before = len(build.LEFT_TO_EXIT)
     assert main(["build", "--site", str(tmp_path / "archive")]) == 0
     assert len(build.LEFT_TO_EXIT) == before
+
+
+def test_a_build_that_ends_its_process_leaves_the_collector_off(tmp_path: Path) -> None:
+    """What the build made stays for the process's end, unscanned by the collector."""
+    assert main(["new", str(tmp_path / "archive")]) == 0
+    options = build.BuildOptions(tmp_path / "archive", ends_process=True)
+    before = len(build.LEFT_TO_EXIT)
+    try:
+        build.build(options)
+        assert len(build.LEFT_TO_EXIT) == before + 1
+        assert not gc.isenabled()
+    finally:
+        del build.LEFT_TO_EXIT[before:]
+        gc.enable()
+    build.build(build.BuildOptions(tmp_path / "archive", cache=False))
+    assert gc.isenabled()  # any other build turns it on again
