@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def site_copy(site: Path, where: Path) -> Path:
+    """A copy of the fixture archive `site` in the folder `where`, to build: a build
+    writes its cache into its site's folder, which must never be the repository's."""
+    copy = Path(tempfile.mkdtemp(prefix=f"{site.name}-", dir=where)) / site.name
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".cache", "build"))
+    return copy
+
+
 SHARED = REPO.parent / "shared"
 
 

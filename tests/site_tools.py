@@ -22,7 +22,7 @@ import pytest
 
 from generator.build import BuildOptions, build
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURES, REPO, site_copy
 
 NODE_MODULES = REPO / ".tools" / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -58,7 +58,10 @@ def need_command(name: str, what: str) -> str:
 
 
 def build_site(site_dir: Path, out: Path, base_url: str) -> Path:
-    """Build `site_dir` into `out` at `base_url`; returns `out`."""
+    """Build `site_dir` into `out` at `base_url`; returns `out`. A fixture archive is
+    built from a copy beside `out` (its cache stays out of the repository)."""
+    if site_dir.is_relative_to(FIXTURES):
+        site_dir = site_copy(site_dir, out.parent)
     build(BuildOptions(site_dir, out=out, base_url=base_url))
     return out
 

@@ -17,7 +17,7 @@ from generator.build import BuildOptions, build
 from generator.errors import BuildError, ContentError, GeneratorError
 from generator.models import BuildReport
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURES, REPO, site_copy
 from .test_golden import tree
 
 GOLDEN_SITE = FIXTURES / "golden-site"
@@ -89,9 +89,10 @@ def test_sub_path_links(example: Path) -> None:
 
 def test_second_build_is_identical(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
-    build(BuildOptions(GOLDEN_SITE, out=first))
-    build(BuildOptions(GOLDEN_SITE, out=second))
-    build(BuildOptions(GOLDEN_SITE, out=second))  # rebuilding in place too
+    site = site_copy(GOLDEN_SITE, tmp_path)
+    build(BuildOptions(site, out=first))
+    build(BuildOptions(site, out=second))
+    build(BuildOptions(site, out=second))  # rebuilding in place too
     assert tree(first) == tree(second)
 
 
@@ -107,7 +108,7 @@ def test_determinism_across_environments(tmp_path: Path) -> None:
             "generator",
             "build",
             "--site",
-            str(GOLDEN_SITE),
+            str(site_copy(GOLDEN_SITE, tmp_path)),  # each its own cache
             "--out",
             str(out),
         ]
@@ -216,7 +217,7 @@ def test_hosting_files(example: Path) -> None:
 
 def test_the_topics_index_filters_by_outlet(tmp_path: Path) -> None:
     out = tmp_path / "build"
-    build(BuildOptions(GOLDEN_SITE, out=out))
+    build(BuildOptions(site_copy(GOLDEN_SITE, tmp_path), out=out))
     data = json.loads((out / "archive.json").read_text())
     index = (out / "topics" / "index.html").read_text()
     for outlet in {a["outlet"] for a in data["articles"] if a["outlet"]}:

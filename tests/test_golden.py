@@ -15,7 +15,7 @@ import pytest
 from generator.build import BuildOptions, build
 from generator.output import MARKER
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, site_copy
 
 SITE = FIXTURES / "golden-site"
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -39,7 +39,7 @@ def tree(root: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("golden") / "build"
-    build(BuildOptions(SITE, out=out))
+    build(BuildOptions(site_copy(SITE, out.parent), out=out))
     return out
 
 

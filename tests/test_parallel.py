@@ -13,7 +13,7 @@ from generator import parallel
 from generator.build import BuildOptions, build
 from generator.errors import BuildError
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, site_copy
 from .test_golden import tree
 
 
@@ -56,7 +56,7 @@ def test_no_fork_from_a_threaded_process() -> None:
 def test_parsing_and_summarising_in_two_processes_build_the_same_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = FIXTURES / "golden-site"
+    site = site_copy(FIXTURES / "golden-site", tmp_path)
     build(BuildOptions(site, out=tmp_path / "one", cache=False))
     monkeypatch.setattr(content_module, "PARALLEL_FROM", 2)
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 2)

@@ -11,14 +11,14 @@ from generator import parallel, render
 from generator.build import BuildOptions, build
 from generator.errors import BuildError
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, site_copy
 from .test_golden import tree
 
 SITE = FIXTURES / "golden-site"
 
 
 def built(out: Path) -> dict[str, bytes]:
-    build(BuildOptions(SITE, out=out))
+    build(BuildOptions(site_copy(SITE, out.parent), out=out))
     return tree(out)
 
 
