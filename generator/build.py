@@ -484,8 +484,7 @@ def cached_cluster(
     What clustering reads of an article is kept in the cache under the article's own key
     (`Content.digests`), since cutting and hashing 10,000 leads took a third of a second
     of every build; and remembered for a preview's next build (the same article object)."""
-    from generator.clustering import cluster_leads, lead_in, leads_of, reads_of
-    from generator.features import LEAD_TERMS
+    from generator.leads import LEAD_TERMS, lead_in, leads_of, reads_of
 
     by_id = {a.id: a for a in articles}
     memo = CacheMemo(cache, {})
@@ -504,6 +503,8 @@ def cached_cluster(
     key = key_of("clusters", as_text(settings), *reads)
 
     def make() -> list[list[str]]:
+        from generator.clustering import cluster_leads
+
         # The reads hold each lead's key: the memo finds the lead's terms without its
         # text, and only an article whose terms it lacks has its body read.
         known = CacheMemo(cache, memo.keys, {LEAD_TERMS: [lead_in(r) for r in reads]})

@@ -20,15 +20,16 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from generator.config import TopicsConfig
-from generator.features import LEAD_CHARS, Features, Memo, extract_leads, lead_text
+from generator.features import Features, Memo, extract_leads
+from generator.leads import Leads, leads_of
 from generator.models import Article
 
 WORD_WEIGHT = 0.7
@@ -63,48 +64,6 @@ class Pairs:
     similarity: npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True, slots=True)
-class Leads:
-    """Articles in the order clustering takes them (id, then path), with their leads."""
-
-    articles: tuple[Article, ...]
-    texts: Sequence[str]
-    """Each article's lead text: title, standfirst, the start of the body (cut when
-    first read: a regrouping whose memo knows an article's terms never reads its body)."""
-
-
-def leads_of(articles: Iterable[Article]) -> Leads:
-    """The articles in clustering order and their lead texts."""
-    ordered = tuple(sorted(articles, key=lambda a: (a.id, a.path)))
-    return Leads(ordered, _LeadTexts(ordered))
-
-
-class _LeadTexts(Sequence[str]):
-    """The lead texts of articles, each cut when first read."""
-
-    def __init__(self, articles: Sequence[Article]) -> None:
-        self.articles = articles
-        self.cut: dict[int, str] = {}
-
-    def __len__(self) -> int:
-        return len(self.articles)
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(len(self))[index]]
-        position = range(len(self))[index]  # an IndexError past the end, as a tuple's
-        found = self.cut.get(position)
-        if found is None:
-            found = self.cut[position] = lead_text(self.articles[position], LEAD_CHARS)
-        return found
-
-
 def cluster(
     articles: Sequence[Article], settings: TopicsConfig, memo: Memo | None = None
 ) -> list[list[Article]]:
@@ -126,28 +85,6 @@ def cluster_leads(
     for article, label in zip(leads.articles, labels, strict=True):
         groups.setdefault(label, []).append(article)
     return [groups[label] for label in sorted(groups)]
-
-
-def what_cluster_reads(article: Article) -> str:
-    """Everything `cluster` reads of one article: its id and path (the order), its date
-    and its lead (title, standfirst, the start of the body). The build keys its cache of
-    the grouping with it, so an edit further down an article does not regroup."""
-    return _reads(article, lead_text(article, LEAD_CHARS))
-
-
-def reads_of(article: Article, lead: Callable[[str], str]) -> str:
-    """`what_cluster_reads` of an article with its lead as `lead` gives it (the build
-    gives a hash of it, to key its cache of the grouping)."""
-    return _reads(article, lead(lead_text(article, LEAD_CHARS)))
-
-
-def _reads(article: Article, lead: str) -> str:
-    return f"{article.id}\0{article.path}\0{article.date!r}\0{lead}"
-
-
-def lead_in(reads: str) -> str:
-    """The lead (or what stood for it) in a `reads_of` text."""
-    return reads.rpartition("\0")[2]
 
 
 def similar_pairs(features: Features, settings: TopicsConfig) -> Pairs:

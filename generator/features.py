@@ -26,12 +26,9 @@ import numpy as np
 import numpy.typing as npt
 import snowballstemmer
 
+from generator.leads import LEAD_CHARS, LEAD_TERMS, lead_text
 from generator.models import Article, pickled_by_fields
 
-LEAD_CHARS = 3000
-"""How much of the body is read: a story's who, what and where come first."""
-LEAD_TERMS = "lead-terms"
-"""The memo's kind for a lead text's `LeadTerms`."""
 HAPAX_WEIGHT = 0.3
 """Weight of terms found in one article only (typos, slugs, asides): they never match
 another article, but at full weight they would dilute every similarity of their article."""
@@ -117,19 +114,6 @@ def extract_leads(
         figures=tfidf(assembled([f.figures for f in found])),
         days=np.array([_days(article) for article in articles], dtype=np.float64),
     )
-
-
-def lead_text(article: Article, limit: int) -> str:
-    """Title, standfirst and the first `limit` characters of the body, as plain text."""
-    parts = [article.title, article.dek or ""]
-    size = 0
-    for paragraph in article.paragraphs:
-        if size >= limit:
-            break
-        parts.append(paragraph.text[: limit - size])
-        size += len(parts[-1])
-    # A full stop after title and standfirst keeps names from running across them.
-    return ".\n".join(part for part in parts if part)
 
 
 def _days(article: Article) -> float:

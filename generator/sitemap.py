@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from generator import urls
 from generator.models import OutputFile
@@ -26,6 +25,12 @@ def sitemap(site: Site, paths: Sequence[str]) -> OutputFile:
     ]
     body = f'<urlset xmlns="{SITEMAP}">\n{"".join(entries)}</urlset>' if entries else EMPTY
     return OutputFile("sitemap.xml", f"{DECLARATION}\n{body}\n".encode())
+
+
+def escape(text: str) -> str:
+    """`text` as XML character data. Not xml.sax.saxutils.escape: importing that module
+    imports urllib.request, http.client and ssl, 0.03 s of every build."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def robots(site: Site) -> OutputFile:

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from generator.clustering import cluster
 from generator.config import TopicsConfig
 from generator.models import Article, Topic, TopicNote
 from generator.topic_ids import Group, Named, Namer, TopicRegistry, chronological
 
 Clusterer = Callable[[Sequence[Article], TopicsConfig], list[list[Article]]]
 """Partitions articles into stories: `clustering.cluster`, or a cached form of it."""
+
+
+def cluster(articles: Sequence[Article], settings: TopicsConfig) -> list[list[Article]]:
+    """`clustering.cluster`, imported when first called: a build whose grouping comes
+    from its cache never imports it (see generator.leads)."""
+    from generator import clustering
+
+    return clustering.cluster(articles, settings)
 
 
 def group_topics(

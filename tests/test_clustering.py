@@ -18,10 +18,11 @@ import pytest
 from generator import clustering
 from generator.build import cached_cluster
 from generator.cache import BuildCache, Memory, key_of
-from generator.clustering import Pairs, agglomerate, cluster, similar_pairs, what_cluster_reads
+from generator.clustering import Pairs, agglomerate, cluster, similar_pairs
 from generator.config import TopicsConfig
 from generator.content import parse_article
 from generator.features import extract
+from generator.leads import what_cluster_reads
 from generator.models import Article, Body, Paragraph
 
 STORIES = Path(__file__).resolve().parent / "fixtures" / "stories"

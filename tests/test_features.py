@@ -20,10 +20,10 @@ from generator.features import (
     Features,
     extract,
     figure_terms,
-    lead_text,
     name_terms,
     names_in,
 )
+from generator.leads import lead_text
 from generator.models import Article, Body, Paragraph
 
 

@@ -30,7 +30,7 @@ from generator.search import (
 )
 from generator.search_shards import MAX_SHARDS, shard_count, shard_of
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, site_copy
 
 GOLDEN_SITE = FIXTURES / "golden-site"
 FRAGMENT_MAGIC = b"pagefind_dcd"
@@ -59,9 +59,28 @@ def indexed_pages(out: Path, bundle: str = BUNDLE_DIR) -> dict[str, Any]:
 def golden_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     need_pagefind()
     out = tmp_path_factory.mktemp("search") / "build"
-    build(BuildOptions(GOLDEN_SITE, out=out, base_url="/"))
+    build(BuildOptions(site_copy(GOLDEN_SITE, out.parent), out=out, base_url="/"))
     index_site(out, load_config(GOLDEN_SITE))
     return out, json.loads((out / "archive.json").read_text())
+
+
+def test_the_binary_is_the_one_pagefinds_own_lookup_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found without importing pagefind.service, but where it would find it: its
+    PAGEFIND_BINARY_PATH first, else the extended binary's package."""
+    need_pagefind()
+    from pagefind.service import get_executable
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    assert pagefind_binary() == get_executable()
+    elsewhere = tmp_path / "pagefind"
+    elsewhere.write_bytes(b"")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(elsewhere))
+    assert pagefind_binary() == get_executable() == elsewhere
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "missing"))
+    with pytest.raises(BuildError, match="Pagefind binary is not installed"):
+        pagefind_binary()
 
 
 def test_arguments_force_the_site_language() -> None:
