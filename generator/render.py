@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -345,18 +345,24 @@ def _replace_with(target: Path, make: Callable[[Path], object]) -> None:
     os.replace(new, target)
 
 
-def remove_strays(staging: Path, keep: frozenset[str], skip: str) -> dict[str, list[int]]:
-    """Delete the files of `staging` that are not in `keep` (nor under the folder `skip`),
-    and folders left empty: a staging folder that held an earlier site becomes exactly
-    the new one. Returns the size and modification time of each file left (outside
-    `skip`): the build's record of its output, without walking it a second time."""
+def remove_strays(
+    staging: Path, keep: frozenset[str], skip: Collection[str]
+) -> dict[str, list[int]]:
+    """Delete the files of `staging` that are not in `keep` (nor under the folders
+    `skip`), and folders left empty: a staging folder that held an earlier site becomes
+    exactly the new one. Returns the size and modification time of each file left
+    (outside `skip`): the build's record of its output, without walking it a second time."""
     state: dict[str, list[int]] = {}
     _sweep(str(staging), "", keep, skip, state)
     return state
 
 
 def _sweep(
-    folder: str, prefix: str, keep: frozenset[str], skip: str, state: dict[str, list[int]]
+    folder: str,
+    prefix: str,
+    keep: frozenset[str],
+    skip: Collection[str],
+    state: dict[str, list[int]],
 ) -> bool:
     """`remove_strays` in `folder` (site path `prefix`); True when it is left empty.
 
@@ -370,7 +376,7 @@ def _sweep(
     for entry in entries:
         path = prefix + entry.name
         if entry.is_dir(follow_symlinks=False):
-            if path == skip or not _sweep(entry.path, path + "/", keep, skip, state):
+            if path in skip or not _sweep(entry.path, path + "/", keep, skip, state):
                 left += 1
             else:
                 os.rmdir(entry.path)

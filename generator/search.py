@@ -62,6 +62,7 @@ def index_site_cached(
     jobs: int = JOBS,
     cancel: threading.Event | None = None,
     anchors: Mapping[str, str] | None = None,
+    work: Path | None = None,
 ) -> None:
     """`index_site`, reusing each shard's index made earlier from the same pages.
 
@@ -72,7 +73,7 @@ def index_site_cached(
     input of its page; render.py) and spare reading the pages to hash them.
     """
     store = IndexStore(cache / "pagefind")
-    index_site(staging, config, store, keys, jobs, cancel=cancel, anchors=anchors)
+    index_site(staging, config, store, keys, jobs, cancel=cancel, anchors=anchors, work=work)
 
 
 def index_site(
@@ -84,6 +85,7 @@ def index_site(
     per_shard: int | None = None,
     cancel: threading.Event | None = None,
     anchors: Mapping[str, str] | None = None,
+    work: Path | None = None,
 ) -> None:
     """Write the search index of the complete site in `staging` under BUNDLE_DIR: one
     Pagefind bundle per shard (`search_shards`), each made canonical, so that the same
@@ -95,16 +97,15 @@ def index_site(
     An archive without articles has nothing to index (Pagefind refuses an empty index);
     its search page says so instead of loading one. Setting `cancel` stops the indexing
     (`Cancelled`): Pagefind is stopped, the shards already made are kept in the store.
+    Pagefind works in `work` (by default a new `work_folder`), removed at the end.
     """
-    shards = plan_shards(staging, config, keys, per_shard, store, anchors)
-    if not any(page.startswith(f"{SECTIONS[0]}/") for s in shards for page in s.pages):
-        shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
-        return
-    wanted = [s for s in shards if store is None or not store.has(s.digest)]
-    # Inside the staging folder: a build killed while indexing leaves nothing beside the
-    # output (the next build removes a killed build's staging folder whole).
-    work = Path(tempfile.mkdtemp(prefix=".search-", dir=staging))
+    work = work or work_folder(staging)
     try:
+        shards = plan_shards(staging, config, keys, per_shard, store, anchors)
+        if not any(page.startswith(f"{SECTIONS[0]}/") for s in shards for page in s.pages):
+            shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
+            return
+        wanted = [s for s in shards if store is None or not store.has(s.digest)]
         made: dict[int, Path] = {}
         for shard, bundle in make_bundles(staging, config, wanted, work, jobs, cancel):
             if store is not None:  # at once: an indexing called off keeps what it made
@@ -115,6 +116,13 @@ def index_site(
         shutil.rmtree(work, ignore_errors=True)
     if store is not None and wanted:  # only a new index can make an old one surplus
         store.prune(KEEP_INDEXES * len(shards))
+
+
+def work_folder(staging: Path) -> Path:
+    """A new folder for Pagefind's runs, inside the staging folder: a build killed while
+    indexing leaves nothing beside the output (the next build removes a killed build's
+    staging folder whole)."""
+    return Path(tempfile.mkdtemp(prefix=".search-", dir=staging))
 
 
 def plan_shards(

@@ -13,7 +13,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from generator.build import BuildOptions, build
+from generator.build import BuildOptions, build, swept_while
 from generator.errors import BuildError, ContentError, GeneratorError
 from generator.models import BuildReport
 
@@ -254,3 +254,40 @@ def test_the_garbage_collector_is_paused_during_a_build_and_restored(
     with pytest.raises(GeneratorError):
         build_module.build(BuildOptions(site))
     assert gc.isenabled()  # an error restores it too
+
+
+def test_strays_are_swept_while_the_index_is_made_beside_them(tmp_path: Path) -> None:
+    """The sweep leaves the folders the indexing writes into, and records only kept files."""
+    for name in ("kept.html", "stray.html", "old/stray.html", "work/part", "pagefind/x.js"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+
+    def index() -> None:
+        (tmp_path / "work" / "more").write_text("made while sweeping")
+
+    files = swept_while(index, tmp_path, frozenset({"kept.html"}), {"work", "pagefind"})
+    assert set(files) == {"kept.html"}
+    left = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert left == {"kept.html", "work/part", "work/more", "pagefind/x.js"}
+
+
+def test_a_failed_sweep_is_raised_once_the_indexing_has_ended(tmp_path: Path) -> None:
+    ended = []
+
+    def index() -> None:
+        ended.append(True)
+
+    with pytest.raises(FileNotFoundError):
+        swept_while(index, tmp_path / "missing", frozenset(), set())
+    assert ended == [True]
+
+
+def test_a_failed_indexing_is_raised_after_the_sweep(tmp_path: Path) -> None:
+    (tmp_path / "stray.html").write_text("x")
+
+    def index() -> None:
+        raise BuildError("search: Pagefind failed")
+
+    with pytest.raises(BuildError, match="Pagefind failed"):
+        swept_while(index, tmp_path, frozenset(), set())
+    assert not (tmp_path / "stray.html").exists()
