@@ -17,7 +17,7 @@ import pytest
 
 from generator import markup
 from generator.models import Article, Body
-from generator.summary import align, dates, figures, lead, sources, speakers
+from generator.summary import align, arrays, dates, figures, lead, sources, speakers
 from generator.summary.sentences import Sentence, article_sentences, stem, terms_of, words_of
 
 TEXTS = (
@@ -93,6 +93,21 @@ def test_candidate_pairs_match_the_blocking_rule(sentences: tuple[Sentence, ...]
     found = set(zip(first.tolist(), second.tolist(), strict=True))
     assert found == plain_candidates(plain_vectors(sentences))
     assert found  # the flood texts share terms
+
+
+@pytest.mark.parametrize("cells", [0, arrays.LOOKUP_CELLS])
+def test_row_dots_by_table_and_by_search_are_the_dot_products(
+    sentences: tuple[Sentence, ...], cells: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every pair of rows, matched through the table of codes or by binary search (0
+    cells: always the search): the same values, bit for bit, as the row-by-row sum."""
+    monkeypatch.setattr(arrays, "LOOKUP_CELLS", cells)
+    matrix = align.vectorise(sentences, {})
+    size = len(sentences)
+    first = np.repeat(np.arange(size, dtype=np.int64), size)
+    second = np.tile(np.arange(size, dtype=np.int64), size)
+    found = matrix.row_dots(first, second).tolist()
+    assert found == [align.cosine(matrix, a, b) for a, b in zip(first, second, strict=True)]
 
 
 def test_similar_pairs_sorted_and_above_the_floor(sentences: tuple[Sentence, ...]) -> None:
