@@ -296,7 +296,7 @@ def swept_while(
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index") as pool:
         indexing = pool.submit(index)
-        files: dict[str, list[int]] = remove_strays(staging, keep, skip)
+        files = remove_strays(staging, keep, skip)
         indexing.result()
     return files
 

@@ -10,6 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = REPO.parent / "shared"
 
 
 def site_copy(site: Path, where: Path) -> Path:
@@ -18,9 +19,6 @@ def site_copy(site: Path, where: Path) -> Path:
     copy = Path(tempfile.mkdtemp(prefix=f"{site.name}-", dir=where)) / site.name
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".cache", "build"))
     return copy
-
-
-SHARED = REPO.parent / "shared"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from generator import build
 from generator.cli import main
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, site_copy
 
 
 def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,8 +124,7 @@ for (together 0.1 s of such an edit's 0.7 at 1,000 articles)."""
 
 
 def test_an_edit_that_leaves_every_lead_as_it_was_imports_no_grouping(tmp_path: Path) -> None:
-    site = tmp_path / "archive"
-    shutil.copytree(FIXTURES / "golden-site", site, ignore=shutil.ignore_patterns(".cache"))
+    site = site_copy(FIXTURES / "golden-site", tmp_path)
     article = site / "content/articles/2024/03/ledger-bridge-shut.md"
     script = (
         "import sys; from generator.cli import main; "
