@@ -223,7 +223,7 @@ def parse_article(
         authors=fields.authors(),
         date=fields.date,
         date_has_time=fields.has_time,
-        body=Body(rendered.html, rendered.paragraphs),
+        body=Body.packing(rendered.html, rendered.paragraphs),
         dek=fields.text("dek"),
         source_url=fields.url(),
         language=fields.text("language"),

@@ -247,17 +247,17 @@ def test_regrouping_after_edits_is_grouping_from_scratch(
 
 
 class CountingPickle:
-    """`pickle` as generator.models sees it, counting the bodies it unpacks."""
+    """`pickle` as generator.models sees it, keeping the bodies it unpacks."""
 
     HIGHEST_PROTOCOL = pickle.HIGHEST_PROTOCOL
     dumps = staticmethod(pickle.dumps)
 
     def __init__(self) -> None:
-        self.unpacked = 0
+        self.unpacked: list[Any] = []
 
     def loads(self, data: bytes) -> Any:
-        self.unpacked += 1
-        return pickle.loads(data)
+        self.unpacked.append(pickle.loads(data))
+        return self.unpacked[-1]
 
 
 def test_regrouping_reads_the_bodies_of_edited_leads_only(
@@ -280,8 +280,19 @@ def test_regrouping_reads_the_bodies_of_edited_leads_only(
     monkeypatch.setattr("generator.models.pickle", counting)
     grouped = cached_cluster(BuildCache(tmp_path), packed, SETTINGS, digests)
     monkeypatch.undo()
-    assert counting.unpacked == 1
+    edited = (articles[position].body_html, articles[position].paragraphs)
+    assert counting.unpacked and all(body == edited for body in counting.unpacked)
     assert grouped == cluster(articles, SETTINGS)
+
+
+def test_grouping_leaves_the_bodies_it_reads_packed() -> None:
+    """Grouping reads every article's lead once, while the build holds every article to
+    its end: the bodies stay packed (one pickle each, not their objects), and group as
+    bodies unpacked do."""
+    articles, _ = load_stories()
+    packed = [pickle.loads(pickle.dumps(a)) for a in articles]  # as the cache gives them
+    assert cluster(packed, SETTINGS) == cluster(articles, SETTINGS)
+    assert all(a.body.is_packed for a in packed)
 
 
 def agglomerate_rechecking_every_entry(size: int, pairs: Pairs, threshold: float) -> list[int]:

@@ -141,13 +141,19 @@ def test_a_file_that_cannot_be_read_is_an_error_naming_it(tmp_path: Path) -> Non
 
 
 def test_a_body_from_a_pickle_is_unpacked_when_first_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Bodies leave the cache packed: their count and opening are there at once, their
-    HTML and paragraphs when first read; packed or not, they compare, hash and print
-    alike, and a packed body pickles again without being unpacked."""
+    """Bodies are parsed packed and leave the cache packed: their count and opening are
+    there at once. Their HTML, or a `peek`, is unpickled on each read and the body stays
+    packed (a build reads each once, and holds them all); their paragraphs are unpacked
+    when first read and kept, and `opened` keeps them in a copy. Packed or not, bodies
+    compare, hash and print alike, and a packed body pickles again without being
+    unpacked."""
     head = b"---\ntitle: T\noutlet: null\nauthor: null\ndate: null\n---\n\n"
     data = head + b"First [link](https://example.org/) here.\n\nSecond.\n"
     article, problems = parse_article(data, "articles/t.md", ZoneInfo("UTC"))
-    assert article is not None and not problems
+    assert article is not None and not problems and article.body.is_packed
+    html, paragraphs = article.body.peek()
+    assert article.body.is_packed and 'href="https://example.org/"' in html
+    assert [p.text for p in paragraphs] == ["First link here.", "Second."]
     packed = pickle.loads(pickle.dumps(article))
     unpacked: list[bytes] = []
 
@@ -163,10 +169,20 @@ def test_a_body_from_a_pickle_is_unpacked_when_first_read(monkeypatch: pytest.Mo
     assert (body.count, body.opening) == (2, "First link here.")
     assert pickle.loads(pickle.dumps(packed)).body.count == 2
     assert unpacked == []
-    assert packed.body_html == article.body_html and 'href="https://example.org/"' in body.html
-    assert len(unpacked) == 1
-    assert packed.paragraphs == article.paragraphs and len(unpacked) == 1  # unpacked once
+    assert packed.body_html == html and len(unpacked) == 1
+    assert body.html == html and len(unpacked) == 2  # left packed
+    assert body.peek() == (html, paragraphs) and len(unpacked) == 3
+    opened = packed.opened()
+    assert opened.id == packed.id and opened.body is not body and len(unpacked) == 4
+    assert opened.paragraphs == paragraphs and len(unpacked) == 4  # its own copy
+    assert opened.opened() is opened and body.is_packed and not opened.body.is_packed
+    assert packed.paragraphs == paragraphs and len(unpacked) == 5  # unpacked once
+    assert not body.is_packed
+    assert packed.paragraphs == paragraphs and len(unpacked) == 5
+    assert body.peek() == (html, paragraphs) and len(unpacked) == 5
+    monkeypatch.undo()
     fresh = pickle.loads(pickle.dumps(article)).body
-    assert fresh == article.body and hash(fresh) == hash(article.body)
-    assert repr(fresh) == repr(article.body) and packed == article
+    plain = Body(html, paragraphs)
+    assert fresh == plain and hash(fresh) == hash(plain) and repr(fresh) == repr(plain)
+    assert packed == article and opened == article
     assert Body("x", ()) != Body("y", ()) and Body("", ()).opening == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from generator import markup
+from generator.build import summary_of_topic
 from generator.config import load_config
 from generator.content import load_content
 from generator.models import Article, Body, Topic
@@ -271,6 +273,19 @@ def test_copies_alone_are_single_source() -> None:
     summary = summarize_topic(topic_of(members), members, ZONE)
     assert summary.single_source and summary.sources[0].wire_copy
     assert summary.timeline.publications[-1].moment is None
+
+
+def test_a_summary_leaves_its_articles_packed(tmp_path: Path) -> None:
+    """The build summarises articles that came packed (from the cache, or from the
+    process that parsed them) from opened copies: the build's own stay packed, and the
+    summary is the one their unpacked selves give."""
+    members = [article("a", "Courier", FIRE), article("b", "Ledger", FIRE_OTHER, hours=2)]
+    packed = [pickle.loads(pickle.dumps(a)) for a in members]
+    config = load_config(REPO)
+    topic = topic_of(members)
+    made = summary_of_topic({a.id: a for a in packed}, config, topic)
+    assert made == summarize_topic(topic, members, config.zone)
+    assert all(a.body.is_packed for a in packed)
 
 
 def test_plural_titles_do_not_end_a_sentence() -> None:
