@@ -291,3 +291,34 @@ def test_a_failed_indexing_is_raised_after_the_sweep(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="Pagefind failed"):
         swept_while(index, tmp_path, frozenset(), set())
     assert not (tmp_path / "stray.html").exists()
+
+
+def test_the_heap_is_trimmed_after_the_stages_that_made_many_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading, grouping and summarising free their temporaries when they end; the C
+    heap is trimmed after each of them that made at least TRIM_FROM values (a cold
+    build's), never after an edit's few."""
+    from generator import build as build_module
+
+    trims: list[int] = []
+    monkeypatch.setattr(build_module, "trim_heap", lambda: trims.append(1))
+    site = site_copy(GOLDEN_SITE, tmp_path)
+    monkeypatch.setattr(build_module, "TRIM_FROM", 1)
+    build(BuildOptions(site, out=tmp_path / "out", cache=False))
+    assert len(trims) == 3
+    articles = sorted((site / "content" / "articles").rglob("*.md"))
+    monkeypatch.setattr(build_module, "TRIM_FROM", len(articles))
+    build(BuildOptions(site, out=tmp_path / "out", cache=False))  # loading, grouping
+    assert len(trims) == 5
+    articles[0].write_text(articles[0].read_text() + "\nOne more line.\n")
+    build(BuildOptions(site, out=tmp_path / "out"))
+    assert len(trims) == 5
+
+
+def test_trimming_the_heap_is_harmless() -> None:
+    """`malloc_trim` on glibc; elsewhere nothing happens."""
+    from generator.build import trim_heap
+
+    trim_heap()
+    trim_heap()
