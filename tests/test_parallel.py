@@ -27,6 +27,18 @@ def test_results_in_order() -> None:
     assert parallel.halves(lambda n: n * n, list(range(9)), 2) == [n * n for n in range(9)]
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 256])
+def test_results_in_order_across_the_childs_chunks(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child sends its results `CHUNK` at a time (the parent never holds the pickle
+    of them all): any chunk size, a last chunk short or full, gives them in order."""
+    monkeypatch.setattr(parallel, "CHUNK", chunk)
+    for size in (2, 3, 8, 13):
+        expected = [str(n) * 3 for n in range(size)]
+        assert parallel.halves(lambda n: str(n) * 3, list(range(size)), 2) == expected
+
+
 def test_a_user_error_in_the_child_comes_back_as_itself() -> None:
     def fail_late(n: int) -> int:
         if n == 7:  # odd positions are the child's
