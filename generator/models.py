@@ -113,15 +113,12 @@ class Body:
         if html is not None and paragraphs is not None:
             return html, paragraphs
         if packed is None:  # another thread unpacked it meanwhile
-            return self._unpacked()
+            return self.peek()
         return _unpack(packed)
 
     def _unpacked(self) -> tuple[str, tuple[Paragraph, ...]]:
-        html, paragraphs, packed = self._html, self._paragraphs, self._packed
-        if html is None or paragraphs is None:
-            if packed is None:  # another thread unpacked it meanwhile
-                return self._unpacked()
-            html, paragraphs = _unpack(packed)
+        html, paragraphs = self.peek()
+        if self._packed is not None:
             # The pickle goes once unpacked (one copy in memory, not two); it goes last,
             # so a thread that finds it gone finds the values set.
             self._html, self._paragraphs = html, paragraphs
