@@ -292,8 +292,9 @@ def write_staged(
             keys = indexed_key(rendered)
             work = work_folder(staging)
             indexing = partial(
-                index_site_cached, staging, config, cache_dir, keys, anchors=anchors, work=work
-            )
+                index_site_cached, staging, config, cache_dir, keys, anchors=anchors, work=work,
+                reuse=options.cache,
+            )  # fmt: skip
             files = swept_while(indexing, staging, keep, {BUNDLE_DIR, work.name})
         else:
             files = remove_strays(staging, keep, {BUNDLE_DIR})

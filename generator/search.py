@@ -63,6 +63,7 @@ def index_site_cached(
     cancel: threading.Event | None = None,
     anchors: Mapping[str, str] | None = None,
     work: Path | None = None,
+    reuse: bool = True,
 ) -> None:
     """`index_site`, reusing each shard's index made earlier from the same pages.
 
@@ -70,9 +71,10 @@ def index_site_cached(
     keeping it under the hash of everything Pagefind reads of them skips the indexing,
     the slowest stage of a build, for every shard whose pages did not change. `keys`,
     when the build has them, are the indexed pages' render keys (each hashes every
-    input of its page; render.py) and spare reading the pages to hash them.
+    input of its page; render.py) and spare reading the pages to hash them. Without
+    `reuse` (`briefing build --no-cache`) every shard is indexed anew, and kept.
     """
-    store = IndexStore(cache / "pagefind")
+    store = IndexStore(cache / "pagefind", read=reuse)
     index_site(staging, config, store, keys, jobs, cancel=cancel, anchors=anchors, work=work)
 
 
@@ -297,15 +299,20 @@ class IndexStore:
     Two indexes of nearly the same pages share most files (one fragment per page), so
     the pool holds each file once, a kept index costs links, not copies, and dropping an
     old index deletes only the files no kept index has (deleting files is what costs most
-    on many disks). Pool files are never changed: indexes are made anew and linked."""
+    on many disks). Pool files are never changed: indexes are made anew and linked.
+    A store that must not be read (`read` false: a cold build) has no index and no cut,
+    but keeps what is made for the builds after it, in place of any file kept before."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, read: bool = True) -> None:
         self.root = root
         self.pool = root / "files"
         self.lists = root / "indexes"
+        self.read = read
 
     def cuts(self) -> dict[str, search_shards.PageCut]:
         """Render key -> the cut of the page made under it, as the last plan kept them."""
+        if not self.read:
+            return {}
         try:
             data = json.loads((self.root / CUTS).read_text(encoding="utf-8"))
             if data["version"] != search_shards.CODE_VERSION:
@@ -326,7 +333,7 @@ class IndexStore:
         os.replace(partial, self.root / CUTS)
 
     def has(self, digest: str) -> bool:
-        return (self.lists / f"{digest}.json").is_file()
+        return self.read and (self.lists / f"{digest}.json").is_file()
 
     def keep(self, digest: str, index: Path) -> None:
         """Add an index to the store (`prune` drops old ones)."""
@@ -336,7 +343,11 @@ class IndexStore:
         for path in sorted(p for p in index.rglob("*") if p.is_file()):
             name = hashlib.sha256(path.read_bytes()).hexdigest()
             files[path.relative_to(index).as_posix()] = name
-            if not (self.pool / name).exists():
+            if not self.read:  # a cold build trusts no kept file, even one named right
+                fresh = self.pool / f".{name}.{os.getpid()}.{threading.get_ident()}"
+                link_or_copy(str(path), str(fresh))
+                os.replace(fresh, self.pool / name)
+            elif not (self.pool / name).exists():
                 link_or_copy(str(path), str(self.pool / name))
         listing = self.lists / f"{digest}.json"
         partial = listing.with_name(f".{listing.name}.{os.getpid()}")

@@ -375,6 +375,51 @@ def test_a_sharded_index_is_the_same_made_twice_or_from_the_cache(
         assert files_of(golden_site / BUNDLE_DIR) == first
 
 
+def test_a_cold_build_takes_no_kept_index(
+    golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`briefing build --no-cache` indexes every shard, even one the store has, and what
+    it makes replaces the kept files (one spoiled under its own name, here)."""
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    config = load_config(GOLDEN_SITE)
+    keys = {page: f"key of {page}" for page in search_shards.indexed_pages(site)}
+    runs: list[str] = []
+    real = search.run_pagefind
+    monkeypatch.setattr(search, "run_pagefind", lambda *a: (runs.append(a[1]), real(*a)))
+    index_site(site, config, IndexStore(tmp_path / "store"), keys, per_shard=2)
+    made, first = files_of(site / BUNDLE_DIR), sorted(runs)
+    assert len(first) > 1
+    spoiled = next((tmp_path / "store" / "files").iterdir())
+    spoiled.unlink()
+    spoiled.write_bytes(b"spoiled")
+    runs.clear()
+    cold = IndexStore(tmp_path / "store", read=False)
+    assert not any(cold.has(d.stem) for d in cold.lists.iterdir()) and cold.cuts() == {}
+    index_site(site, config, cold, keys, per_shard=2)
+    assert sorted(runs) == first
+    assert files_of(site / BUNDLE_DIR) == made
+    assert spoiled.read_bytes() != b"spoiled"  # the next build takes a sound file
+    runs.clear()
+    index_site(site, config, IndexStore(tmp_path / "store"), keys, per_shard=2)
+    assert not runs and files_of(site / BUNDLE_DIR) == made
+
+
+def test_build_no_cache_indexes_every_shard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need_pagefind()
+    site = site_copy(GOLDEN_SITE, tmp_path)
+    runs: list[str] = []
+    real = search.run_pagefind
+    monkeypatch.setattr(search, "run_pagefind", lambda *a: (runs.append(a[1]), real(*a)))
+    build(BuildOptions(site))
+    made = sorted(runs)
+    runs.clear()
+    build(BuildOptions(site, cache=False))
+    assert made and sorted(runs) == made
+
+
 def test_an_edit_reindexes_only_the_shard_of_the_page(golden_site: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
