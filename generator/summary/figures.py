@@ -13,8 +13,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from generator.summary.align import Pairs
 from generator.summary.model import Difference, Ref, Variant
 from generator.summary.sentences import STOPWORDS, Sentence, spellings_of, stem
@@ -160,7 +158,8 @@ def figure_differences(
     A sentence's figures are read when a pair first needs them: the walk stops at
     MAX_DIFFERENCES, so on a large topic most sentences are never parsed."""
     close = related.similarity >= floor
-    keys = np.union1d(related.first[close], related.second[close]).tolist()
+    # Not numpy.union1d: its first call imports numpy.ma (8 ms of an edit's build).
+    keys = sorted({*related.first[close].tolist(), *related.second[close].tolist()})
     by_sentence: dict[int, list[Figure]] = {}
     seen: set[frozenset[tuple[str, float, float]]] = set()
     found = []
