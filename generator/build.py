@@ -613,7 +613,8 @@ def summarise_all(
 
     def make(positions: list[int]) -> list[Any]:
         wanted = [topics[p] for p in positions]
-        return parallel.halves(partial(summary_of_topic, by_id, config), wanted, PARALLEL_FROM)
+        summary = partial(summary_of_topic, by_id, config)
+        return parallel.on_both_cores(summary, wanted, PARALLEL_FROM)
 
     def remake(position: int) -> Any:
         return summary_of_topic(by_id, config, topics[position])

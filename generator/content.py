@@ -100,7 +100,7 @@ def load_content(
 
     def parse(positions: list[int]) -> list[Parsed]:
         wanted = [sources[p] for p in positions]
-        return parallel.halves(partial(_parse_source, zone), wanted, PARALLEL_FROM)
+        return parallel.on_both_cores(partial(_parse_source, zone), wanted, PARALLEL_FROM)
 
     made = cache.get_or_make_many("article", keys, parse)
     found += zip(where, keys, made, strict=True)

@@ -179,12 +179,18 @@ def render_into(
     fixed += [sitemap.robots(site), hosting.headers(links)]
     fixed.append(hosting.redirects(links, site.topics))
     _check_unique([p.path for p in plans] + [f.path for f in [*assets, *fixed]] + [archive.PATH])
-    _write_changed(staging, previous, fixed)
-    data_key = write_archive(staging, site, sources, previous, cache)
+    data_keys: list[str | None] = []
+
+    def write_the_rest() -> None:  # while the other process starts on the pages
+        _write_changed(staging, previous, fixed)
+        data_keys.append(write_archive(staging, site, sources, previous, cache))
+
     # Keying every page is most of an edit's render stage on a large site: each process
-    # keys its half, then takes or makes each file of it.
+    # keys pages and takes or makes each file until none is left.
     rest = [p for p in plans if p.path not in early]
-    done_rest = parallel.halves(partial(_key_and_make, staging, previous), rest, PARALLEL_FROM)
+    make_one = partial(_key_and_make, staging, previous)
+    done_rest = parallel.on_both_cores(make_one, rest, PARALLEL_FROM, write_the_rest)
+    data_key = data_keys[0]
     cache.keep("template-names", key_of("template-names", templates), keys.known_names)
     outcome = early | {p.path: one for p, one in zip(rest, done_rest, strict=True)}
     done = [outcome[p.path] for p in plans]

@@ -1,8 +1,12 @@
-"""The forked child (every other item): same results, same errors, and the same site."""
+"""The forked child (it takes items as this process does): same results, same errors,
+and the same site."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,7 +28,27 @@ def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_results_in_order() -> None:
-    assert parallel.halves(lambda n: n * n, list(range(9)), 2) == [n * n for n in range(9)]
+    assert parallel.on_both_cores(lambda n: n * n, list(range(9)), 2) == [n * n for n in range(9)]
+
+
+def test_both_processes_take_items_until_none_is_left() -> None:
+    """The child takes the items this process is too busy to take: here all of them
+    while `meanwhile` waits, and none are computed twice."""
+    parent = os.getpid()
+    started = time.monotonic()
+
+    def wait_a_little() -> None:
+        time.sleep(0.5)
+
+    def where(n: int) -> tuple[int, bool]:
+        return n, os.getpid() == parent
+
+    done = parallel.on_both_cores(where, list(range(40)), 2, wait_a_little)
+    assert [n for n, _ in done] == list(range(40))
+    assert not any(in_parent for _, in_parent in done)
+    assert time.monotonic() - started >= 0.5  # `meanwhile` ran (in this process)
+    many = parallel.on_both_cores(where, list(range(2000)), 2)
+    assert [n for n, _ in many] == list(range(2000))
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 256])
@@ -36,22 +60,53 @@ def test_results_in_order_across_the_childs_chunks(
     monkeypatch.setattr(parallel, "CHUNK", chunk)
     for size in (2, 3, 8, 13):
         expected = [str(n) * 3 for n in range(size)]
-        assert parallel.halves(lambda n: str(n) * 3, list(range(size)), 2) == expected
+        assert parallel.on_both_cores(lambda n: str(n) * 3, list(range(size)), 2) == expected
+
+
+def in_the_child(fail: Callable[[int], int]) -> Callable[[int], int]:
+    """`fail` in the forked child; in this process, the item itself, slowly, so that
+    the child takes items too."""
+    parent = os.getpid()
+
+    def run(n: int) -> int:
+        if os.getpid() == parent:
+            time.sleep(0.01)
+            return n
+        return fail(n)
+
+    return run
 
 
 def test_a_user_error_in_the_child_comes_back_as_itself() -> None:
-    def fail_late(n: int) -> int:
-        if n == 7:  # odd positions are the child's
-            raise BuildError("item 7 is broken")
-        return n
+    def broken(n: int) -> int:
+        raise BuildError(f"item {n} is broken")
 
-    with pytest.raises(BuildError, match="item 7 is broken"):
-        parallel.halves(fail_late, list(range(9)), 2)
+    with pytest.raises(BuildError, match=r"item \d+ is broken"):
+        parallel.on_both_cores(in_the_child(broken), list(range(9)), 2)
 
 
 def test_a_bug_in_the_child_comes_back_with_its_traceback() -> None:
     with pytest.raises(RuntimeError, match=r"(?s)worker process.*ZeroDivisionError"):
-        parallel.halves(lambda n: 1 // (n - 7), list(range(9)), 2)
+        parallel.on_both_cores(in_the_child(lambda n: 1 // 0), list(range(9)), 2)
+
+
+def test_an_error_here_stops_the_child() -> None:
+    """The parent's error is raised at once: the child's work is of no use then."""
+    parent = os.getpid()
+
+    def slow_there(n: int) -> int:
+        if os.getpid() != parent:
+            time.sleep(30)
+        return n
+
+    def broken() -> None:
+        time.sleep(0.2)  # the child has taken an item by then
+        raise BuildError("the rest of the site is broken")
+
+    started = time.monotonic()
+    with pytest.raises(BuildError, match="rest of the site"):
+        parallel.on_both_cores(slow_there, list(range(9)), 2, broken)
+    assert time.monotonic() - started < 10
 
 
 def test_no_fork_from_a_threaded_process() -> None:
