@@ -11,7 +11,10 @@ whole `briefing build` processes, each under /usr/bin/time for its peak memory:
   first build after the cold one;
 - edit: the same again, after that build (a user's usual edit).
 Each figure is the median of --runs runs; the seconds per stage come from `--timings`
-of the median run. The package's modules are compiled to bytecode first, as installing
+of the median run. CPU seconds (user and system, the build's processes and Pagefind's)
+are the median of their own: on a shared machine they move less with other people's
+load than wall seconds do, so they compare two versions of the code better.
+The package's modules are compiled to bytecode first, as installing
 it does: where PYTHONDONTWRITEBYTECODE is set (this project's benchmark machine sets
 it), every build process would otherwise compile them from source, a third of a second.
 Import throughput is measured on --import-count pasted-text pages and
@@ -46,16 +49,18 @@ from generator.slugs import slugify
 PYTHON = sys.executable
 STAGES = ("load", "group", "summarise", "render", "write")
 _STAGE = re.compile(r"^\s*(\w+)\s+([\d.]+) s$", re.MULTILINE)
-_TIME = re.compile(r"^TIME ([\d.]+) (\d+)$", re.MULTILINE)
+_TIME = re.compile(r"^TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
 class Run:
-    """One build process: wall seconds, peak resident MB, seconds per stage."""
+    """One build process: wall seconds, peak resident MB, seconds per stage, and CPU
+    seconds (user and system, with its child processes)."""
 
     seconds: float
     peak_mb: float
     stages: dict[str, float]
+    cpu_seconds: float
 
 
 def machine() -> str:
@@ -74,20 +79,23 @@ def machine() -> str:
 
 def build_once(site: Path, *flags: str) -> Run:
     """One `briefing build` in a fresh process, measured by /usr/bin/time."""
-    command = ["/usr/bin/time", "-f", "TIME %e %M", PYTHON, "-m", "generator", "build"]
+    command = ["/usr/bin/time", "-f", "TIME %e %M %U %S", PYTHON, "-m", "generator", "build"]
     command += ["--site", str(site), "--timings", *flags]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"build failed:\n{result.stdout}\n{result.stderr}")
-    seconds, kilobytes = _TIME.findall(result.stderr)[-1]
+    seconds, kilobytes, user, system = _TIME.findall(result.stderr)[-1]
     stages = {name: float(value) for name, value in _STAGE.findall(result.stderr)}
-    return Run(float(seconds), int(kilobytes) / 1024, stages)
+    return Run(float(seconds), int(kilobytes) / 1024, stages, float(user) + float(system))
 
 
 def median_run(runs: list[Run]) -> Run:
-    """The run with the median wall time (its stages and memory go with it)."""
+    """The run with the median wall time (its stages and memory go with it), with the
+    median CPU seconds of all runs."""
     ordered = sorted(runs, key=lambda r: r.seconds)
-    return ordered[len(ordered) // 2]
+    cpu = sorted(r.cpu_seconds for r in runs)[len(runs) // 2]
+    middle = ordered[len(ordered) // 2]
+    return Run(middle.seconds, middle.peak_mb, middle.stages, cpu)
 
 
 def edit_one(site: Path, rng: random.Random) -> None:
@@ -186,15 +194,13 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     compileall.compile_dir(Path(generator.__file__).parent, quiet=1)
     print(f"machine: {machine()}\n", flush=True)
-    print("| articles | build | seconds | peak MB | " + " | ".join(STAGES) + " |")
-    print("|---:|---|---:|---:|" + "---:|" * len(STAGES), flush=True)
+    print("| articles | build | seconds | CPU s | peak MB | " + " | ".join(STAGES) + " |")
+    print("|---:|---|---:|---:|---:|" + "---:|" * len(STAGES), flush=True)
     for size in (int(s) for s in args.sizes.split(",")):
         for kind, run in measure_builds(archive_for(size, args.work), args.runs).items():
             stages = " | ".join(f"{run.stages.get(s, 0):.2f}" for s in STAGES)
-            print(
-                f"| {size:,} | {kind} | {run.seconds:.2f} | {run.peak_mb:.0f} | {stages} |",
-                flush=True,
-            )
+            figures = f"{run.seconds:.2f} | {run.cpu_seconds:.2f} | {run.peak_mb:.0f}"
+            print(f"| {size:,} | {kind} | {figures} | {stages} |", flush=True)
     if args.import_count:
         rates = measure_import(args.import_count, args.work)
         text, html = rates["text"], rates["html"]
