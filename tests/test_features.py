@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
 import random
 import re
 from collections import Counter
@@ -101,15 +102,31 @@ def test_same_input_same_features() -> None:
     assert (one.words != two.words).nnz == 0 and (one.names != two.names).nnz == 0
 
 
-def test_counting_in_two_processes_gives_the_same_features(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("forked", [True, False])
+def test_counting_in_two_processes_gives_the_same_features(
+    forked: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked child takes parts of the texts; where no child can be forked (a process
+    running threads), a spawned one counts half of them."""
     texts = [
         article(f"Story {n}", f"Mira Okafor saw {n * 13} boats at Port Alder.", "More text here.")
         for n in range(12)
     ]
     alone = extract(texts)
     monkeypatch.setattr("generator.features.PARALLEL_FROM", 2)
+    monkeypatch.setattr("generator.features.SPAWN_FROM", 2)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr("generator.parallel.can_fork", lambda: forked)
+    started = []
+    real = multiprocessing.get_context
+
+    def context(method: str) -> object:
+        started.append(method)
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", context)
     shared = extract(texts)
+    assert started == ["fork" if forked else "spawn"]
     for one, two in [(alone.words, shared.words), (alone.names, shared.names)]:
         assert one.shape == two.shape and (one != two).nnz == 0
 
