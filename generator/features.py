@@ -202,19 +202,24 @@ def _lead_terms_in_two(texts: Sequence[str], positions: Sequence[int]) -> list[L
     """`lead_terms` of the texts at `positions`; many are shared with a forked child, or
     with a spawned process where forking is unsafe (a process that runs threads, as
     `serve` does)."""
+    if len(positions) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return lead_terms(texts[p] for p in positions)
+    if parallel.can_fork():  # each process cuts its texts too (`leads._LeadTexts`)
+        size = -(-len(positions) // LEAD_CHUNKS)
+        parts = [positions[start : start + size] for start in range(0, len(positions), size)]
+        counted = parallel.on_both_cores(partial(_lead_terms_at, texts), parts, 2)
+        return [terms for part in counted for terms in part]
     wanted = [texts[p] for p in positions]
-    if len(wanted) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return lead_terms(wanted)
-    if parallel.can_fork():
-        size = -(-len(wanted) // LEAD_CHUNKS)
-        parts = [wanted[start : start + size] for start in range(0, len(wanted), size)]
-        return [t for part in parallel.on_both_cores(lead_terms, parts, 2) for t in part]
     if len(wanted) < SPAWN_FROM:
         return lead_terms(wanted)
     half = len(wanted) // 2
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         later = pool.submit(lead_terms, wanted[half:])
         return lead_terms(wanted[:half]) + later.result()
+
+
+def _lead_terms_at(texts: Sequence[str], positions: Sequence[int]) -> list[LeadTerms]:
+    return lead_terms(texts[p] for p in positions)
 
 
 def lead_terms(texts: Iterable[str]) -> list[LeadTerms]:
