@@ -293,7 +293,7 @@ def write_staged(
             work = work_folder(staging)
             indexing = partial(
                 index_site_cached, staging, config, cache_dir, keys, anchors=anchors, work=work,
-                reuse=options.cache,
+                reuse=options.cache, cuts=rendered.cuts,
             )  # fmt: skip
             files = swept_while(indexing, staging, keep, {BUNDLE_DIR, work.name})
         else:

@@ -64,6 +64,7 @@ def index_site_cached(
     anchors: Mapping[str, str] | None = None,
     work: Path | None = None,
     reuse: bool = True,
+    cuts: Mapping[str, search_shards.PageCut] | None = None,
 ) -> None:
     """`index_site`, reusing each shard's index made earlier from the same pages.
 
@@ -71,11 +72,14 @@ def index_site_cached(
     keeping it under the hash of everything Pagefind reads of them skips the indexing,
     the slowest stage of a build, for every shard whose pages did not change. `keys`,
     when the build has them, are the indexed pages' render keys (each hashes every
-    input of its page; render.py) and spare reading the pages to hash them. Without
+    input of its page; render.py) and spare reading the pages to hash them, as do the
+    `cuts` the build made of its pages (`search_shards.page_cut`) by key. Without
     `reuse` (`briefing build --no-cache`) every shard is indexed anew, and kept.
     """
     store = IndexStore(cache / "pagefind", read=reuse)
-    index_site(staging, config, store, keys, jobs, cancel=cancel, anchors=anchors, work=work)
+    index_site(
+        staging, config, store, keys, jobs, cancel=cancel, anchors=anchors, work=work, cuts=cuts
+    )
 
 
 def index_site(
@@ -88,13 +92,14 @@ def index_site(
     cancel: threading.Event | None = None,
     anchors: Mapping[str, str] | None = None,
     work: Path | None = None,
+    cuts: Mapping[str, search_shards.PageCut] | None = None,
 ) -> None:
     """Write the search index of the complete site in `staging` under BUNDLE_DIR: one
     Pagefind bundle per shard (`search_shards`), each made canonical, so that the same
     pages give the same files. Shards kept in `store` are taken from it, the others
     made (`jobs` Pagefind runs at once) and kept there. `keys`, when given, are the
-    render keys of exactly the indexed pages, `anchors` the page whose shard each
-    article page joins (`search_shards.plan`).
+    render keys of exactly the indexed pages, `cuts` what Pagefind reads of pages by
+    key, `anchors` the page whose shard each article page joins (`search_shards.plan`).
 
     An archive without articles has nothing to index (Pagefind refuses an empty index);
     its search page says so instead of loading one. Setting `cancel` stops the indexing
@@ -103,7 +108,7 @@ def index_site(
     """
     work = work or work_folder(staging)
     try:
-        shards = plan_shards(staging, config, keys, per_shard, store, anchors)
+        shards = plan_shards(staging, config, keys, per_shard, store, anchors, cuts)
         if not any(page.startswith(f"{SECTIONS[0]}/") for s in shards for page in s.pages):
             shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
             return
@@ -134,13 +139,17 @@ def plan_shards(
     per_shard: int | None = None,
     store: IndexStore | None = None,
     anchors: Mapping[str, str] | None = None,
+    cuts: Mapping[str, search_shards.PageCut] | None = None,
 ) -> list[search_shards.Shard]:
     """The shards of the site in `staging`, each with the digest its index is kept under.
-    With keys and a store, the pages' cuts known by key are taken from the store (only
-    pages made anew are read) and the new ones kept there."""
+    With keys and a store, the pages' cuts known by key are taken from the store or
+    `cuts` (only pages made anew, and not cut as they were made, are read) and the new
+    ones kept there."""
     arguments = " ".join(index_arguments(Path("."), config, Path(BUNDLE_DIR)))
     keep = store is not None and keys is not None
     known = store.cuts() if store is not None and keep else {}
+    if cuts and keys is not None:
+        known = {**known, **cuts}
     planned = search_shards.plan(staging, arguments, keys, per_shard, known, anchors)
     if store is not None and keep and planned.cuts != known:
         store.keep_cuts(planned.cuts)

@@ -168,7 +168,13 @@ def _cut_of(
 ) -> PageCut:
     if keys is not None and keys[page] in known:
         return known[keys[page]]
-    cut = search_pages.cut((site / page).read_bytes())
+    return page_cut((site / page).read_bytes())
+
+
+def page_cut(page: bytes) -> PageCut:
+    """What a shard's digest needs of a page, from its bytes (the build cuts the pages
+    it makes as it writes them, in both processes, instead of reading them back)."""
+    cut = search_pages.cut(page)
     return PageCut(hashlib.sha256(cut.content).hexdigest(), cut.body)
 
 

@@ -420,6 +420,31 @@ def test_build_no_cache_indexes_every_shard(
     assert made and sorted(runs) == made
 
 
+def test_the_build_reads_back_no_page_it_made_to_plan_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build cuts each indexed page as it makes it (`render.Rendered.cuts`): the
+    index's plan reads none of them back, and the index is the one made from the files."""
+    need_pagefind()
+    site = site_copy(GOLDEN_SITE, tmp_path)
+    read_back: list[str] = []
+    real = search_shards._cut_of
+
+    def cut_of(where: Path, page: str, keys: Any, known: Any) -> search_shards.PageCut:
+        if keys is None or keys[page] not in known:
+            read_back.append(page)
+        return real(where, page, keys, known)
+
+    monkeypatch.setattr(search_shards, "_cut_of", cut_of)
+    build(BuildOptions(site, cache=False))
+    assert read_back == []
+    made = files_of(site / "build" / BUNDLE_DIR)
+    clean = tmp_path / "clean"
+    shutil.copytree(site / "build", clean, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    index_site(clean, load_config(site))
+    assert read_back and files_of(clean / BUNDLE_DIR) == made
+
+
 def test_an_edit_reindexes_only_the_shard_of_the_page(golden_site: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
