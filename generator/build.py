@@ -53,7 +53,10 @@ if TYPE_CHECKING:
 # would spend most of it importing them.
 
 PARALLEL_FROM = 40
-"""Topics to summarise from which a second process takes half."""
+"""Topics to summarise from which a second process takes some."""
+READS_PARALLEL_FROM = 1_000
+"""Articles whose leads grouping must cut and hash from which a second process takes
+some (forking one costs about what 200 of them do)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,22 +550,30 @@ def cached_cluster(
     Each lead is hashed once: its key in the memo stands for it in the grouping's key.
     What clustering reads of an article is kept in the cache under the article's own key
     (`Content.digests`), since cutting and hashing 10,000 leads took a third of a second
-    of every build; and remembered for a preview's next build (the same article object)."""
+    of every build (both processes cut those the cache lacks); and remembered for a
+    preview's next build (the same article object)."""
     from generator.leads import LEAD_TERMS, lead_in, leads_of, reads_of
 
     by_id = {a.id: a for a in articles}
-    lead_key = partial(key_of, LEAD_TERMS)
+    read = partial(reads_of, lead=partial(key_of, LEAD_TERMS))
     known = digests or {}
 
-    def read(article: Article) -> str:
-        digest = known.get(article.id)
-        if digest is None:  # not from a file the build hashed
-            return reads_of(article, lead_key)
-        key = key_of("cluster-reads", digest, article.id, article.path)
-        return cache.get_or_make("cluster-reads", key, partial(reads_of, article, lead_key))
+    def read_all(unread: list[Article]) -> list[str]:
+        """What clustering reads of articles, from the cache when it has it; made by
+        both processes (a cold build of 10,000 articles cuts and hashes every lead)."""
+        filed = [a for a in unread if a.id in known]
+        keys = [key_of("cluster-reads", known[a.id], a.id, a.path) for a in filed]
+
+        def make(positions: list[int]) -> list[str]:
+            wanted = [filed[p] for p in positions]
+            return parallel.on_both_cores(read, wanted, READS_PARALLEL_FROM)
+
+        kept = iter(cache.get_or_make_many("cluster-reads", keys, make))
+        # An article not from a file the build hashed is not kept.
+        return [next(kept) if a.id in known else read(a) for a in unread]
 
     ordered = sorted(articles, key=lambda a: (a.id, a.path))  # clustering's order
-    reads = [cache.derive("cluster-reads", a, read) for a in ordered]
+    reads = cache.derive_many("cluster-reads", ordered, read_all)
     key = key_of("clusters", as_text(settings), *reads)
 
     def make() -> list[list[str]]:

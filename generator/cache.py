@@ -175,16 +175,29 @@ class BuildCache:
         self.keep(kind, key, made)
         return made
 
-    def derive(self, kind: str, value: V, make: Callable[[V], T]) -> T:
-        """`make(value)`; with a memory, remembered for the very same (frozen) value until
-        the next build of the process, which finds it when it still has that value (a
-        preview's rebuild keeps the articles that did not change)."""
+    def derive_many(
+        self, kind: str, values: Sequence[V], make: Callable[[list[V]], list[T]]
+    ) -> list[T]:
+        """`make(values)`; with a memory, each result is remembered for the very same
+        (frozen) value until the next build of the process, which finds it when it still
+        has that value (a preview's rebuild keeps the articles that did not change) and
+        makes only the others, by one call of `make`."""
         if self.memory is None:
-            return make(value)
-        known = self.memory.derived.get(kind, {}).get(id(value))
-        derived = known[1] if known is not None and known[0] is value else make(value)
-        # Holding the value keeps its id from being reused while it is remembered.
-        self._derived.setdefault(kind, {})[id(value)] = (value, derived)
+            return make(list(values))
+        remembered = self.memory.derived.get(kind, {})
+        derived: list[Any] = []
+        missing: list[int] = []
+        for position, value in enumerate(values):
+            known = remembered.get(id(value))
+            derived.append(known[1] if known is not None and known[0] is value else None)
+            if known is None or known[0] is not value:
+                missing.append(position)
+        for position, made in zip(missing, make([values[p] for p in missing]), strict=True):
+            derived[position] = made
+        own = self._derived.setdefault(kind, {})
+        for value, result in zip(values, derived, strict=True):
+            # Holding the value keeps its id from being reused while it is remembered.
+            own[id(value)] = (value, result)
         return derived
 
     def get_or_make_many(

@@ -279,28 +279,31 @@ def test_a_value_derived_in_one_build_is_found_by_the_next_for_the_same_object(
 ) -> None:
     memory = Memory()
     kept, fresh = tuple(["the article"]), tuple(["the article"])  # equal, not the same
-    made: list[tuple[str]] = []
+    other = tuple(["another"])
+    calls: list[list[tuple[str]]] = []
 
-    def make(value: tuple[str]) -> str:
-        made.append(value)
-        return value[0].upper()
+    def make(values: list[tuple[str]]) -> list[str]:
+        calls.append(values)
+        return [value[0].upper() for value in values]
 
     first = BuildCache(tmp_path, memory=memory)
-    assert first.derive("reads", kept, make) == "THE ARTICLE"
+    assert first.derive_many("reads", [kept, other], make) == ["THE ARTICLE", "ANOTHER"]
     first.save()
     second = BuildCache(tmp_path, memory=memory)
-    assert second.derive("reads", kept, make) == "THE ARTICLE"
-    assert made == [kept]  # the same object: not made again
-    assert second.derive("reads", fresh, make) == "THE ARTICLE"
-    assert made == [kept, fresh] and made[1] is fresh
+    assert second.derive_many("reads", [kept, fresh, other], make) == [
+        "THE ARTICLE",
+        "THE ARTICLE",
+        "ANOTHER",
+    ]
+    assert calls[1] == [fresh] and calls[1][0] is fresh  # the same objects: not made again
     second.save()
     third = BuildCache(tmp_path, memory=memory)
     third.save()  # a build that did not use them: forgotten
     assert memory.derived == {}
     alone = BuildCache(tmp_path)  # no memory: made every time
-    alone.derive("reads", kept, make)
-    alone.derive("reads", kept, make)
-    assert len(made) == 4
+    alone.derive_many("reads", [kept], make)
+    alone.derive_many("reads", [kept], make)
+    assert len(calls) == 4
 
 
 @dataclass(frozen=True)
