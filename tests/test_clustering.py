@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from generator import clustering
+from generator import clustering, parallel
 from generator.build import cached_cluster
 from generator.cache import BuildCache, Memory, key_of
 from generator.clustering import Pairs, agglomerate, cluster, similar_pairs
@@ -110,6 +110,26 @@ def test_pairs_are_symmetric_in_time_and_ordered() -> None:
     alder = [i for i, a in enumerate(ordered) if "port-alder" in a.id and a.date is not None]
     linked = set(zip(pairs.left.tolist(), pairs.right.tolist(), strict=True))
     assert not any((min(k, p), max(k, p)) in linked for k in kestrel for p in alder)
+
+
+def test_pairs_multiplied_in_slices_by_two_processes_are_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The products are cut into slices of rows that a forked child shares: any slice
+    size, in one process or two, gives the same pairs, bit for bit."""
+    articles, _ = load_stories()
+    features = extract(sorted(articles, key=lambda a: a.id))
+    alone = similar_pairs(features, SETTINGS)
+    assert len(alone.left) > 5
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(clustering, "PARALLEL_FROM", 2)
+    for rows in (1, 3, 7):
+        monkeypatch.setattr(clustering, "CHUNK_ROWS", rows)
+        shared = similar_pairs(features, SETTINGS)
+        for mine, theirs in zip(
+            dataclasses.astuple(alone), dataclasses.astuple(shared), strict=True
+        ):
+            assert np.array_equal(mine, theirs)
 
 
 def graph(edges: dict[tuple[int, int], float]) -> Pairs:
