@@ -56,7 +56,8 @@ PARALLEL_FROM = 40
 """Topics to summarise from which a second process takes some."""
 READS_PARALLEL_FROM = 1_000
 """Articles whose leads grouping must cut and hash from which a second process takes
-some (forking one costs about what 200 of them do)."""
+some: the threshold from which sharing the lead texts' counting paid
+(`features.PARALLEL_FROM`), cutting being work of the same kind."""
 
 
 @dataclass(frozen=True, slots=True)

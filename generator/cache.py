@@ -189,8 +189,10 @@ class BuildCache:
         missing: list[int] = []
         for position, value in enumerate(values):
             known = remembered.get(id(value))
-            derived.append(known[1] if known is not None and known[0] is value else None)
-            if known is None or known[0] is not value:
+            if known is not None and known[0] is value:
+                derived.append(known[1])
+            else:
+                derived.append(None)
                 missing.append(position)
         for position, made in zip(missing, make([values[p] for p in missing]), strict=True):
             derived[position] = made
