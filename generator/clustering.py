@@ -9,7 +9,8 @@
 3. Weighted average-link agglomeration (WPGMA): the two most similar groups merge, and a
    merged group is as similar to a third as the mean of its two halves, until no two
    groups reach the threshold. Averaging keeps a chain of loosely related articles from
-   pulling two different incidents of the same kind together.
+   pulling two different incidents of the same kind together. All pairs of groups that
+   are each other's most similar merge at once, in rounds of sparse products.
 
 Articles are taken in id order and every tie is broken by position in that order, so
 the result does not depend on the order of the input.
@@ -17,8 +18,6 @@ the result does not depend on the order of the input.
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,7 +50,6 @@ MAX_LINKS = 30
 CHUNK_ROWS = 2000
 PARALLEL_FROM = 4
 """Slices of CHUNK_ROWS rows from which a forked child multiplies some (8,000 articles)."""
-TINY_SCALE = 2.0**-500
 
 if TYPE_CHECKING:
     from generator.features import Matrix
@@ -280,46 +278,99 @@ def _sorted(pairs: Pairs, size: int) -> Pairs:
 
 
 def agglomerate(size: int, pairs: Pairs, threshold: float) -> list[int]:
-    """Weighted average-link clustering; returns each row's group (a row of the group)."""
+    """Weighted average-link clustering; returns each row's group (its smallest row).
+
+    WPGMA is reducible: a merged group's similarity to a third is the mean of its two
+    halves', never more than the larger. So two groups that are each other's most
+    similar (reciprocal nearest neighbours) merge whatever merges elsewhere first, and
+    every such pair merges in the same round, with two sparse products instead of a
+    merge at a time in Python: at 100,000 articles 14 rounds, 0.7-0.85 s against 7-10 s,
+    at 10,000 0.05 s against 0.3 s, with the same groups. Without equal similarities the
+    groups are those of merging the most similar pair at a time; of equal ones, a
+    group's nearest is the one with the lowest row. A group whose best similarity is
+    below the threshold can never reach it again (means only lower it) and leaves the
+    matrix."""
     useful = _within_reach(size, pairs, threshold)
     left, right, similarity = pairs.left[useful], pairs.right[useful], pairs.similarity[useful]
-    linkage = _Linkage(
-        size,
+    links = _rows_matrix(
         np.concatenate([left, right]),
         np.concatenate([right, left]),
         np.concatenate([similarity, similarity]),
+        (size, size),
     )
-    # One entry per group: an upper bound of its best similarity to another group. Merging
-    # never raises a third group's best (the mean of two similarities is at most the
-    # larger), so the top entry, once checked to be current, is the most similar pair.
-    heap = [(-best, row) for row, best in _best_of_rows(size, left, right, similarity, threshold)]
-    heapq.heapify(heap)
-    latest = [0.0] * size  # each group's newest entry: older ones are left in the heap
-    for negative, row in heap:
-        latest[row] = -negative
-    while heap:
-        negative, group = heapq.heappop(heap)
-        if linkage.root(group) != group or latest[group] != -negative:
-            continue  # merged away, or an entry since replaced (the newer one bounds it)
-        best, other = linkage.best(group)
-        if best >= -negative:
-            group = linkage.merge(group, other)
-            best, _ = linkage.best(group)
-        if best >= threshold:
-            heapq.heappush(heap, (-best, group))
-            latest[group] = best
-    return [linkage.root(row) for row in range(size)]
+    label = np.arange(size, dtype=np.int64)  # each row's group, once the group is final
+    where = np.arange(size, dtype=np.int64)  # each row's group as a row of `links`, or -1
+    smallest = np.arange(size, dtype=np.int64)  # the smallest row of each row of `links`
+    while True:
+        best, nearest = _nearest(links)
+        position = np.arange(len(best), dtype=np.int64)
+        can_merge = (nearest >= 0) & (best >= threshold)
+        partner = np.where(can_merge, nearest, position)
+        lower = np.flatnonzero(can_merge & (partner > position) & (partner[partner] == position))
+        if len(lower) == 0:
+            break
+        upper = partner[lower]
+        links, moved = _merged(links, can_merge, lower, upper)
+        active = where >= 0
+        final = active & (moved[np.maximum(where, 0)] < 0)
+        label[final] = smallest[where[final]]
+        smallest = _smallest_after(smallest, can_merge, lower, upper)
+        where[active] = moved[where[active]]
+    active = where >= 0
+    label[active] = smallest[where[active]]
+    result: list[int] = label.tolist()
+    return result
 
 
-def _best_of_rows(
-    size: int, left: Indices, right: Indices, similarity: Floats, threshold: float
-) -> list[tuple[int, float]]:
-    """(row, its highest similarity) for the rows that reach the threshold."""
-    best = np.zeros(size)
-    np.maximum.at(best, left, similarity)
-    np.maximum.at(best, right, similarity)
-    rows = np.flatnonzero(best >= threshold)
-    return list(zip(rows.tolist(), best[rows].tolist(), strict=True))
+def _nearest(links: Matrix) -> tuple[Floats, Indices]:
+    """Each row's highest similarity and the lowest column that has it (0.0, -1 for a
+    row without links)."""
+    count = np.diff(links.indptr)
+    linked = np.flatnonzero(count)
+    best = np.zeros(links.shape[0])
+    nearest = np.full(links.shape[0], -1, dtype=np.int64)
+    if len(linked):
+        starts = links.indptr[linked]
+        data = links.data[: links.indptr[-1]]
+        best[linked] = np.maximum.reduceat(data, starts)
+        at_best = data == np.repeat(best, count)
+        columns = np.where(at_best, links.indices, links.shape[1])
+        nearest[linked] = np.minimum.reduceat(columns, starts)
+    return best, nearest
+
+
+def _merged(
+    links: Matrix, can_merge: npt.NDArray[np.bool_], lower: Indices, upper: Indices
+) -> tuple[Matrix, Indices]:
+    """The similarities once each `lower[k]` absorbed `upper[k]`, among the groups that
+    `can_merge` (the others are final and leave), and where each row went (-1: left).
+    A merged group's row is the mean of its halves' (`P @ links @ P.T`, P holding the
+    halves); rows keep their order, so the lowest row stays the lowest."""
+    stays = can_merge.copy()
+    stays[upper] = False
+    moved = np.where(stays, np.cumsum(stays) - 1, -1)
+    moved[upper] = moved[lower]
+    taken = np.flatnonzero(moved >= 0)
+    weight = np.ones(len(taken))
+    halved = np.zeros(len(moved), dtype=np.bool_)
+    halved[lower] = halved[upper] = True
+    weight[halved[taken]] = 0.5
+    count = int(stays.sum())
+    mean = _rows_matrix(moved[taken], taken, weight, (count, links.shape[0]))
+    product = (mean @ links @ mean.T).tocoo()
+    off = product.row != product.col  # a merged pair's similarity to itself
+    return _rows_matrix(product.row[off], product.col[off], product.data[off], product.shape), moved
+
+
+def _smallest_after(
+    smallest: Indices, can_merge: npt.NDArray[np.bool_], lower: Indices, upper: Indices
+) -> Indices:
+    """The smallest row (article) of each row of the matrix `_merged` made."""
+    merged = smallest.copy()
+    merged[lower] = np.minimum(smallest[lower], smallest[upper])
+    stays = can_merge.copy()
+    stays[upper] = False
+    return merged[stays]
 
 
 def _within_reach(size: int, pairs: Pairs, threshold: float) -> npt.NDArray[np.bool_]:
@@ -353,66 +404,3 @@ def components(size: int, left: Indices, right: Indices) -> Indices:
             if np.array_equal(jumped, label):
                 break
             label = jumped
-
-
-class _Linkage:
-    """The state of a weighted average-link (WPGMA) clustering over a sparse graph.
-
-    The similarity of groups A and C is `total[A][C] * scale[A] * scale[C]`. When B joins
-    A, the mean of sim(A, C) and sim(B, C) is reached by adding B's totals (rescaled) to
-    A's and halving A's scale: only the smaller group's links are touched."""
-
-    def __init__(self, size: int, rows: Indices, others: Indices, values: Floats) -> None:
-        order = np.lexsort((others, rows))
-        bounds = np.searchsorted(rows[order], np.arange(size + 1)).tolist()
-        others_list, values_list = others[order].tolist(), values[order].tolist()
-        self.total: list[dict[int, float]] = [
-            dict(zip(others_list[start:end], values_list[start:end], strict=True))
-            for start, end in itertools.pairwise(bounds)
-        ]
-        self.scale = [1.0] * size
-        self.parent = list(range(size))
-
-    def root(self, row: int) -> int:
-        """The group that holds `row` now."""
-        parent = self.parent
-        while parent[row] != row:
-            parent[row] = parent[parent[row]]
-            row = parent[row]
-        return row
-
-    def best(self, a: int) -> tuple[float, int]:
-        """The similarity of group a (a root) to its most similar group, and that group
-        (the lowest row on a tie); (0.0, -1) without links."""
-        scale = self.scale
-        best, found = 0.0, -1
-        for other, total in self.total[a].items():
-            similarity = total * scale[other]
-            if similarity > best or (similarity == best and other < found):
-                best, found = similarity, other
-        return best * scale[a], found
-
-    def merge(self, a: int, b: int) -> int:
-        """Join groups a and b (roots); returns the one left, the one with more links."""
-        if (len(self.total[a]), b) < (len(self.total[b]), a):
-            a, b = b, a
-        keep, gone = self.total[a], self.total[b]
-        ratio = self.scale[b] / self.scale[a]
-        del keep[b]
-        for other, total in gone.items():
-            if other != a:
-                mirror = self.total[other]
-                del mirror[b]
-                keep[other] = mirror[a] = keep.get(other, 0.0) + total * ratio
-        self.total[b] = {}
-        self.parent[b] = a
-        self.scale[a] /= 2
-        if self.scale[a] < TINY_SCALE:
-            self._rescale(a)
-        return a
-
-    def _rescale(self, a: int) -> None:
-        """Keep the scale of a long-merging group from underflowing (exact: a power of 2)."""
-        self.scale[a] /= TINY_SCALE
-        for other in self.total[a]:
-            self.total[a][other] = self.total[other][a] = self.total[a][other] * TINY_SCALE

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import heapq
 import json
 import pickle
 import random
@@ -192,15 +191,19 @@ def test_agglomerate_is_weighted_average_linkage(seed: int) -> None:
     assert canonical(agglomerate(size, graph(edges), threshold)) == expected
 
 
-def test_agglomerate_rescaling_is_exact(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A group that keeps absorbing members halves its scale each time; rescaling (by a
-    # power of two) must not change any decision.
+def test_agglomerate_one_group_absorbing_many() -> None:
+    # A dense graph: groups absorb member after member (long chains of halved weights)
+    # and still merge as the textbook algorithm does.
     rng = random.Random(7)
-    size = 120
+    size = 60
     edges = {(a, b): rng.uniform(0.3, 1.0) for a in range(size) for b in range(a + 1, size)}
-    expected = agglomerate(size, graph(edges), 0.35)
-    monkeypatch.setattr("generator.clustering.TINY_SCALE", 2.0**-3)
-    assert agglomerate(size, graph(edges), 0.35) == expected
+    expected = canonical(reference_wpgma(size, edges, 0.35))
+    assert canonical(agglomerate(size, graph(edges), 0.35)) == expected
+
+
+def test_agglomerate_labels_each_group_by_its_smallest_row() -> None:
+    labels = agglomerate(6, graph({(1, 4): 0.9, (4, 5): 0.8, (0, 2): 0.2}), 0.3)
+    assert labels == [0, 1, 2, 3, 1, 1]
 
 
 def _with_body(article: Article, paragraphs: tuple[Paragraph, ...]) -> Article:
@@ -315,37 +318,47 @@ def test_grouping_leaves_the_bodies_it_reads_packed() -> None:
     assert all(a.body.is_packed for a in packed)
 
 
-def agglomerate_rechecking_every_entry(size: int, pairs: Pairs, threshold: float) -> list[int]:
-    """Reference: `agglomerate` as first written, every heap entry checked against its
-    group's links, even when a newer entry of the group has replaced it."""
-    useful = clustering._within_reach(size, pairs, threshold)
-    left, right, similarity = pairs.left[useful], pairs.right[useful], pairs.similarity[useful]
-    linkage = clustering._Linkage(
-        size,
-        np.concatenate([left, right]),
-        np.concatenate([right, left]),
-        np.concatenate([similarity, similarity]),
-    )
-    best_of_rows = clustering._best_of_rows(size, left, right, similarity, threshold)
-    heap = [(-best, row) for row, best in best_of_rows]
-    heapq.heapify(heap)
-    while heap:
-        negative, group = heapq.heappop(heap)
-        if linkage.root(group) != group:
-            continue
-        best, other = linkage.best(group)
-        if best >= -negative:
-            group = linkage.merge(group, other)
-            best, _ = linkage.best(group)
-        if best >= threshold:
-            heapq.heappush(heap, (-best, group))
-    return [linkage.root(row) for row in range(size)]
+def reciprocal_rounds(
+    size: int, edges: dict[tuple[int, int], float], threshold: float
+) -> list[int]:
+    """Reference for ties: `agglomerate`'s rule on a dense matrix, one group at a time.
+    Each round, two groups that are each other's most similar (of equals, the one with
+    the lowest row) and reach the threshold merge; a merged group's similarity to
+    another is the mean of its halves'."""
+    similarity = np.zeros((size, size))
+    for (a, b), value in edges.items():
+        similarity[a, b] = similarity[b, a] = value
+    members = {row: [row] for row in range(size)}  # by smallest row, in order
+
+    def nearest(group: int) -> tuple[float, int]:
+        found = [(similarity[group, other], -other) for other in members if other != group]
+        best, other = max(found, default=(0.0, 0))
+        return best, -other
+
+    while True:
+        pairs = []
+        for group in members:
+            best, other = nearest(group)
+            if best > 0 and best >= threshold and group < other and nearest(other)[1] == group:
+                pairs.append((group, other))
+        if not pairs:
+            break
+        for group, other in pairs:
+            mean = (similarity[group] + similarity[other]) / 2
+            similarity[group], similarity[:, group] = mean, mean
+            similarity[group, group] = 0.0
+            similarity[other], similarity[:, other] = 0.0, 0.0
+            members[group] += members.pop(other)
+    labels = [0] * size
+    for group, rows in members.items():
+        for row in rows:
+            labels[row] = group
+    return labels
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_agglomerate_skips_only_entries_that_change_nothing(seed: int) -> None:
-    """Graphs with many equal similarities (ties decided by row order) merge exactly as
-    when every superseded heap entry is checked again."""
+def test_agglomerate_breaks_ties_by_lowest_row(seed: int) -> None:
+    """Graphs with many equal similarities merge by the rule the reference spells out."""
     rng = random.Random(seed)
     for _ in range(50):
         size = rng.randrange(2, 40)
@@ -358,8 +371,19 @@ def test_agglomerate_skips_only_entries_that_change_nothing(seed: int) -> None:
         }
         edges = {key: value for key, value in edges.items() if value > 0} or {(0, 1): 0.5}
         threshold = rng.choice([0.1, 0.25, 0.5])
-        expected = agglomerate_rechecking_every_entry(size, graph(edges), threshold)
+        expected = reciprocal_rounds(size, edges, threshold)
         assert agglomerate(size, graph(edges), threshold) == expected
+
+
+def test_agglomerate_chain_of_equal_links() -> None:
+    # 0-1, 1-2 and 2-3 equally similar: 0 and 1 (the lowest rows) merge first, then
+    # (0+1)-2 is a quarter away while 2-3 still holds.
+    edges = {(0, 1): 0.5, (1, 2): 0.5, (2, 3): 0.5}
+    assert agglomerate(4, graph(edges), 0.3) == [0, 0, 2, 2]
+
+
+def test_agglomerate_threshold_zero_leaves_lone_rows_alone() -> None:
+    assert agglomerate(4, graph({(0, 2): 0.01}), 0.0) == [0, 1, 0, 3]
 
 
 @pytest.mark.parametrize("seed", range(8))
