@@ -26,7 +26,7 @@ import shutil
 import stat
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import cache as build_cache
@@ -34,7 +34,7 @@ from generator import cache as build_cache
 RECORD_DIR = "builds"
 """Folder (in the cache folder) of the records, one per output folder: `serve` and
 `build` write different folders and must not forget each other's."""
-RECORD_VERSION = 4
+RECORD_VERSION = 5
 SHA256_SIZE = 32
 """Bytes of a file's hash (anything else stands for an unreadable file)."""
 RECORD_SUFFIX = ".pickle"
@@ -67,6 +67,10 @@ class Record:
     anchors: dict[str, str]
     """Article page -> the page whose search shard it joins (`search_shards.anchors_of`):
     the preview's indexer shards the pages as the build would."""
+    folders: dict[str, int] = field(default_factory=dict)
+    """Output folder -> mtime_ns, when the build learnt them (`render.Swept`)."""
+    folders_at: int = 0
+    """`render.Swept.at` of that build."""
 
 
 Sources = dict[str, list[int | str]]
@@ -210,7 +214,8 @@ def read_record(cache: Path, out: Path, kept: bool = False) -> Record | None:
             return None
         return Record(
             data["inputs"], data["output"], data["files"], data["summary"], data["keys"],
-            data["sources"], data["read_at"], data["anchors"],
+            data["sources"], data["read_at"], data["anchors"], data["folders"],
+            data["folders_at"],
         )  # fmt: skip
     except Exception:  # unreadable or damaged (pickle raises many kinds): no record
         return None
@@ -225,11 +230,14 @@ def write_record(
     files: Mapping[str, Sequence[int]] | None = None,
     scan: Scan | None = None,
     anchors: Mapping[str, str] | None = None,
+    folders: Mapping[str, int] | None = None,
+    folders_at: int = 0,
 ) -> None:
     """Record a complete build (atomically; a failure to record only costs speed).
     `files`: the output's `output_state` when the build knows it without a walk; `scan`:
     how the build hashed its inputs, for the next scan to trust what did not change;
-    `anchors`: how its search index was sharded."""
+    `anchors`: how its search index was sharded; `folders`: the output's folders and
+    their times, when the build learnt them (`folders_at`), else none."""
     out = out.resolve()
     data = {
         "version": RECORD_VERSION,
@@ -241,6 +249,8 @@ def write_record(
         "summary": summary,
         "keys": keys,
         "anchors": anchors or {},
+        "folders": dict(folders) if files is not None and folders is not None else {},
+        "folders_at": folders_at,
     }
     path = record_path(cache, out)
     try:

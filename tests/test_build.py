@@ -265,8 +265,8 @@ def test_strays_are_swept_while_the_index_is_made_beside_them(tmp_path: Path) ->
     def index() -> None:
         (tmp_path / "work" / "more").write_text("made while sweeping")
 
-    files = swept_while(index, tmp_path, frozenset({"kept.html"}), {"work", "pagefind"})
-    assert set(files) == {"kept.html"}
+    swept = swept_while(index, tmp_path, frozenset({"kept.html"}), {"work", "pagefind"})
+    assert set(swept.files) == {"kept.html"}
     left = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
     assert left == {"kept.html", "work/part", "work/more", "pagefind/x.js"}
 

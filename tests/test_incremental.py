@@ -325,3 +325,51 @@ def test_keying_and_taking_in_two_processes_gives_a_clean_build(
     monkeypatch.setattr(render, "PARALLEL_FROM", 2)
     report = incremental_and_clean(tmp_path, lambda site: None, CHANGES[name])
     assert report.made > 0 and (report.taken > 0 or name == "template")
+
+
+def test_files_added_to_the_output_by_hand_are_swept_from_a_trusted_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every recorded folder time trusted (no racy window), a build updates the
+    kept site from its record, listing only the folders whose time changed: files and
+    folders added to the output by hand while it was the live site still go, and the
+    site is a clean build's."""
+    import os
+
+    from generator import freshness, render
+
+    monkeypatch.setattr(freshness, "RACY_NS", 0)
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site))
+    out = site / "build"
+    folder = next(p.parent for p in (out / "articles").rglob("index.html"))
+    (folder / "extra.html").write_text("added by hand")
+    (out / "added" / "deep").mkdir(parents=True)
+    (out / "added" / "deep" / "x.html").write_text("added by hand")
+    for changed in (folder, out):  # later than any time the build recorded
+        later = os.stat(changed).st_mtime_ns + 10**9
+        os.utime(changed, ns=(later, later))
+    replace_in(site, BRIDGE, "12 cracks", "14 cracks")
+    build(BuildOptions(site))  # the hand-edited site is kept for the next build
+    replace_in(site, BRIDGE, "14 cracks", "16 cracks")
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def spy(path: str) -> object:
+        listed.append(path)
+        return scandir(path)
+
+    monkeypatch.setattr(render.os, "scandir", spy)
+    build(BuildOptions(site))
+    monkeypatch.setattr(render.os, "scandir", scandir)
+    clean = copy_site(site, tmp_path / "clean")
+    build(BuildOptions(clean, cache=False))
+    incremental, fresh = tree(out), tree(clean / "build")
+    assert sorted(incremental) == sorted(fresh)
+    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+    folders = [p for p in out.rglob("*") if p.is_dir()]
+    assert 0 < len(listed) < len(folders) / 2
+    record = read_record(site / ".cache", out)
+    assert record is not None and record.files == output_state(out)
+    assert build(BuildOptions(site)).unchanged

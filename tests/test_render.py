@@ -87,3 +87,71 @@ def test_remove_strays_leaves_exactly_the_files_kept(tmp_path: Path) -> None:
     assert (outside / "target.txt").read_text() == "keep me"
     walked = output_state(site)
     assert state == {path: walked[path] for path in kept}
+
+
+def test_a_sweep_with_a_record_lists_only_the_folders_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folders whose time is the recorded one are swept from the record: its strays go
+    unlisted; a file added by hand sets its folder's time, which is then listed; files
+    the build left as they were keep their recorded state, the others are stat'ed."""
+    import os
+    import time
+
+    from generator.freshness import output_state
+
+    site = tmp_path / "site"
+    for path in ("index.html", "articles/a/index.html", "articles/b/index.html", "s/x.css"):
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(path)
+    folders = {
+        name: os.stat(site / name).st_mtime_ns for name in ("", "articles", "articles/a", "s")
+    }
+    folders["articles/b"] = os.stat(site / "articles/b").st_mtime_ns
+    recorded = {p: list(s) for p, s in output_state(site).items()}
+    recorded["index.html"] = [1, 2]  # stands for the file: the sweep must not stat it
+    kept_site = render.Built(site, {}, recorded, folders, time.time_ns() + 10**10)
+    (site / "articles/a/extra.html").write_text("added by hand")
+    later = folders["articles/a"] + 10**9
+    os.utime(site / "articles/a", ns=(later, later))
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def spy(path: str) -> object:
+        listed.append(os.path.relpath(path, site))
+        return scandir(path)
+
+    monkeypatch.setattr(render.os, "scandir", spy)
+    keep = frozenset({"index.html", "articles/a/index.html", "s/x.css"})
+    swept = render.sweep(site, keep, (), kept_site, untouched={"index.html", "s/x.css"})
+    monkeypatch.undo()
+
+    assert sorted(listed) == [".", "articles/a"]
+    left = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert left == keep
+    assert not (site / "articles/b").exists()
+    walked = output_state(site)
+    assert swept.files == {
+        "index.html": [1, 2],
+        "articles/a/index.html": walked["articles/a/index.html"],
+        "s/x.css": walked["s/x.css"],
+    }
+    assert swept.folders.keys() == {"", "articles", "articles/a", "s"}
+    assert all(swept.folders[f] == os.stat(site / f).st_mtime_ns for f in swept.folders)
+
+
+def test_a_sweep_lists_folders_changed_too_recently_to_trust(tmp_path: Path) -> None:
+    """A folder whose recorded time is within RACY_NS of the recording is listed even
+    when its time is unchanged: a stray the record does not know is found."""
+    import os
+    import time
+
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "kept.html").write_text("kept")
+    (site / "a" / "unknown.html").write_text("not in the record")
+    mtime = os.stat(site / "a").st_mtime_ns
+    record = {"a/kept.html": [4, os.stat(site / "a" / "kept.html").st_mtime_ns]}
+    kept_site = render.Built(site, {}, record, {"": 0, "a": mtime}, time.time_ns())
+    render.sweep(site, frozenset({"a/kept.html"}), (), kept_site)
+    assert sorted(p.name for p in (site / "a").iterdir()) == ["kept.html"]
