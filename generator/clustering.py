@@ -242,19 +242,35 @@ def _chunk_pairs(
 
 
 def _strongest(pairs: Pairs, size: int, count: int) -> Pairs:
-    """The pairs among the `count` most similar of either of their articles."""
+    """The pairs among the `count` most similar of either of their articles (of equally
+    similar ones, those that come first)."""
     ends = np.concatenate([pairs.left, pairs.right])
     similarity = np.concatenate([pairs.similarity, pairs.similarity])
-    crowded = np.bincount(ends, minlength=size) > count
+    degree = np.bincount(ends, minlength=size)
+    crowded = degree > count
     kept = ~crowded[ends]
-    busy = np.flatnonzero(crowded[ends])
-    # Most similar first within each article (similarity < 4, so the key keeps the order).
-    busy = busy[np.argsort(ends[busy] * 4.0 - similarity[busy], kind="stable")]
-    starts = np.flatnonzero(np.diff(ends[busy], prepend=-1))
-    rank = np.arange(len(busy)) - np.repeat(starts, np.diff(np.append(starts, len(busy))))
+    busy = np.flatnonzero(~kept)
+    # By article, most similar first (similarity < 4, so the key keeps the order); the
+    # articles come in order, each with all its links, so each one's first is known.
+    busy = busy[_stable_argsort(ends[busy] * 4.0 - similarity[busy])]
+    links = degree[crowded]
+    rank = np.arange(len(busy)) - np.repeat(np.cumsum(links) - links, links)
     kept[busy[rank < count]] = True
     keep = kept[: len(pairs.left)] | kept[len(pairs.left) :]
     return Pairs(pairs.left[keep], pairs.right[keep], pairs.similarity[keep])
+
+
+def _stable_argsort(keys: Floats) -> Indices:
+    """`np.argsort(keys, kind="stable")`, faster where few keys are equal: an unstable
+    sort, then the runs of equal keys put in their input order (at 100,000 articles,
+    9.3 million keys: 0.5-1.1 s stable, 0.16 s unstable)."""
+    order: Indices = np.argsort(keys)
+    ranked = keys[order]
+    tied = ranked[1:] == ranked[:-1]
+    if tied.any():
+        runs = np.flatnonzero(np.concatenate([tied, [False]]) | np.concatenate([[False], tied]))
+        order[runs] = order[runs][np.lexsort((order[runs], ranked[runs]))]
+    return order
 
 
 def _no_pairs() -> Pairs:

@@ -407,3 +407,52 @@ def test_components_are_scipys(seed: int) -> None:
     for node, label in enumerate(expected.tolist()):
         smallest.setdefault(label, node)
     assert found.tolist() == [smallest[label] for label in expected.tolist()]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_tie_mending_sort_is_a_stable_sort(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(1, 3000))
+    keys = rng.integers(0, [2, 50, 10**9][seed % 3], size).astype(np.float64) / 7
+    assert np.array_equal(clustering._stable_argsort(keys), np.argsort(keys, kind="stable"))
+
+
+def strongest_one_by_one(pairs: Pairs, size: int, count: int) -> set[tuple[int, int]]:
+    """Reference: each article's links by similarity (equal ones in input order), the
+    first `count` of each kept."""
+    links: dict[int, list[tuple[float, int, int]]] = {}
+    for position, (a, b, value) in enumerate(
+        zip(pairs.left.tolist(), pairs.right.tolist(), pairs.similarity.tolist(), strict=True)
+    ):
+        links.setdefault(a, []).append((-value, position, b))
+        links.setdefault(b, []).append((-value, position + len(pairs.left), a))
+    kept = set()
+    for article, found in links.items():
+        for _, _, other in sorted(found)[:count]:
+            kept.add((min(article, other), max(article, other)))
+    return kept
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_each_article_keeps_its_strongest_links(seed: int) -> None:
+    rng = random.Random(seed)
+    size = rng.randrange(2, 60)
+    steps = rng.choice([3, 10, 0])
+    chosen = {
+        (a, b): round(value * steps) / steps if steps else value
+        for a in range(size)
+        for b in range(a + 1, size)
+        if rng.random() < 0.4 and (value := rng.uniform(0.05, 1.0))
+    }
+    edges = {key: value for key, value in chosen.items() if value > 0} or {(0, 1): 0.5}
+    order = list(edges)
+    rng.shuffle(order)
+    pairs = Pairs(
+        np.array([a for a, _ in order]),
+        np.array([b for _, b in order]),
+        np.array([edges[key] for key in order]),
+    )
+    count = rng.choice([1, 3, 8])
+    kept = clustering._strongest(pairs, size, count)
+    found = set(zip(kept.left.tolist(), kept.right.tolist(), strict=True))
+    assert found == strongest_one_by_one(pairs, size, count)
