@@ -163,14 +163,14 @@ def _block_keyed(sub: Matrix, block: Indices) -> tuple[Matrix, Matrix]:
     entry_row = np.repeat(np.arange(len(block), dtype=np.int64), np.diff(sub.indptr))
     own = sub.indices.astype(np.int64) * span + block[entry_row]
     keys, column, count = np.unique(own, return_inverse=True, return_counts=True)
+    # The keys are sorted and unique: the key one above key i, if there is one, is key
+    # i + 1 (no search: a binary search per entry took a third of this at 100,000).
+    follows = np.concatenate([keys[1:] == keys[:-1] + 1, [False]])
     # Articles with the term in a key's block or the one before: who the key pairs up.
-    before = np.searchsorted(keys, keys - 1)
-    has_before = keys[np.minimum(before, len(keys) - 1)] == keys - 1
-    reach = count + np.where(has_before, count[np.minimum(before, len(keys) - 1)], 0)
+    reach = count + np.concatenate([[0], np.where(follows[:-1], count[:-1], 0)])
     distinctive = reach <= MAX_POSTING
-    after = np.searchsorted(keys, own + 1)
-    has_after = keys[np.minimum(after, len(keys) - 1)] == own + 1
-    next_column = np.minimum(after, len(keys) - 1)
+    next_column = np.minimum(column + 1, len(keys) - 1)
+    has_after = follows[column]
     own_ok = distinctive[column]
     next_ok = has_after & distinctive[next_column]
     shape = (len(block), len(keys))

@@ -456,3 +456,41 @@ def test_each_article_keeps_its_strongest_links(seed: int) -> None:
     kept = clustering._strongest(pairs, size, count)
     found = set(zip(kept.left.tolist(), kept.right.tolist(), strict=True))
     assert found == strongest_one_by_one(pairs, size, count)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_terms_are_keyed_by_block_as_spelled_out(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_block_keyed` against its rule written out entry by entry: a term of an article in
+    block b is keyed (term, b) on both sides and (term, b + 1) on the left, where that
+    key exists; a key with more than MAX_POSTING articles in its block and the one
+    before is left out."""
+    from scipy import sparse
+
+    monkeypatch.setattr(clustering, "MAX_POSTING", 4)
+    rng = np.random.default_rng(seed)
+    rows, terms = int(rng.integers(1, 30)), int(rng.integers(1, 8))
+    dense = np.where(rng.random((rows, terms)) < 0.4, rng.random((rows, terms)), 0.0)
+    block = rng.integers(0, 4, rows)
+    left, right = clustering._block_keyed(sparse.csr_matrix(dense), block)
+
+    span = int(block.max()) + 2
+    count: dict[tuple[int, int], int] = {}
+    for i, t in zip(*np.nonzero(dense), strict=True):
+        count[(int(t), int(block[i]))] = count.get((int(t), int(block[i])), 0) + 1
+    keys = sorted(count, key=lambda k: k[0] * span + k[1])
+    column = {key: number for number, key in enumerate(keys)}
+
+    def distinctive(key: tuple[int, int]) -> bool:
+        return count[key] + count.get((key[0], key[1] - 1), 0) <= 4
+
+    want_left, want_right = np.zeros((rows, len(keys))), np.zeros((rows, len(keys)))
+    for i, t in zip(*np.nonzero(dense), strict=True):
+        own, after = (int(t), int(block[i])), (int(t), int(block[i]) + 1)
+        if distinctive(own):
+            want_left[i, column[own]] = want_right[i, column[own]] = dense[i, t]
+        if after in count and distinctive(after):
+            want_left[i, column[after]] = dense[i, t]
+    assert np.array_equal(left.toarray(), want_left)
+    assert np.array_equal(right.toarray(), want_right)
