@@ -207,7 +207,36 @@ class BuildCache:
     ) -> list[T]:
         """The values under `keys`, in order; those not stored come from one call of
         `make(positions of the missing keys)` (which may compute them in parallel)."""
-        return self._many(kind, keys, make, lambda _, key: self.find(kind, key))
+        found = iter(self.find_many(kind, keys))
+        return self._many(kind, keys, make, lambda _, key: next(found))
+
+    def find_many(self, kind: str, keys: Sequence[str]) -> list[tuple[bool, Any]]:
+        """`find` of each key, in order, in one loop: a build of 100,000 articles looks
+        up 100,000 keys of a kind, and `find`'s calls per key cost a second of it."""
+        remembered = self.memory.values.get(kind) if self.memory is not None else None
+        if remembered and self.read:
+            return [self.find(kind, key) for key in keys]
+        stored = self._entries(kind)
+        used = self._used.setdefault(kind, set())
+        kept = self._kept.setdefault(kind, {}) if self.memory is not None else None
+        found: list[tuple[bool, Any]] = []
+        for key in keys:
+            data = stored.pop(key, None)
+            if data is not None:
+                try:
+                    value = pickle.loads(data)
+                except Exception:  # a damaged entry is a miss, never an error
+                    data = None
+            if data is None:
+                self.misses += 1
+                found.append((False, None))
+                continue
+            self.hits += 1
+            used.add(key)
+            if kept is not None:
+                kept[key] = value
+            found.append((True, value))
+        return found
 
     def get_or_make_many_lazily(
         self,

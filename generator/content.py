@@ -81,15 +81,15 @@ def load_content(
     files = _markdown_files(content_dir / "articles", content_dir, diagnostics)
     found: list[tuple[int, str, Parsed]] = []
     unread: list[tuple[int, SourceFile]] = []
+    hashed = {p: _article_key(zone, f[0], hashes[f[0]]) for p, f in enumerate(files)
+              if hashes and f[0] in hashes}  # fmt: skip
+    looked_up = dict(zip(hashed, cache.find_many("article", list(hashed.values())), strict=True))
     for position, file in enumerate(files):
-        digest = hashes.get(file[0]) if hashes else None
-        if digest is not None:
-            key = _article_key(zone, file[0], digest)
-            hit, value = cache.find("article", key)
-            if hit:
-                found.append((position, key, value))
-                continue
-        unread.append((position, file))
+        hit, value = looked_up.get(position, (False, None))
+        if hit:
+            found.append((position, hashed[position], value))
+        else:
+            unread.append((position, file))
     sources, where = [], []
     for position, file in unread:
         source = _read(file, diagnostics)

@@ -428,3 +428,25 @@ def test_a_dist_info_name_is_trusted_only_when_it_is_the_only_one(
     answers (None here: whatever it says)."""
     found = library_version("markdown-it-py", installed)
     assert found == (expected or importlib.metadata.version("markdown-it-py"))
+
+
+@pytest.mark.parametrize("memory", [False, True])
+def test_finding_many_keys_at_once_is_finding_each(tmp_path: Path, memory: bool) -> None:
+    """`find_many` gives what `find` of each key gives, in order (a damaged entry and a
+    repeated key are misses), and leaves the cache as `find` would: what it used is kept
+    by `save`, and remembered by a memory."""
+    first = BuildCache(tmp_path)
+    for key in "abcd":
+        first.keep("k", key, key.upper())
+    first.save()
+    with sqlite3.connect(tmp_path / CACHE_FILE) as db:
+        db.execute("UPDATE entries SET value = ? WHERE key = 'c'", (b"not a pickle",))
+    db.close()
+    keys = ["b", "x", "a", "c", "b"]
+    results = []
+    for many in (False, True):
+        cache = BuildCache(tmp_path, memory=Memory() if memory else None)
+        found = cache.find_many("k", keys) if many else [cache.find("k", k) for k in keys]
+        results.append((found, cache.hits, cache.misses, cache._used, cache._kept))
+    assert results[0] == results[1]
+    assert results[1][0] == [(True, "B"), (False, None), (True, "A"), (False, None), (False, None)]
