@@ -511,7 +511,8 @@ class _Sweep:
             if child in self.skip or not self.folder(f"{path}/{folder}", child):
                 left += 1
             else:
-                os.rmdir(f"{path}/{folder}")
+                with contextlib.suppress(FileNotFoundError):  # gone already
+                    os.rmdir(f"{path}/{folder}")
                 changed += 1
         for file in files:
             child = prefix + file

@@ -155,3 +155,24 @@ def test_a_sweep_lists_folders_changed_too_recently_to_trust(tmp_path: Path) -> 
     kept_site = render.Built(site, {}, record, {"": 0, "a": mtime}, time.time_ns())
     render.sweep(site, frozenset({"a/kept.html"}), (), kept_site)
     assert sorted(p.name for p in (site / "a").iterdir()) == ["kept.html"]
+
+
+def test_a_sweep_takes_a_recorded_folder_that_is_gone_in_its_stride(tmp_path: Path) -> None:
+    """A folder the record lists but that is gone (its parent's time set back, as a
+    coarse clock could leave it) is no error."""
+    import os
+    import shutil
+    import time
+
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "a" / "kept.html").write_text("kept")
+    (site / "a" / "b" / "old.html").write_text("stray")
+    times = {name: os.stat(site / name).st_mtime_ns for name in ("", "a", "a/b")}
+    record = {"a/kept.html": [4, 0], "a/b/old.html": [5, 0]}
+    kept_site = render.Built(site, {}, record, times, time.time_ns() + 10**10)
+    shutil.rmtree(site / "a" / "b")
+    os.utime(site / "a", ns=(times["a"], times["a"]))
+    swept = render.sweep(site, frozenset({"a/kept.html"}), (), kept_site)
+    assert sorted(swept.files) == ["a/kept.html"]
+    assert sorted(p.name for p in (site / "a").iterdir()) == ["kept.html"]
