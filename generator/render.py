@@ -397,13 +397,6 @@ def _replace_with(target: Path, make: Callable[[Path], object]) -> None:
     os.replace(new, target)
 
 
-def remove_strays(
-    staging: Path, keep: frozenset[str], skip: Collection[str]
-) -> dict[str, list[int]]:
-    """`sweep` without a record: every folder is listed."""
-    return sweep(staging, keep, skip).files
-
-
 @dataclass(frozen=True, slots=True)
 class Swept:
     """What `sweep` left in the staging folder (outside the folders it skipped)."""

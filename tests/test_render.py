@@ -47,7 +47,7 @@ def test_a_template_error_in_the_child_half_is_a_build_error(
         build(BuildOptions(site))
 
 
-def test_remove_strays_leaves_exactly_the_files_kept(tmp_path: Path) -> None:
+def test_a_sweep_leaves_exactly_the_files_kept(tmp_path: Path) -> None:
     """Strays go (files, symlinks, folders left empty, folders that were empty); kept
     files stay and are recorded as a walk of the output records them; the skipped
     folder is left whole and unrecorded; nothing outside the folder is touched."""
@@ -73,7 +73,7 @@ def test_remove_strays_leaves_exactly_the_files_kept(tmp_path: Path) -> None:
     (site / "static" / "linked.txt").symlink_to(outside / "target.txt")
     kept = frozenset({"index.html", "articles/a/index.html", "static/app.css", "static/linked.txt"})
 
-    state = render.remove_strays(site, kept, "pagefind")
+    state = render.sweep(site, kept, {"pagefind"}).files
 
     left = {p.relative_to(site).as_posix() for p in site.rglob("*") if not p.is_dir()}
     assert left == kept | {"pagefind/entry.json"}
