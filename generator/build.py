@@ -11,7 +11,7 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -299,9 +299,9 @@ def write_staged(
                 index_site_cached, staging, config, cache_dir, keys, anchors=anchors, work=work,
                 reuse=options.cache, cuts=rendered.cuts,
             )  # fmt: skip
-            swept = swept_while(
-                indexing, staging, keep, {BUNDLE_DIR, work.name}, here, rendered.untouched
-            )
+            skip = {BUNDLE_DIR, work.name}
+            sweeping = partial(sweep, staging, keep, skip, here, rendered.untouched)
+            swept = swept_while(indexing, sweeping)
         else:
             swept = sweep(staging, keep, {BUNDLE_DIR}, here, rendered.untouched)
             if config.search.enabled:
@@ -318,26 +318,18 @@ def write_staged(
     return replace(rendered, files=files, folders=swept.folders, folders_at=swept.at)
 
 
-def swept_while(
-    index: Callable[[], None],
-    staging: Path,
-    keep: frozenset[str],
-    skip: Collection[str],
-    kept: Built | None = None,
-    untouched: Collection[str] = (),
-) -> Swept:
-    """`render.sweep` of the staging folder while `index` runs in a thread: Pagefind
-    reads only kept pages (and skips what vanishes from its walk of the folder), and its
-    work folder and the index are in `skip`. The sweep took 0.07 s at 1,000 articles and
-    0.3 s at 10,000 while a changed shard's Pagefind run waited for it, with the other
-    core idle. An error in the sweep is raised once the indexing has ended."""
+def swept_while(index: Callable[[], None], sweeping: Callable[[], Swept]) -> Swept:
+    """`sweeping` (`render.sweep` of the staging folder) while `index` runs in a thread:
+    Pagefind reads only kept pages (and skips what vanishes from its walk of the folder),
+    and its work folder and the index are in the sweep's `skip`. The sweep took 0.07 s
+    at 1,000 articles and 0.3 s at 10,000 while a changed shard's Pagefind run waited
+    for it, with the other core idle. An error in the sweep is raised once the indexing
+    has ended."""
     from concurrent.futures import ThreadPoolExecutor
-
-    from generator.render import sweep
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index") as pool:
         indexing = pool.submit(index)
-        swept = sweep(staging, keep, skip, kept, untouched)
+        swept = sweeping()
         indexing.result()
     return swept
 

@@ -81,8 +81,11 @@ def load_content(
     files = _markdown_files(content_dir / "articles", content_dir, diagnostics)
     found: list[tuple[int, str, Parsed]] = []
     unread: list[tuple[int, SourceFile]] = []
-    hashed = {p: _article_key(zone, f[0], hashes[f[0]]) for p, f in enumerate(files)
-              if hashes and f[0] in hashes}  # fmt: skip
+    hashed = {
+        p: _article_key(zone, f[0], hashes[f[0]])
+        for p, f in enumerate(files)
+        if hashes and f[0] in hashes
+    }
     looked_up = dict(zip(hashed, cache.find_many("article", list(hashed.values())), strict=True))
     for position, file in enumerate(files):
         hit, value = looked_up.get(position, (False, None))

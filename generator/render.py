@@ -141,6 +141,7 @@ class Rendered:
     folders: Mapping[str, int] | None = None
     """The output's folders after the build (`Swept.folders`; None: not known)."""
     folders_at: int = 0
+    """When the sweep that learnt `folders` began (`Swept.at`)."""
     cuts: Mapping[str, search_shards.PageCut] = field(default_factory=dict)
     """Key -> what Pagefind reads of the page made under it, for each indexed page this
     build made when the site is searched: the search index's plan need not read them

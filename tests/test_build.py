@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import feedparser
@@ -16,6 +17,7 @@ import pytest
 from generator.build import BuildOptions, build, swept_while
 from generator.errors import BuildError, ContentError, GeneratorError
 from generator.models import BuildReport
+from generator.render import sweep
 
 from .conftest import FIXTURES, REPO, site_copy
 from .test_golden import tree
@@ -265,7 +267,9 @@ def test_strays_are_swept_while_the_index_is_made_beside_them(tmp_path: Path) ->
     def index() -> None:
         (tmp_path / "work" / "more").write_text("made while sweeping")
 
-    swept = swept_while(index, tmp_path, frozenset({"kept.html"}), {"work", "pagefind"})
+    swept = swept_while(
+        index, partial(sweep, tmp_path, frozenset({"kept.html"}), {"work", "pagefind"})
+    )
     assert set(swept.files) == {"kept.html"}
     left = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
     assert left == {"kept.html", "work/part", "work/more", "pagefind/x.js"}
@@ -278,7 +282,7 @@ def test_a_failed_sweep_is_raised_once_the_indexing_has_ended(tmp_path: Path) ->
         ended.append(True)
 
     with pytest.raises(FileNotFoundError):
-        swept_while(index, tmp_path / "missing", frozenset(), set())
+        swept_while(index, partial(sweep, tmp_path / "missing", frozenset(), set()))
     assert ended == [True]
 
 
@@ -289,7 +293,7 @@ def test_a_failed_indexing_is_raised_after_the_sweep(tmp_path: Path) -> None:
         raise BuildError("search: Pagefind failed")
 
     with pytest.raises(BuildError, match="Pagefind failed"):
-        swept_while(index, tmp_path, frozenset(), set())
+        swept_while(index, partial(sweep, tmp_path, frozenset(), set()))
     assert not (tmp_path / "stray.html").exists()
 
 

@@ -356,20 +356,27 @@ def reciprocal_rounds(
     return labels
 
 
+def tie_heavy_edges(
+    rng: random.Random, size: int, density: float, steps: int
+) -> dict[tuple[int, int], float]:
+    """Random edges among `size` rows, their similarities rounded to 1/`steps` (many
+    equal ones; 0: not rounded); never none."""
+    edges = {
+        (a, b): round(value * steps) / steps if steps else value
+        for a in range(size)
+        for b in range(a + 1, size)
+        if rng.random() < density and (value := rng.uniform(0.05, 1.0))
+    }
+    return {key: value for key, value in edges.items() if value > 0} or {(0, 1): 0.5}
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_agglomerate_breaks_ties_by_lowest_row(seed: int) -> None:
     """Graphs with many equal similarities merge by the rule the reference spells out."""
     rng = random.Random(seed)
     for _ in range(50):
         size = rng.randrange(2, 40)
-        steps = rng.choice([4, 8, 0])
-        edges = {
-            (a, b): round(value * steps) / steps if steps else value
-            for a in range(size)
-            for b in range(a + 1, size)
-            if rng.random() < 0.3 and (value := rng.uniform(0.05, 1.0))
-        }
-        edges = {key: value for key, value in edges.items() if value > 0} or {(0, 1): 0.5}
+        edges = tie_heavy_edges(rng, size, 0.3, rng.choice([4, 8, 0]))
         threshold = rng.choice([0.1, 0.25, 0.5])
         expected = reciprocal_rounds(size, edges, threshold)
         assert agglomerate(size, graph(edges), threshold) == expected
@@ -437,14 +444,7 @@ def strongest_one_by_one(pairs: Pairs, size: int, count: int) -> set[tuple[int, 
 def test_each_article_keeps_its_strongest_links(seed: int) -> None:
     rng = random.Random(seed)
     size = rng.randrange(2, 60)
-    steps = rng.choice([3, 10, 0])
-    chosen = {
-        (a, b): round(value * steps) / steps if steps else value
-        for a in range(size)
-        for b in range(a + 1, size)
-        if rng.random() < 0.4 and (value := rng.uniform(0.05, 1.0))
-    }
-    edges = {key: value for key, value in chosen.items() if value > 0} or {(0, 1): 0.5}
+    edges = tie_heavy_edges(rng, size, 0.4, rng.choice([3, 10, 0]))
     order = list(edges)
     rng.shuffle(order)
     pairs = Pairs(
