@@ -45,6 +45,7 @@ from generator.topic_ids import (
 
 if TYPE_CHECKING:
     from generator.content import Content
+    from generator.features import LeadCounts
     from generator.render import Built, FirstPages, Rendered, Sources, Swept
     from generator.site import Site
 
@@ -611,10 +612,37 @@ class CacheMemo:
         self, kind: str, inputs: Sequence[str], make: Callable[[list[int]], list[T]]
     ) -> list[T]:
         """The kept value of each input, the others made by one call of `make`."""
+        return self.cache.get_or_make_many(kind, self._keys(kind, inputs), make)
+
+    def counted(self, texts: Sequence[str]) -> tuple[Sequence[str], LeadCounts | None]:
+        """The keys of the lead texts and the lead counts the last grouping kept (one
+        file, replaced by each grouping; a build that takes its grouping from the cache
+        leaves it as it is)."""
+        from generator.features import LeadCounts
+        from generator.leads import LEAD_TERMS
+
+        last = self.cache.find_large(LEAD_COUNTS)
+        kept = last if isinstance(last, LeadCounts) else None
+        return self._keys(LEAD_TERMS, texts), kept
+
+    def keep_counted(self, counted: LeadCounts) -> None:
+        """Keep this grouping's lead counts in place of the last one's. Each lead's
+        counts kept as an entry of its own (LEAD_TERMS: the way before the counts were
+        kept whole) are of no more use to the build, and go."""
+        from generator.leads import LEAD_TERMS
+
+        self.cache.keep_large(LEAD_COUNTS, counted)
+        self.cache.drop(LEAD_TERMS)
+
+    def _keys(self, kind: str, inputs: Sequence[str]) -> Sequence[str]:
         keys = self.known.get(kind)
         if keys is None or len(keys) != len(inputs):
             keys = [key_of(kind, i) for i in inputs]
-        return self.cache.get_or_make_many(kind, keys, make)
+        return keys
+
+
+LEAD_COUNTS = "lead-counts"
+"""Cache kind of the last grouping's lead counts (`features.LeadCounts`)."""
 
 
 def summarise_all(

@@ -8,7 +8,8 @@ on (file bytes, settings, time zone) is hashed into its key by the caller, so an
 only be found by the very inputs that made it: the cache is never stale, only missed.
 
 Storage is one SQLite file: each build's writes go in one transaction, so a build killed
-midway leaves the previous entries whole. Entries a build did not use are dropped at its
+midway leaves the previous entries whole. A value too large for a row, of which a build
+keeps one (`keep_large`), is a file beside it. Entries a build did not use are dropped at its
 end, so the cache holds about one build's worth. Values are pickles, which is safe only
 because the cache is written by this program on this machine: it is git-ignored, and a
 cache folder from elsewhere must never be copied in.
@@ -133,6 +134,8 @@ class Memory:
         self.scan: Scan | None = None
         """The last build's `freshness.Scan` of its input files: the next one reads
         only the files whose status changed."""
+        self.large: dict[str, Any] = {}
+        """kind -> the value `BuildCache.keep_large` kept last."""
 
 
 class BuildCache:
@@ -157,6 +160,7 @@ class BuildCache:
         self._writer: sqlite3.Connection | None = None
         self._writing = self.path is not None
         self._cleared: set[str] = set()
+        self._dropped: set[str] = set()
         self._derived: dict[str, dict[int, tuple[object, Any]]] = {}
         self.hits = 0
         self.misses = 0
@@ -326,6 +330,46 @@ class BuildCache:
         if self.memory is not None:
             self._kept.setdefault(kind, {})[key] = value
 
+    def drop(self, kind: str) -> None:
+        """Drop every stored entry of `kind` when the build saves (unless it used some):
+        for a kind this code no longer reads, which no build would clear otherwise."""
+        self._dropped.add(kind)
+
+    def find_large(self, kind: str) -> Any:
+        """The value `keep_large` kept last under `kind` with this code, or None."""
+        if self.memory is not None and kind in self.memory.large:
+            return self.memory.large[kind]
+        if not self.read or self.path is None:
+            return None
+        try:
+            version, value = pickle.loads(self._large_file(kind).read_bytes())
+        except Exception:  # missing, damaged or of another layout: none kept
+            return None
+        return value if version == code_version() else None
+
+    def keep_large(self, kind: str, value: Any) -> None:
+        """Keep one value of `kind` in place of the last, in a file of its own beside the
+        database: a row of 50 MB (the lead counts of 100,000 articles) took SQLite a
+        second to write and another to read. The file is replaced at once, whatever
+        becomes of the build: such a value must be right whichever build finds it (what
+        it holds is found by the keys it holds)."""
+        if self.memory is not None:
+            self.memory.large[kind] = value
+        if self.path is None:
+            return
+        target = self._large_file(kind)
+        partial = target.with_name(f".{target.name}.{os.getpid()}")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(pickle.dumps((code_version(), value), pickle.HIGHEST_PROTOCOL))
+            os.replace(partial, target)
+        except OSError:  # a cache that cannot be written only costs the next build time
+            partial.unlink(missing_ok=True)
+
+    def _large_file(self, kind: str) -> Path:
+        assert self.path is not None
+        return self.path.with_name(f"{kind}.pickle")
+
     def _write(self, kind: str, key: str, data: bytes) -> bool:
         """Insert one entry in the build's transaction; False when the database cannot
         take it now (another build holds it, or it is damaged): `save` tries again."""
@@ -385,11 +429,13 @@ class BuildCache:
         if self.memory is not None:
             self.memory.values = self._kept
             self.memory.derived = self._derived
-        if self.path is None or not self._used:
+        if self.path is None or not (self._used or self._dropped):
             self._abandon_writer()
             return
         try:
             writer = self._open_writer(self.path, timeout=30)
+            for kind in sorted(self._dropped - self._used.keys()):
+                writer.execute("DELETE FROM entries WHERE kind = ?", (kind,))
             for kind in sorted(self._used):
                 self._save_kind(writer, kind)
             writer.execute("COMMIT")

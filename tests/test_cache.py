@@ -450,3 +450,46 @@ def test_finding_many_keys_at_once_is_finding_each(tmp_path: Path, memory: bool)
         results.append((found, cache.hits, cache.misses, cache._used, cache._kept))
     assert results[0] == results[1]
     assert results[1][0] == [(True, "B"), (False, None), (True, "A"), (False, None), (False, None)]
+
+
+def test_a_large_value_is_one_file_found_by_this_code_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`keep_large` replaces the kind's one value at once; it is found by this code, not by
+    another release, not by a `--no-cache` build, and a damaged file is none."""
+    first = BuildCache(tmp_path)
+    assert first.find_large("counts") is None
+    first.keep_large("counts", [1, 2])
+    first.keep_large("counts", [3])  # replaced, not added
+    first.close()  # kept whatever becomes of the build
+    assert BuildCache(tmp_path).find_large("counts") == [3]
+    assert BuildCache(tmp_path, read=False).find_large("counts") is None
+    assert [p.name for p in tmp_path.iterdir() if "counts" in p.name] == ["counts.pickle"]
+    monkeypatch.setattr(cache_module, "code_version", lambda: "another release")
+    assert BuildCache(tmp_path).find_large("counts") is None
+    monkeypatch.undo()
+    (tmp_path / "counts.pickle").write_bytes(b"\x80\x05damaged")
+    assert BuildCache(tmp_path).find_large("counts") is None
+
+
+def test_a_large_value_is_held_in_memory_for_the_next_build(tmp_path: Path) -> None:
+    kept = Memory()
+    BuildCache(tmp_path, memory=kept).keep_large("counts", [5])
+    (tmp_path / "counts.pickle").unlink()
+    assert BuildCache(tmp_path, memory=kept).find_large("counts") == [5]
+
+
+def test_a_dropped_kind_goes_when_the_build_saves_unless_it_was_used(tmp_path: Path) -> None:
+    first = BuildCache(tmp_path)
+    for kind in ("old", "used"):
+        first.keep(kind, "a", 1)
+    first.save()
+    second = BuildCache(tmp_path)
+    second.drop("old")
+    second.drop("used")
+    assert second.find("used", "a") == (True, 1)
+    assert BuildCache(tmp_path).find("old", "a") == (True, 1)  # not before the save
+    second.save()
+    third = BuildCache(tmp_path)
+    assert third.find("old", "a") == (False, None)
+    assert third.find("used", "a") == (True, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import pickle
 import random
 import re
 from collections import Counter
@@ -237,6 +238,31 @@ class DictMemo:
             self.made.append(inputs[position])
         return [self.kept[(kind, i)] for i in inputs]
 
+    def counted(self, texts: Sequence[str]) -> None:
+        return None  # no whole counts kept: each text's terms are `values`
+
+    def keep_counted(self, counted: features_module.LeadCounts) -> None:
+        raise AssertionError("not asked to keep counts")
+
+
+class CountsMemo:
+    """A memo keeping the lead counts of the last grouping whole (the build cache's way),
+    recording which texts had to be counted."""
+
+    def __init__(self) -> None:
+        self.last: features_module.LeadCounts | None = None
+        self.counted_texts: list[str] = []
+
+    def values(self, kind: str, inputs: Sequence[str], make: Callable[[list[int]], Any]) -> Any:
+        raise AssertionError("each text's terms are not asked for")
+
+    def counted(self, texts: Sequence[str]) -> tuple[list[str], features_module.LeadCounts | None]:
+        self.texts = list(texts)
+        return [f"key of {text}" for text in texts], self.last
+
+    def keep_counted(self, counted: features_module.LeadCounts) -> None:
+        self.last = counted
+
 
 @pytest.mark.parametrize("seed", range(3))
 def test_features_do_not_depend_on_what_was_kept(seed: int) -> None:
@@ -262,6 +288,92 @@ def test_features_do_not_depend_on_what_was_kept(seed: int) -> None:
         assert same_features(extract(articles, memo=memo), extract(articles))
         texts = {lead_text(a, features_module.LEAD_CHARS) for a in articles}
         assert sorted(memo.made) == sorted(texts - kept)
+
+
+def edited_again(articles: list[Article], rng: random.Random, seed: int) -> list[Article]:
+    """The articles after an edit of one, and a removal, an addition or a shuffle."""
+    position = rng.randrange(len(articles))
+    edited = article(
+        articles[position].title, "Mira Okafor of Port Alder said 7 more.", f"Edit {rng.random()}"
+    )
+    articles = [*articles[:position], edited, *articles[position + 1 :]]
+    change = rng.randrange(3)
+    if change == 0:
+        return articles[1:]
+    if change == 1:
+        return [*articles, story_articles(seed + 9 + rng.randrange(99), 1)[0]]
+    rng.shuffle(articles)
+    return articles
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_features_from_kept_counts_are_those_made_from_scratch(seed: int) -> None:
+    """With the last grouping's counts kept whole, features after edits, additions,
+    removals and reorderings are bit for bit those made from scratch, and only the lead
+    texts the kept counts lack are counted."""
+    rng = random.Random(seed)
+    articles = story_articles(seed, 30)
+    articles.append(articles[3])  # the same lead twice
+    memo = CountsMemo()
+    spy = features_module._lead_terms_in_two
+    counted: list[str] = []
+
+    def counting(texts: Sequence[str], positions: Sequence[int]) -> Any:
+        counted.extend(texts[p] for p in positions)
+        return spy(texts, positions)
+
+    features_module._lead_terms_in_two = counting  # type: ignore[assignment]
+    try:
+        assert same_features(extract(articles, memo=memo), extract(articles))
+        for _ in range(5):
+            assert memo.last is not None
+            kept = {key.removeprefix("key of ") for key in memo.last.keys}
+            articles = edited_again(articles, rng, seed)
+            counted.clear()
+            from_kept = extract(articles, memo=memo)
+            texts = [lead_text(a, features_module.LEAD_CHARS) for a in articles]
+            assert sorted(counted) == sorted(t for t in texts if t not in kept)
+            assert same_features(from_kept, extract(articles))
+    finally:
+        features_module._lead_terms_in_two = spy  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_kept_counts_give_the_assembled_matrix(seed: int) -> None:
+    """`counted_again` of any kept counts (rows dropped, repeated, reordered, new rows,
+    empty rows) numbers and lays out the terms as `assembled` does: the same matrix and
+    terms, and counts kept for the next time equal to counting afresh."""
+    rng = random.Random(seed)
+    pool = [" ".join(rng.choices("a b c d e f g h i j k".split(), k=rng.randrange(0, 6)))]
+    pool += [
+        " ".join(rng.choices("a b c d e f g h x y z".split(), k=rng.randrange(0, 6)))
+        for _ in range(12)
+    ]
+
+    def terms_of(text: str) -> features_module.LeadTerms:
+        counts = features_module._term_counts(dict(Counter(text.split())))
+        return features_module.LeadTerms(counts, counts, counts)
+
+    def count_of(texts: Sequence[str]) -> Callable[[list[int]], list[Any]]:
+        return lambda positions: [terms_of(texts[p]) for p in positions]
+
+    first = rng.choices(pool, k=rng.randrange(0, 10))
+    # As the cache keeps them: pickled small (`Entries.__reduce__`).
+    last = pickle.loads(pickle.dumps(features_module.counted_again(None, first, count_of(first))))
+    texts = rng.choices(pool, k=rng.randrange(0, 12))
+    again = features_module.counted_again(last, texts, count_of(texts))
+    afresh = features_module.counted_again(None, texts, count_of(texts))
+    expected = features_module.assembled([terms_of(t).words for t in texts])
+    found = features_module.matrix_of(again.kinds[0])
+    assert same_bits(found.matrix, expected.matrix) and found.terms == expected.terms
+    for kept, made in zip(again.kinds, afresh.kinds, strict=True):
+        assert kept.terms == made.terms
+        for a, b in [
+            (kept.indptr, made.indptr),
+            (kept.columns, made.columns),
+            (kept.counts, made.counts),
+        ]:
+            assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
 
 
 LOOKAHEAD_NAME = re.compile(
