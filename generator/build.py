@@ -622,7 +622,7 @@ class CacheMemo:
         from generator.leads import LEAD_TERMS
 
         last = self.cache.find_large(LEAD_COUNTS)
-        kept = last if isinstance(last, LeadCounts) else None
+        kept = last if isinstance(last, LeadCounts) and last.whole() else None
         return self._keys(LEAD_TERMS, texts), kept
 
     def keep_counted(self, counted: LeadCounts) -> None:

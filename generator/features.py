@@ -279,6 +279,19 @@ class LeadCounts:
     kinds: tuple[Entries, Entries, Entries]
     """Words, names and figures (`LeadTerms`' order)."""
 
+    def whole(self) -> bool:
+        """Whether its arrays fit together (a row for each key, an entry for each count,
+        a term for each column): what a kept file must show before it is used."""
+        for entries in self.kinds:
+            indptr, columns = entries.indptr, entries.columns
+            if len(indptr) != len(self.keys) + 1 or indptr[0] != 0 or len(columns) != indptr[-1]:
+                return False
+            if len(entries.counts) != len(columns) or np.any(np.diff(indptr) < 0):
+                return False
+            if len(columns) and not 0 <= columns.min() <= columns.max() < len(entries.terms):
+                return False
+        return len(self.kinds) == len(KINDS)
+
 
 def counted_again(
     last: LeadCounts | None,

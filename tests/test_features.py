@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import multiprocessing
 import pickle
@@ -409,3 +410,23 @@ def test_names_expression_finds_what_the_lookahead_form_finds(seed: int) -> None
     for _ in range(3000):
         text = "".join(rng.choices(alphabet, k=rng.randrange(0, 25)))
         assert features_module._NAME.findall(text) == LOOKAHEAD_NAME.findall(text), text
+
+
+def test_kept_counts_that_do_not_fit_together_are_not_whole() -> None:
+    texts = ["flood in Port Alder", "budget talks", ""]
+    counted = features_module.counted_again(
+        None, texts, lambda positions: features_module.lead_terms(texts[p] for p in positions)
+    )
+    assert counted.whole()
+    words = counted.kinds[0]
+    broken = [
+        dataclasses.replace(counted, keys=counted.keys[:2]),
+        dataclasses.replace(words, columns=words.columns[:-1]),
+        dataclasses.replace(words, counts=words.counts[:-1]),
+        dataclasses.replace(words, terms=words.terms[:-1]),
+        dataclasses.replace(words, indptr=words.indptr[::-1].copy()),
+    ]
+    for damage in broken:
+        whole = damage if isinstance(damage, features_module.LeadCounts) else None
+        found = whole or dataclasses.replace(counted, kinds=(damage, *counted.kinds[1:]))
+        assert not found.whole()
