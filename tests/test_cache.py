@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import pickle
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,56 @@ def test_keys_depend_on_every_part_and_on_the_code(monkeypatch: pytest.MonkeyPat
     before = key_of("x")
     monkeypatch.setattr(cache_module, "code_version", lambda: "another release")
     assert key_of("x") != before
+
+
+def _rows(folder: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(folder / CACHE_FILE) as db:
+        return sorted(db.execute("SELECT kind, key FROM entries").fetchall())
+
+
+def test_entries_of_other_code_are_never_read_and_go_with_its_first_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real keys differ by code version; the same literal keys here show that the
+    version noted in the file, not only the keys, keeps old entries out (and out of
+    memory: a build after an upgrade held them all to its end)."""
+    monkeypatch.setattr(cache_module, "code_version", lambda: "last release")
+    old = BuildCache(tmp_path)
+    old.get_or_make("k", "a", lambda: 1)
+    old.get_or_make("other", "b", lambda: 2)
+    old.save()
+    monkeypatch.setattr(cache_module, "code_version", lambda: "this release")
+    failed = BuildCache(tmp_path)
+    assert failed.find("k", "a") == (False, None)
+    assert failed._entries("other") == {}  # nothing of the old code held
+    failed.get_or_make("k", "c", lambda: 3)  # written into its transaction, then dropped
+    failed.close()
+    assert _rows(tmp_path) == [("k", "a"), ("other", "b")]  # a failed build keeps them
+    memory = Memory()
+    memory.values = {"k": {"x": 0}}  # a preview reads missing values one by one
+    assert BuildCache(tmp_path, memory=memory).find("k", "a") == (False, None)
+    upgraded = BuildCache(tmp_path)
+    upgraded.get_or_make("k", "c", lambda: 3)
+    upgraded.save()
+    assert _rows(tmp_path) == [("k", "c")]
+    assert BuildCache(tmp_path).find("k", "c") == (True, 3)
+    monkeypatch.setattr(cache_module, "code_version", lambda: "last release")
+    assert BuildCache(tmp_path).find("k", "c") == (False, None)
+
+
+def test_a_file_from_before_versions_were_noted_is_read_as_other_code(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / CACHE_FILE) as db:
+        db.execute(
+            "CREATE TABLE entries (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,"
+            " PRIMARY KEY (kind, key)) WITHOUT ROWID"
+        )
+        db.execute("INSERT INTO entries VALUES ('k', 'a', ?)", (pickle.dumps(1),))
+    store = BuildCache(tmp_path)
+    assert store.find("k", "a") == (False, None)
+    store.get_or_make("k", "b", lambda: 2)
+    store.save()
+    assert _rows(tmp_path) == [("k", "b")]
+    assert BuildCache(tmp_path).find("k", "b") == (True, 2)
 
 
 @pytest.fixture
