@@ -626,13 +626,10 @@ class CacheMemo:
         return self._keys(LEAD_TERMS, texts), kept
 
     def keep_counted(self, counted: LeadCounts) -> None:
-        """Keep this grouping's lead counts in place of the last one's. Each lead's
-        counts kept as an entry of its own (LEAD_TERMS: the way before the counts were
-        kept whole) are of no more use to the build, and go."""
-        from generator.leads import LEAD_TERMS
-
+        """Keep this grouping's lead counts in place of the last one's. (Each lead's
+        counts as an entry of its own, the way of earlier code, went with the rest of
+        that code's entries: `BuildCache` clears them at its first write.)"""
         self.cache.keep_large(LEAD_COUNTS, counted)
-        self.cache.drop(LEAD_TERMS)
 
     def _keys(self, kind: str, inputs: Sequence[str]) -> Sequence[str]:
         keys = self.known.get(kind)

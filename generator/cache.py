@@ -12,9 +12,9 @@ midway leaves the previous entries whole. The file names the code version that w
 entries: a build of other code reads none of them (none could match its keys) and its first
 write clears them. A value too large for a row, of which a build keeps one (`keep_large`),
 is a file beside it. Entries a build did not use are dropped at its end, so the cache
-holds about one build's worth. Values are pickles, which is safe only
-because the cache is written by this program on this machine: it is git-ignored, and a
-cache folder from elsewhere must never be copied in.
+holds about one build's worth. Values are pickles, which is safe only because the cache
+is written by this program on this machine: it is git-ignored, and a cache folder from
+elsewhere must never be copied in.
 """
 
 from __future__ import annotations
@@ -163,7 +163,6 @@ class BuildCache:
         self._writer: sqlite3.Connection | None = None
         self._writing = self.path is not None
         self._cleared: set[str] = set()
-        self._dropped: set[str] = set()
         self._derived: dict[str, dict[int, tuple[object, Any]]] = {}
         self._file_is_current: bool | None = None
         """Whether the file's entries were written by this code (read once)."""
@@ -335,11 +334,6 @@ class BuildCache:
         if self.memory is not None:
             self._kept.setdefault(kind, {})[key] = value
 
-    def drop(self, kind: str) -> None:
-        """Drop every stored entry of `kind` when the build saves (unless it used some):
-        for a kind this code no longer reads, which no build would clear otherwise."""
-        self._dropped.add(kind)
-
     def find_large(self, kind: str) -> Any:
         """The value `keep_large` kept last under `kind` with this code, or None."""
         if self.memory is not None and kind in self.memory.large:
@@ -442,13 +436,11 @@ class BuildCache:
         if self.memory is not None:
             self.memory.values = self._kept
             self.memory.derived = self._derived
-        if self.path is None or not (self._used or self._dropped):
+        if self.path is None or not self._used:
             self._abandon_writer()
             return
         try:
             writer = self._open_writer(self.path, timeout=30)
-            for kind in sorted(self._dropped - self._used.keys()):
-                writer.execute("DELETE FROM entries WHERE kind = ?", (kind,))
             for kind in sorted(self._used):
                 self._save_kind(writer, kind)
             writer.execute("COMMIT")

@@ -528,19 +528,3 @@ def test_a_large_value_is_held_in_memory_for_the_next_build(tmp_path: Path) -> N
     BuildCache(tmp_path, memory=kept).keep_large("counts", [5])
     (tmp_path / "counts.pickle").unlink()
     assert BuildCache(tmp_path, memory=kept).find_large("counts") == [5]
-
-
-def test_a_dropped_kind_goes_when_the_build_saves_unless_it_was_used(tmp_path: Path) -> None:
-    first = BuildCache(tmp_path)
-    for kind in ("old", "used"):
-        first.keep(kind, "a", 1)
-    first.save()
-    second = BuildCache(tmp_path)
-    second.drop("old")
-    second.drop("used")
-    assert second.find("used", "a") == (True, 1)
-    assert BuildCache(tmp_path).find("old", "a") == (True, 1)  # not before the save
-    second.save()
-    third = BuildCache(tmp_path)
-    assert third.find("old", "a") == (False, None)
-    assert third.find("used", "a") == (True, 1)
