@@ -9,7 +9,10 @@ whole `briefing build` processes, each under /usr/bin/time for its peak memory:
 - warm: the same input again, nothing changed;
 - first edit: after one article's body changed (a different article each run), the
   first build after the cold one;
-- edit: the same again, after that build (a user's usual edit).
+- edit: the same again, after that build (a user's usual edit);
+- edit (body), edit (lead): the same again, the sentence added past the article's lead
+  (what grouping reads: the grouping is taken from the cache) or to its first paragraph
+  (the articles are grouped again), so that each kind has its own figure.
 Each figure is the median of --runs runs; the seconds per stage come from `--timings`
 of the median run. CPU seconds (user and system, the build's processes and Pagefind's)
 are the median of their own: on a shared machine they move less with other people's
@@ -44,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import OUTLETS, article_text, make_story, write_archive
 
 import generator
+from generator.leads import LEAD_CHARS
 from generator.slugs import slugify
 
 PYTHON = sys.executable
@@ -98,14 +102,26 @@ def median_run(runs: list[Run]) -> Run:
     return Run(middle.seconds, middle.peak_mb, middle.stages, cpu)
 
 
-def edit_one(site: Path, rng: random.Random) -> None:
+def edit_one(site: Path, rng: random.Random, part: str = "any") -> None:
     """Add a sentence to one paragraph of one article, both chosen at random, as a
-    user's edit would (an edit in the first paragraphs also changes the grouping's input)."""
+    user's edit would (an edit in the first paragraphs also changes the grouping's input).
+    `part`: "any" paragraph, "lead" (the first) or "body" (one that begins past the lead
+    grouping reads, `leads.LEAD_CHARS` characters; an article without one is passed)."""
     articles = sorted((site / "content" / "articles").rglob("*.md"))
-    path = rng.choice(articles)
-    head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
-    paragraphs = body.strip("\n").split("\n\n")
-    where = rng.randrange(len(paragraphs))
+    while True:
+        path = rng.choice(articles)
+        head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+        paragraphs = body.strip("\n").split("\n\n")
+        starts = [sum(len(p) for p in paragraphs[:i]) for i in range(len(paragraphs))]
+        past_lead = [i for i, start in enumerate(starts) if start > LEAD_CHARS]
+        if part != "body" or past_lead:
+            break
+    if part == "lead":
+        where = 0
+    elif part == "body":
+        where = rng.choice(past_lead)
+    else:
+        where = rng.randrange(len(paragraphs))
     paragraphs[where] += f" An added sentence, edit {rng.random():.6f}."
     path.write_text(head + "\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
 
@@ -118,7 +134,8 @@ def measure_builds(site: Path, runs: int) -> dict[str, Run]:
     was deleted for the cold build, and must compare its files; the second is an edit
     as a user's next one is, after a normal build."""
     rng = random.Random(1)
-    results: dict[str, list[Run]] = {"cold": [], "warm": [], "first edit": [], "edit": []}
+    kinds = ("cold", "warm", "first edit", "edit", "edit (body)", "edit (lead)")
+    results: dict[str, list[Run]] = {kind: [] for kind in kinds}
     for _ in range(runs):
         shutil.rmtree(site / ".cache", ignore_errors=True)
         results["cold"].append(build_once(site, "--no-cache"))
@@ -127,6 +144,9 @@ def measure_builds(site: Path, runs: int) -> dict[str, Run]:
         results["first edit"].append(build_once(site))
         edit_one(site, rng)
         results["edit"].append(build_once(site))
+        for part in ("body", "lead"):
+            edit_one(site, rng, part)
+            results[f"edit ({part})"].append(build_once(site))
     return {kind: median_run(found) for kind, found in results.items()}
 
 
