@@ -611,6 +611,74 @@ def test_a_page_a_glob_cannot_name_is_indexed_too(tmp_path: Path) -> None:
     assert sorted(found) == sorted(f"/articles/{name}/" for name in names)
 
 
+def test_work_is_done_while_the_command_runs_and_its_error_stops_it(tmp_path: Path) -> None:
+    """`meanwhile` (the index's cuts written) runs while Pagefind does, not after it."""
+    command = ["sh", "-c", "sleep 0.5; echo said >&2; touch ended; exit 3"]
+    seen: list[bool] = []
+    result = search._run(
+        command, tmp_path, None, lambda: seen.append((tmp_path / "ended").exists())
+    )
+    assert result == (3, "said\n") and seen == [False]
+
+    def failing() -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):  # at once, not after a 20 s `sleep`
+        search._run(["sleep", "20"], tmp_path, threading.Event(), failing)
+
+
+def test_the_cuts_are_kept_with_a_run_or_without_one(
+    golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cuts of the planned pages are written while the first Pagefind run works,
+    and also when no shard needs a run (a page made anew the same)."""
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    config = load_config(GOLDEN_SITE)
+    pages = search_shards.indexed_pages(site)
+    keys = {page: f"1 {page}" for page in pages}
+    running: list[bool] = []
+    real = search.run_pagefind
+
+    def run(*args: Any) -> None:
+        running.append(True)
+        real(*args)
+        running.pop()
+
+    monkeypatch.setattr(search, "run_pagefind", run)
+    real_keep = IndexStore.keep_cuts
+    kept_while: list[bool] = []
+
+    def keep_cuts(store: IndexStore, cuts: Any) -> None:
+        kept_while.append(bool(running))
+        real_keep(store, cuts)
+
+    monkeypatch.setattr(IndexStore, "keep_cuts", keep_cuts)
+    index_site(site, config, IndexStore(tmp_path / "store"), keys, per_shard=2)
+    assert kept_while == [True]
+    assert set(IndexStore(tmp_path / "store").cuts()) == set(keys.values())
+    article = next(p for p in pages if p.startswith("articles/"))
+    keys[article] = f"2 {article}"  # made anew the same: no run
+    kept_while.clear()
+    index_site(site, config, IndexStore(tmp_path / "store"), keys, per_shard=2)
+    assert kept_while == [False]
+    assert set(IndexStore(tmp_path / "store").cuts()) == set(keys.values())
+
+
+def test_the_store_is_pruned_once_it_holds_twice_its_count(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path / "store")
+    for number in range(5):
+        index = tmp_path / f"index-{number}"
+        index.mkdir()
+        (index / "pagefind.js").write_bytes(b"%d" % number)
+        store.keep(f"d{number}", index)
+        os.utime(store.lists / f"d{number}.json", ns=(number, number))  # oldest first
+        store.prune(2, slack=2)
+        held = [n for n in range(number + 1) if store.has(f"d{n}")]
+        assert held == (list(range(number + 1)) if number < 4 else [3, 4])
+    assert sorted(p.read_bytes() for p in store.pool.iterdir()) == [b"3", b"4"]
+
+
 def test_a_page_made_anew_the_same_keeps_its_shard(golden_site: Path, tmp_path: Path) -> None:
     """A new key (an article whose topic changed) with the same text Pagefind reads
     leaves the index as it is; only the pages under new keys are read to know that."""
