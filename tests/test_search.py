@@ -577,9 +577,23 @@ def test_a_shard_too_large_for_one_glob_is_indexed_from_links(
 
     monkeypatch.setattr(search, "GLOB_CHARS", 10)
     monkeypatch.setattr(search, "run_pagefind", recorded)
-    index_site(site, config, per_shard=2)
-    assert runs and set(runs) == {"**/*.html"}
-    assert files_of(site / BUNDLE_DIR) == named
+    store = IndexStore(tmp_path / "store")
+    keys = {page: f"key of {page}" for page in search_shards.indexed_pages(site)}
+    for chosen in (None, store):  # the links removed while the bundles are placed
+        index_site(site, config, chosen, keys if chosen else None, per_shard=2)
+        assert runs and set(runs) == {"**/*.html"}
+        assert files_of(site / BUNDLE_DIR) == named
+        assert not any(p.name.startswith(".search-") for p in site.iterdir())  # work gone
+
+
+def test_folders_are_removed_beside_the_work_and_gone_at_its_end(tmp_path: Path) -> None:
+    folders = [tmp_path / "a", tmp_path / "b" / "c"]
+    for folder in folders:
+        (folder / "x" / "y").mkdir(parents=True)
+        (folder / "x" / "y" / "page.html").write_text("page")
+    with search._removed_meanwhile([*folders, tmp_path / "missing"]):
+        assert any(t.name == "remove-links" for t in threading.enumerate())
+    assert not any(folder.exists() for folder in folders) and (tmp_path / "b").is_dir()
 
 
 def test_a_shard_of_two_thousand_long_paths_is_indexed(tmp_path: Path) -> None:
