@@ -43,7 +43,8 @@ ENTRY = search_index.ENTRY
 CUTS = "cuts.json"
 """File of the index cache keeping what Pagefind reads of each page, by render key."""
 KEEP_INDEXES = 3
-"""Cached indexes kept per shard (the newest builds' ones); older ones are removed."""
+"""Cached indexes kept per shard (the newest builds' ones); older ones are removed once
+there are twice as many (`IndexStore.prune`)."""
 MANIFEST = "shards.json"
 """File of the first shard's bundle naming the bundles the search page merges into it,
 with the filter counts of them all (the search page's filter menus)."""
