@@ -26,10 +26,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from generator import search_index, search_shards
+from generator import search_index, search_merge, search_shards
 from generator.cache import library_version
 from generator.config import SiteConfig
 from generator.errors import BuildError
@@ -120,22 +121,148 @@ def index_site(
             shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
             return
         wanted = [s for s in shards if store is None or not store.has(s.digest)]
-        made: dict[int, Path] = {}
-        # The cuts are written while the first Pagefind run works: at 100,000 articles
-        # writing them took 0.4 s of an edit's build, its thread otherwise waiting.
-        bundles = make_bundles(staging, config, wanted, work, jobs, cancel, keep_cuts)
-        for shard, bundle in bundles:
+        parts = [p for s in wanted for p in s.parts if store is None or not store.has(p.digest)]
+        units = [Unit(f"part-{n}", p.pages) for n, p in enumerate(parts)]
+        whole = partial(_whole_shard, staging, config, work, cancel)
+        merging = Merging(wanted, parts, work, store, cancel, whole)
+
+        # The cuts are written, and the kept parts read, while the first Pagefind run
+        # works: at 100,000 articles writing the cuts took 0.4 s of an edit's build,
+        # its thread otherwise waiting.
+        def meanwhile_once() -> None:
+            keep_cuts()
+            merging.prepare()
+
+        meanwhile = _once(meanwhile_once)
+        bundles = make_bundles(staging, config, units, work, jobs, cancel, meanwhile)
+        for part, (_, bundle) in zip(parts, bundles, strict=True):
+            files = search_merge.files_in(bundle)
             if store is not None:  # at once: an indexing called off keeps what it made
-                store.keep(shard.digest, bundle)
-            made[shard.number] = bundle
-        keep_cuts()  # when no run did
-        with _removed_meanwhile([work / str(s.number) / LINKED for s in wanted]):
+                pooled = store.keep(part.digest, bundle)
+                files = {relative: store.pool / name for relative, name in pooled.items()}
+            merging.made(part, files)  # its shard merged if it was the last part missing
+        meanwhile()  # when no run did
+        made = merging.rest()
+        with _removed_meanwhile([work / unit.name / LINKED for unit in units]):
             place_bundles(staging / BUNDLE_DIR, shards, made, store)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if store is not None and wanted:  # only a new index can make an old one surplus
-        count = KEEP_INDEXES * len(shards)
+        count = KEEP_INDEXES * (len(shards) + sum(len(s.parts) for s in shards))
         store.prune(count, slack=count)
+
+
+class Merging:
+    """The shards' bundles, each merged from its parts' (those just made, and the others
+    from the store) as soon as its last missing part is made: while Pagefind indexes
+    the parts of the next shards (a cold build). The kept parts are read beforehand
+    (`prepare`, while Pagefind makes the missing ones: an edit's build reads the other
+    parts of the edited shard meanwhile). Each bundle is kept in the store, in a folder
+    of its own under `work`. A shard whose parts cannot be merged is indexed `whole`."""
+
+    def __init__(
+        self,
+        shards: Iterable[search_shards.Shard],
+        missing: Iterable[search_shards.Part],
+        work: Path,
+        store: IndexStore | None,
+        cancel: threading.Event | None,
+        whole: Callable[[search_shards.Shard], Path],
+    ) -> None:
+        self.work, self.store, self.cancel, self.whole = work, store, cancel, whole
+        self.shards = list(shards)
+        self.unmade = {part.digest for part in missing}
+        self.waiting = {s.number: {p.digest for p in s.parts} & self.unmade for s in self.shards}
+        self.shard_of = {p.digest: s for s in self.shards for p in s.parts}
+        self.merges = {s.number: search_merge.Merge() for s in self.shards}
+        self.read: set[str] = set()
+        self.unmergeable: set[int] = set()
+        self.bundles: dict[int, Path] = {}
+
+    def prepare(self) -> None:
+        """Read the kept parts of the shards."""
+        for shard in self.shards:
+            for part in shard.parts:
+                if part.digest not in self.unmade:
+                    self._add(shard, part.digest, None)
+
+    def made(self, part: search_shards.Part, files: dict[str, Path]) -> None:
+        """A part's bundle is made (`files`: see `search_merge.merge`): its shard is
+        merged if it was the last."""
+        shard = self.shard_of[part.digest]
+        self._add(shard, part.digest, files)
+        self.waiting[shard.number].discard(part.digest)
+        if not self.waiting[shard.number]:
+            self.bundles[shard.number] = self._merged(shard)
+
+    def rest(self) -> dict[int, Path]:
+        """Every shard's bundle (by number), the shards that missed no part merged now."""
+        for shard in self.shards:
+            if shard.number not in self.bundles:
+                self.bundles[shard.number] = self._merged(shard)
+        return self.bundles
+
+    def _add(self, shard: search_shards.Shard, digest: str, files: dict[str, Path] | None) -> None:
+        if digest in self.read or shard.number in self.unmergeable:
+            return
+        if files is None:
+            if self.store is None:  # never: without a store every part is made
+                raise BuildError(f"search: no index of the part {digest}")
+            files = self.store.files(digest)
+        try:
+            self.merges[shard.number].add(files)
+        except search_merge.Unmergeable:
+            self.unmergeable.add(shard.number)
+        except search_index.IndexFormatError as exc:
+            raise _format_error(exc) from None
+        self.read.add(digest)
+
+    def _merged(self, shard: search_shards.Shard) -> Path:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled
+        for part in shard.parts:
+            self._add(shard, part.digest, None)
+        bundle = self.work / f"shard-{shard.number}" / BUNDLE_DIR
+        linked: dict[str, Path] = {}
+        if shard.number in self.unmergeable:
+            bundle = self.whole(shard)
+        else:
+            try:
+                linked = self.merges.pop(shard.number).write(bundle)
+            except search_index.IndexFormatError as exc:
+                raise _format_error(exc) from None
+        if self.store is not None:
+            pool = self.store.pool
+            pooled = {path: f.name for path, f in linked.items() if f.parent == pool}
+            self.store.keep(shard.digest, bundle, pooled)
+        return bundle
+
+
+def _format_error(exc: search_index.IndexFormatError) -> BuildError:
+    return BuildError(
+        f"search: Pagefind {library_version('pagefind_bin_extended')} wrote an index "
+        f"briefing cannot merge ({exc}); install pagefind[extended] 1.5"
+    )
+
+
+def _whole_shard(
+    staging: Path,
+    config: SiteConfig,
+    work: Path,
+    cancel: threading.Event | None,
+    shard: search_shards.Shard,
+) -> Path:
+    """A shard's bundle made by one Pagefind run over all its pages."""
+    return make_bundle(staging, config, Unit(f"whole-{shard.number}", shard.pages), work, cancel)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Pages indexed by one Pagefind run (a part of a shard), in the folder `name` of
+    the work folder."""
+
+    name: str
+    pages: tuple[str, ...]
 
 
 def work_folder(staging: Path) -> Path:
@@ -202,28 +329,28 @@ def _once(action: Callable[[], None] | None) -> Callable[[], None]:
 def make_bundles(
     staging: Path,
     config: SiteConfig,
-    shards: list[search_shards.Shard],
+    units: list[Unit],
     work: Path,
     jobs: int,
     cancel: threading.Event | None = None,
     meanwhile: Callable[[], None] | None = None,
-) -> Iterator[tuple[search_shards.Shard, Path]]:
-    """Index each shard on its own (`jobs` at a time): each shard with its bundle, in
+) -> Iterator[tuple[Unit, Path]]:
+    """Index each unit on its own (`jobs` at a time): each unit with its bundle, in
     order, as they are made. `meanwhile` is done once the first run has started."""
-    if jobs <= 1 or len(shards) <= 1:
-        for number, shard in enumerate(shards):
+    if jobs <= 1 or len(units) <= 1:
+        for number, unit in enumerate(units):
             later = meanwhile if number == 0 else None
-            yield shard, make_bundle(staging, config, shard, work, cancel, later)
+            yield unit, make_bundle(staging, config, unit, work, cancel, later)
         return
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="pagefind") as pool:
         running = []
-        for number, shard in enumerate(shards):
+        for number, unit in enumerate(units):
             later = meanwhile if number == 0 else None
-            made = pool.submit(make_bundle, staging, config, shard, work, cancel, later)
-            running.append((shard, made))
+            made = pool.submit(make_bundle, staging, config, unit, work, cancel, later)
+            running.append((unit, made))
         try:
-            for shard, future in running:
-                yield shard, future.result()
+            for unit, future in running:
+                yield unit, future.result()
         finally:  # an error or a cancel: the shards not started are not started
             for _, future in running:
                 future.cancel()
@@ -232,13 +359,13 @@ def make_bundles(
 def make_bundle(
     staging: Path,
     config: SiteConfig,
-    shard: search_shards.Shard,
+    unit: Unit,
     work: Path,
     cancel: threading.Event | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> Path:
-    """Pagefind's canonical index of one shard, in a folder of its own under `work`
-    (`meanwhile` done while Pagefind runs).
+    """Pagefind's canonical index of one unit's pages, in a folder of its own under
+    `work` (`meanwhile` done while Pagefind runs).
 
     Pagefind reads the shard's pages where they are, named one by one in its glob (no
     copy: creating and removing a folder per page took longer than indexing them). A
@@ -248,14 +375,14 @@ def make_bundle(
     pages): such a shard's pages are linked into a folder of their own, where they are
     all the pages.
     """
-    folder = work / str(shard.number)
+    folder = work / unit.name
     folder.mkdir()
-    glob = "{" + ",".join(shard.pages) + "}"
-    if len(glob) <= GLOB_CHARS and all(_LITERAL.fullmatch(page) for page in shard.pages):
+    glob = "{" + ",".join(unit.pages) + "}"
+    if len(glob) <= GLOB_CHARS and all(_LITERAL.fullmatch(page) for page in unit.pages):
         site = staging
     else:
         site, glob = folder / LINKED, "**/*.html"
-        for page in shard.pages:
+        for page in unit.pages:
             (site / page).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(str(staging / page), str(site / page))
     run_pagefind(site, glob, config, folder, cancel, meanwhile)
@@ -422,14 +549,23 @@ class IndexStore:
     def has(self, digest: str) -> bool:
         return self.read and (self.lists / f"{digest}.json").is_file()
 
-    def keep(self, digest: str, index: Path) -> None:
-        """Add an index to the store (`prune` drops old ones)."""
+    def keep(
+        self, digest: str, index: Path, pooled: Mapping[str, str] | None = None
+    ) -> dict[str, str]:
+        """Add an index to the store (`prune` drops old ones); its files, path inside it
+        -> name in the pool. `pooled` names the files known to be links to pool files
+        (a merged bundle's fragments): those are not read again."""
         self.pool.mkdir(parents=True, exist_ok=True)
         self.lists.mkdir(parents=True, exist_ok=True)
         files: dict[str, str] = {}
+        pooled = pooled or {}
         for path in sorted(p for p in index.rglob("*") if p.is_file()):
+            relative = path.relative_to(index).as_posix()
+            if relative in pooled:
+                files[relative] = pooled[relative]
+                continue
             name = hashlib.sha256(path.read_bytes()).hexdigest()
-            files[path.relative_to(index).as_posix()] = name
+            files[relative] = name
             if not self.read:  # a cold build trusts no kept file, even one named right
                 fresh = self.pool / f".{name}.{os.getpid()}.{threading.get_ident()}"
                 link_or_copy(str(path), str(fresh))
@@ -440,6 +576,14 @@ class IndexStore:
         partial = listing.with_name(f".{listing.name}.{os.getpid()}")
         partial.write_text(json.dumps(files, sort_keys=True), encoding="utf-8")
         os.replace(partial, listing)
+        return files
+
+    def files(self, digest: str) -> dict[str, Path]:
+        """The files of a kept index: path inside it -> its file in the pool."""
+        listing = self.lists / f"{digest}.json"
+        files = json.loads(listing.read_text(encoding="utf-8"))
+        os.utime(listing)  # newest use first when pruning
+        return {relative: self.pool / name for relative, name in files.items()}
 
     def put(self, digest: str, target: Path) -> None:
         """Link the files of a kept index into the folder `target`."""

@@ -146,11 +146,13 @@ def decode(compressed: bytes) -> Any:
     return cbor2.loads(data[len(SIGNATURE) :])
 
 
-def compress(data: bytes) -> bytes:
-    """Gzip with a fixed header (no time, no name): the same data, the same bytes."""
-    deflate = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+def compress(data: bytes, level: int = 9) -> bytes:
+    """Gzip with a fixed header (no time, no name): the same data, the same bytes.
+    At a `level` below 9 the header says so (no "best compression" flag)."""
+    deflate = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
     body = deflate.compress(data) + deflate.flush()
-    return GZIP_HEADER + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+    header = GZIP_HEADER if level == 9 else GZIP_HEADER[:8] + b"\x00" + GZIP_HEADER[9:]
+    return header + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
 
 
 def encode_entry(entry: Any) -> bytes:

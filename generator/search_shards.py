@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import search_index, search_pages, urls
+from generator import search_index, search_merge, search_pages, urls
 from generator.cache import library_version
 from generator.models import Topic
 
@@ -43,11 +43,29 @@ SHARD_PAGES = 64
 MAX_SHARDS = 32
 """Most shards, whatever the size of the archive: a search fetches a word-index chunk
 from each, and the search page loads each one's meta and filter files (6 files) first."""
+PART_PAGES = 40
+"""Fewest pages per part of a shard, on average, before the shards are cut into more
+parts: each part is indexed by a Pagefind run of its own and the parts' bundles merged
+into the shard's (`search_merge`), so that an edit re-indexes one part."""
+MAX_PARTS = 32
+"""Most parts a shard is cut into: merging costs as much for any number of parts, and
+each part is a Pagefind run in a cold build (~0.01 s to start) and an index kept."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """Pages of a shard indexed by one Pagefind run."""
+
+    pages: tuple[str, ...]
+    """Its pages, sorted."""
+    digest: str
+    """What its index depends on (as a shard's), and that it is a part; its index is
+    cached under it."""
 
 
 @dataclass(frozen=True)
 class Shard:
-    """Pages indexed together into one Pagefind bundle."""
+    """Pages indexed together into one Pagefind bundle, merged from its parts'."""
 
     number: int
     """Its place among the shards (the hash of a page's path modulo their count)."""
@@ -57,6 +75,9 @@ class Shard:
     digest: str
     """What its index depends on: its pages as Pagefind reads them (or their keys), and
     Pagefind's arguments and version; the index is cached under it."""
+    parts: tuple[Part, ...] = ()
+    """Its non-empty parts, in order: each page in the part of its anchor (as for the
+    shard, by other bits of the hash), so an edit's pages are in one."""
 
 
 def shard_count(pages: int, per_shard: int | None = None) -> int:
@@ -69,9 +90,27 @@ def shard_count(pages: int, per_shard: int | None = None) -> int:
     return count
 
 
+def part_count(pages: int, shards: int) -> int:
+    """The number of parts of each shard when `pages` pages are in `shards` shards: the
+    greatest power of two that leaves each part PART_PAGES pages on average, from 1 to
+    MAX_PARTS. It depends on the whole site (like the shards'), not on a shard's size,
+    so a page changes part only where the archive's size crosses a power of two."""
+    count = 1
+    while count * 2 <= MAX_PARTS and pages >= shards * count * 2 * PART_PAGES:
+        count *= 2
+    return count
+
+
 def shard_of(page: str, count: int) -> int:
     """The shard of the page at site path `page` among `count` (a power of two)."""
     return int.from_bytes(hashlib.sha256(page.encode()).digest()[:8], "big") % count
+
+
+def part_of(page: str, count: int) -> int:
+    """The part of its shard that the page at site path `page` is in, among `count`
+    (a power of two): other bits of the hash than the shard's, so that every shard's
+    pages spread over its parts."""
+    return int.from_bytes(hashlib.sha256(page.encode()).digest()[8:16], "big") % count
 
 
 def anchors_of(topic_of: Mapping[str, Topic]) -> dict[str, str]:
@@ -154,13 +193,36 @@ def plan(
     for page in read:
         groups.setdefault(shard_of(anchors.get(page, page), count), []).append(page)
     common = _common_digest(arguments)
+    parts = part_count(len(read), count)
     shards = []
     for number in sorted(groups):
         digest = common.copy()
         _add_cuts(digest, groups[number], cuts)
-        shards.append(Shard(number, tuple(groups[number]), digest.hexdigest()))
+        split = _parts(groups[number], parts, anchors, common, cuts)
+        shards.append(Shard(number, tuple(groups[number]), digest.hexdigest(), split))
     learnt = {keys[page]: cuts[page] for page in pages} if keys is not None else {}
     return Plan(tuple(shards), learnt)
+
+
+def _parts(
+    pages: list[str],
+    count: int,
+    anchors: Mapping[str, str],
+    common: hashlib._Hash,
+    cuts: Mapping[str, PageCut],
+) -> tuple[Part, ...]:
+    """The non-empty parts of a shard's pages (`pages`, sorted), each page in the part
+    of its anchor among `count`."""
+    groups: dict[int, list[str]] = {}
+    for page in pages:
+        groups.setdefault(part_of(anchors.get(page, page), count), []).append(page)
+    parts = []
+    for number in sorted(groups):
+        digest = common.copy()
+        digest.update(b"part\0")
+        _add_cuts(digest, groups[number], cuts)
+        parts.append(Part(tuple(groups[number]), digest.hexdigest()))
+    return tuple(parts)
 
 
 def _cut_of(
@@ -205,7 +267,7 @@ def _add_cuts(digest: hashlib._Hash, pages: list[str], cuts: Mapping[str, PageCu
 
 
 CODE_VERSION = hashlib.sha256(
-    b"".join(Path(str(m.__file__)).read_bytes() for m in (search_index, search_pages))
+    b"".join(Path(str(m.__file__)).read_bytes() for m in (search_index, search_merge, search_pages))
     + Path(__file__).read_bytes()
 ).hexdigest()
 """Hash of the code deciding what Pagefind reads and how its output is made canonical:

@@ -14,7 +14,7 @@ from typing import Any
 import cbor2
 import pytest
 
-from generator import search, search_index, search_shards
+from generator import search, search_index, search_merge, search_shards
 from generator.build import BuildOptions, build
 from generator.config import SiteConfig, load_config, parse_config
 from generator.errors import BuildError
@@ -201,6 +201,19 @@ def test_the_index_is_canonical_whatever_order_pagefind_wrote(bundle: Path, tmp_
     postings = filter_postings(bundle)
     scramble(bundle)
     assert files_of(bundle) != canonical and filter_postings(bundle) == postings
+    search_merge.merge([search_merge.files_in(bundle)], tmp_path / "merged")
+    merged = files_of(tmp_path / "merged")
+    assert merged == canonical
+
+
+def test_pagefinds_own_output_is_canonical_whatever_order_it_wrote(
+    golden_index: tuple[Path, Any], tmp_path: Path
+) -> None:
+    """A part's bundle, as one Pagefind run writes it."""
+    search.run_pagefind(golden_index[0], "articles/**/*.html", load_config(GOLDEN_SITE), tmp_path)
+    canonical = files_of(bundle := tmp_path / BUNDLE_DIR)
+    scramble(bundle)
+    assert files_of(bundle) != canonical
     search_index.canonicalise(bundle)
     assert files_of(bundle) == canonical
 
@@ -445,7 +458,9 @@ def test_the_build_reads_back_no_page_it_made_to_plan_the_index(
     assert read_back and files_of(clean / BUNDLE_DIR) == made
 
 
-def test_an_edit_reindexes_only_the_shard_of_the_page(golden_site: Path, tmp_path: Path) -> None:
+def test_an_edit_reindexes_only_the_shard_of_the_page(
+    golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "site"
     shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
     golden_site = site  # edited below
@@ -463,8 +478,12 @@ def test_an_edit_reindexes_only_the_shard_of_the_page(golden_site: Path, tmp_pat
     page.unlink()  # a new file, as the build writes it: the page may be a link
     page.write_bytes(content)
     keys[article] = "2"  # what the build says of the page: it changed
+    runs: list[str] = []
+    run = search.run_pagefind
+    monkeypatch.setattr(search, "run_pagefind", lambda *a, **k: runs.append(a[1]) or run(*a, **k))
     index_site(golden_site, config, store, keys, per_shard=2)
-    assert len(set(store.lists.iterdir()) - listings) == 1  # one shard made anew
+    assert len(runs) == 1 and article in runs[0]  # the part of the page, indexed anew
+    assert len(set(store.lists.iterdir()) - listings) == 2  # it, and its shard merged
     number = shard_of(article, count)
     index = golden_site / BUNDLE_DIR
     after = {p: p.stat().st_ino for p in index.rglob("*") if p.is_file()}
@@ -506,7 +525,7 @@ def test_an_article_is_indexed_in_the_shard_of_its_topic_page(
         (site / page).unlink()
         (site / page).write_bytes(content)
     index_site(site, config, store, keys, per_shard=2, anchors=anchors)
-    assert len(set(store.lists.iterdir()) - listings) == 1  # one shard made anew
+    assert len(set(store.lists.iterdir()) - listings) == 2  # one part, its shard merged
 
 
 def test_a_called_off_indexing_keeps_the_shards_it_made(
@@ -531,13 +550,16 @@ def test_a_called_off_indexing_keeps_the_shards_it_made(
     monkeypatch.setattr(search, "run_pagefind", run_then_call_off)
     with pytest.raises(Cancelled):
         index_site(site, config, store, keys, per_shard=2, jobs=1, cancel=cancel)
-    assert len(runs) == 1 and len(list(store.lists.iterdir())) == 1  # the one made is kept
+    assert len(runs) == 1 and len(list(store.lists.iterdir())) == 1  # the part made is kept
     assert not (site / BUNDLE_DIR).exists()  # no partial index in the site
     made_after: list[str] = []
     monkeypatch.setattr(search, "run_pagefind", lambda *a: (made_after.append(a[1]), real(*a)))
     index_site(site, config, store, keys, per_shard=2, jobs=1)
-    assert runs[0] not in made_after  # the shard kept is not made again; all others are
-    assert len(made_after) == len(list(store.lists.iterdir())) - 1
+    assert runs[0] not in made_after  # the part kept is not made again; all others are
+    shards = search.plan_shards(site, config, keys, per_shard=2)
+    parts = sum(len(shard.parts) for shard in shards)
+    assert len(made_after) == parts - 1
+    assert len(list(store.lists.iterdir())) == parts + len(shards)  # each shard merged
     clean = tmp_path / "clean"
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns(BUNDLE_DIR))
     index_site(clean, config, per_shard=2)

@@ -171,7 +171,14 @@ def take_snapshot(
     if keys is not None:
         store = IndexStore(cache / "pagefind")
         shards = plan_shards(out, config, keys, store=store, anchors=anchors)  # new pages
-        pages = [p for s in shards if not store.has(s.digest) for p in s.pages]
+        pages = [
+            page
+            for shard in shards
+            if not store.has(shard.digest)
+            for part in shard.parts
+            if not store.has(part.digest)
+            for page in part.pages
+        ]
     snapshot.mkdir()
     for page in pages:
         (snapshot / page).parent.mkdir(parents=True, exist_ok=True)

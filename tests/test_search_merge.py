@@ -1,0 +1,282 @@
+"""Merging Pagefind bundles: the merge of any split of the pages is Pagefind's own index of
+them all, with its pages in the canonical order."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import search, search_index, search_merge, search_shards
+from generator.config import SiteConfig, load_config, parse_config
+from generator.search import BUNDLE_DIR, IndexStore, index_site
+from generator.search_merge import files_in, merge
+
+from .test_search import GOLDEN_SITE, files_of, golden_index, golden_site, meta_of, need_pagefind
+
+__all__ = ["golden_index", "golden_site"]  # fixtures
+
+ACCENTED = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
+<main data-pagefind-body><h1>{title}</h1><p>{text}</p>
+<span data-pagefind-filter="outlet">{outlet}</span>{meta}</main></body></html>"""
+
+
+def pagefind_bundle(site: Path, pages: Iterable[str], config: SiteConfig, work: Path) -> Path:
+    """Pagefind's own (canonicalised) bundle of `pages` of the site in `site`."""
+    work.mkdir(parents=True)
+    search.run_pagefind(site, "{" + ",".join(sorted(pages)) + "}", config, work)
+    return work / BUNDLE_DIR
+
+
+def postings(bundle: Path) -> dict[str, Any]:
+    """What the index says, with each page named by its URL instead of its number:
+    word -> form -> URL -> (positions, metadata field names and positions), the filters
+    as value -> URLs, and each URL's word count. Read as the browser reads the index."""
+    _, meta = meta_of(bundle)
+    urls, counts = [], {}
+    for name, words in meta[1]:
+        data = gzip.decompress((bundle / "fragment" / f"{name}.pf_fragment").read_bytes())
+        url = json.loads(data[len(search_index.SIGNATURE) :])["url"]
+        urls.append(url)
+        counts[url] = words
+    fields = meta[5]
+
+    def pages_of(packed: list[Any]) -> dict[str, Any]:
+        found, number = {}, 0
+        for delta, locs, meta_locs in packed:
+            number += delta
+            named = [fields[-m - 1] if m < 0 else m for m in meta_locs]
+            found[urls[number]] = (locs, named)
+        return found
+
+    words: dict[str, Any] = {}
+    for _, _, name in meta[2]:
+        (chunk,) = search_index.decode((bundle / "index" / f"{name}.pf_index").read_bytes())
+        for word, pages, variants in chunk:
+            assert word not in words  # each word in one chunk
+            words[word] = {"": pages_of(pages)} | {f: pages_of(p) for f, p in variants}
+    filters = {}
+    for name, hash_ in meta[3]:
+        filter_name, values = search_index.decode(
+            (bundle / "filter" / f"{hash_}.pf_filter").read_bytes()
+        )
+        assert filter_name == name
+        filters[name] = {value: sorted(urls[p] for p in pages) for value, pages in values}
+    return {"words": words, "filters": filters, "counts": counts}
+
+
+@pytest.fixture(scope="module")
+def accented(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Pages with diacritics (Pagefind keeps their forms as variants) and metadata that
+    only some pages have (a part without them numbers the fields otherwise)."""
+    site = tmp_path_factory.mktemp("accented")
+    pages = {
+        "a": ("Café naïve", "The café served crème brûlée. Zoë met Chloé.", "Le Monde", True),
+        "b": (
+            "Cafe plain",
+            "The cafe served creme brulee. Zoe met Chloe at the CAFÉ.",
+            "Le Monde",
+            False,
+        ),
+        "c": ("Zoë again", "Zoë and the naïve café owner spoke about crème.", "El País", False),
+        "d": ("Brûlée", "A brûlée and a brulee; the café, the cafe, the CAFE.", "El País", True),
+        "e": ("Résumé", "Her résumé, his resumé, their résume and a rèsume.", "El País", False),
+        "f": ("Resumé", "A resumé.", "Le Monde", False),
+        "g": ("Rèsume", "One rèsume, one résume.", "Le Monde", True),
+    }
+    for name, (title, text, outlet, extra) in pages.items():
+        meta = '<span data-pagefind-meta="desk">Culture</span>' if extra else ""
+        page = ACCENTED.format(title=title, text=text, outlet=outlet, meta=meta)
+        (site / "articles" / name).mkdir(parents=True)
+        (site / "articles" / name / "index.html").write_text(page, encoding="utf-8")
+    return site
+
+
+def test_the_merge_of_a_split_is_pagefinds_index_of_all_pages(
+    golden_site: Path, tmp_path: Path
+) -> None:
+    need_pagefind()
+    config = load_config(GOLDEN_SITE)
+    pages = search_shards.indexed_pages(golden_site)
+    whole = pagefind_bundle(golden_site, pages, config, tmp_path / "whole")
+    splits = {
+        "halves": [pages[::2], pages[1::2]],
+        "by section": [  # articles and topic pages have different metadata fields
+            [p for p in pages if p.startswith("articles/")],
+            [p for p in pages if not p.startswith("articles/")],
+        ],
+        "one page apart": [pages[:1], pages[1:]],
+    }
+    merge([files_in(whole)], tmp_path / "canonical")
+    canonical = files_of(tmp_path / "canonical")
+    assert postings(tmp_path / "canonical") == postings(whole)  # nothing lost, nothing added
+    assert [c[:2] for c in meta_of(tmp_path / "canonical")[1][2]] == [
+        c[:2] for c in meta_of(whole)[1][2]
+    ]
+    for split, groups in splits.items():
+        parts = [
+            pagefind_bundle(golden_site, group, config, tmp_path / split / str(n))
+            for n, group in enumerate(groups)
+        ]
+        merge([files_in(part) for part in parts], tmp_path / split / "merged")
+        assert files_of(tmp_path / split / "merged") == canonical, split
+        merge([files_in(part) for part in reversed(parts)], tmp_path / split / "reversed")
+        assert files_of(tmp_path / split / "reversed") == canonical, split
+
+
+def test_diacritics_and_metadata_fields_merge_as_pagefind_indexes_them(
+    accented: Path, tmp_path: Path
+) -> None:
+    need_pagefind()
+    config = parse_config("language: en")
+    pages = search_shards.indexed_pages(accented)
+    whole = pagefind_bundle(accented, pages, config, tmp_path / "whole")
+    seen = postings(whole)
+    assert len(seen["words"]["cafe"]) > 1  # forms with diacritics are in the index
+    assert len(seen["words"]["resum"]) == 5  # the word and four forms
+    merge([files_in(whole)], tmp_path / "canonical")
+    canonical = files_of(tmp_path / "canonical")
+    for split in (
+        [pages[:2], pages[2:]],
+        [pages[1:5], pages[5:] + pages[:1]],
+        [[p] for p in pages],
+    ):
+        parts = [
+            pagefind_bundle(accented, group, config, tmp_path / f"{split}-{n}")
+            for n, group in enumerate(split)
+        ]
+        merged = tmp_path / f"{split}-merged"
+        merge([files_in(part) for part in parts], merged)
+        assert postings(merged) == seen
+        assert files_of(merged) == canonical
+
+
+def test_the_word_index_is_cut_into_chunks_where_pagefind_cuts_it(tmp_path: Path) -> None:
+    """Many words: several chunks, each bounded as in Pagefind's own index."""
+    need_pagefind()
+    import random
+
+    rng = random.Random(7)
+    vocabulary = ["".join(rng.choice("abcdefghij") for _ in range(6)) for _ in range(3000)]
+    site = tmp_path / "site"
+    for number in range(40):
+        text = " ".join(rng.choice(vocabulary) for _ in range(900))
+        page = ACCENTED.format(title=f"Page {number}", text=text, outlet="X", meta="")
+        (site / "articles" / str(number)).mkdir(parents=True)
+        (site / "articles" / str(number) / "index.html").write_text(page, encoding="utf-8")
+    config = parse_config("language: en")
+    pages = search_shards.indexed_pages(site)
+    whole = pagefind_bundle(site, pages, config, tmp_path / "whole")
+    halves = [pagefind_bundle(site, pages[n::2], config, tmp_path / str(n)) for n in (0, 1)]
+    merge([files_in(half) for half in halves], tmp_path / "merged")
+    chunks = [bounds[:2] for bounds in meta_of(whole)[1][2]]
+    assert len(chunks) > 3
+    assert [bounds[:2] for bounds in meta_of(tmp_path / "merged")[1][2]] == chunks
+    assert postings(tmp_path / "merged") == postings(whole)
+
+
+def test_a_merged_bundle_merges_into_itself(golden_index: tuple[Path, Any], tmp_path: Path) -> None:
+    bundle = golden_index[0] / BUNDLE_DIR
+    merge([files_in(bundle)], tmp_path / "again")
+    assert files_of(tmp_path / "again") == files_of(bundle)
+
+
+def test_an_index_split_in_parts_is_the_index_of_one_run(
+    golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site indexed in parts of a few pages (merged) has the same index as in one
+    part, and an edit of a page makes only its part again."""
+    config = load_config(GOLDEN_SITE)
+    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(golden_site)}
+    one = tmp_path / "one"
+    shutil.copytree(golden_site, one)
+    index_site(one, config, IndexStore(tmp_path / "one-store"), keys, per_shard=4)
+    monkeypatch.setattr(search_shards, "PART_PAGES", 1)
+    shards = search.plan_shards(golden_site, config, keys, per_shard=4)
+    assert min(len(shard.parts) for shard in shards) > 1
+    parts = tmp_path / "parts"
+    shutil.copytree(golden_site, parts)
+    store = IndexStore(tmp_path / "parts-store")
+    index_site(parts, config, store, keys, per_shard=4)
+    assert files_of(parts / BUNDLE_DIR) == files_of(one / BUNDLE_DIR)
+
+    runs: list[str] = []
+    run = search.run_pagefind
+    monkeypatch.setattr(search, "run_pagefind", lambda *a, **k: runs.append(a[1]) or run(*a, **k))
+    article = next(page for page in keys if page.startswith("articles/"))
+    content = (parts / article).read_bytes().replace(b"</article>", b"<p>More.</p></article>")
+    (parts / article).unlink()
+    (parts / article).write_bytes(content)
+    keys[article] = "2"
+    index_site(parts, config, store, keys, per_shard=4)
+    [part] = [p for s in shards for p in s.parts if article in p.pages]
+    assert runs == ["{" + ",".join(part.pages) + "}"]  # its part alone
+    (one / article).unlink()
+    (one / article).write_bytes(content)
+    monkeypatch.undo()
+    index_site(one, config, IndexStore(tmp_path / "one-store"), keys, per_shard=4)
+    assert files_of(parts / BUNDLE_DIR) == files_of(one / BUNDLE_DIR)
+
+
+def test_pages_are_ordered_by_their_fragments_full_hash() -> None:
+    """Only pages whose names begin alike have their fragments read; the merged names
+    are lengthened as Pagefind lengthens colliding names."""
+    pages = [
+        search_merge._Page("en_abcdef1", Path("1"), 1, full="en_abcdef1" + "0" * 30),
+        search_merge._Page("en_abcdef12", Path("2"), 1, full="en_abcdef12" + "0" * 29),
+        search_merge._Page("en_0123456", Path("3"), 1, full="en_0123456" + "9" * 30),
+    ]
+    order = sorted(pages, key=lambda page: page.full)
+    assert [p.name for p in order] == ["en_0123456", "en_abcdef1", "en_abcdef12"]
+    assert search_merge._fragment_names(order, "en") == ["en_0123456", "en_abcdef1", "en_abcdef12"]
+    assert search_merge._fragment_names(order[1:], "en")[1] == "en_abcdef12"
+
+
+def test_chunks_are_bounded_by_the_shortest_telling_prefixes() -> None:
+    """Pagefind's own cases (`get_prefixes`)."""
+    assert search_merge._prefixes("apple", "apricot") == ("app", "apr")
+    assert search_merge._prefixes("cataraman", "yacht") == ("c", "y")
+    assert search_merge._prefixes("cath", "cathartic") == ("cath", "catha")
+
+
+def test_an_index_in_another_form_is_a_clear_error(
+    golden_index: tuple[Path, Any], tmp_path: Path
+) -> None:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(golden_index[0] / BUNDLE_DIR, bundle)
+    name, meta = meta_of(bundle)
+    meta[4] = [["date", [0]]]  # sort orders, which briefing's pages never ask for
+    body = search_index.SIGNATURE + __import__("cbor2").dumps(meta)
+    (bundle / name).write_bytes(search_index.compress(body))
+    with pytest.raises(search_merge.Unmergeable, match="sort orders"):
+        merge([files_in(bundle)], tmp_path / "merged")
+    (bundle / name).write_bytes(gzip.compress(b"not pagefind"))
+    with pytest.raises(search_index.IndexFormatError, match="signature"):
+        merge([files_in(bundle)], tmp_path / "merged-2")
+    assert not (tmp_path / "merged" / search_index.ENTRY).exists()
+
+
+def test_a_shard_with_sort_orders_is_indexed_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sort orders (a custom template's `data-pagefind-sort`) cannot be merged: the
+    bundles do not hold the values. Such a shard is indexed by one run over its pages."""
+    need_pagefind()
+    site = tmp_path / "site"
+    for number in range(6):
+        meta = f'<span data-pagefind-sort="weight:{number * 7 % 5}">w</span>'
+        page = ACCENTED.format(title=f"Page {number}", text="Words.", outlet="X", meta=meta)
+        (site / "articles" / str(number)).mkdir(parents=True)
+        (site / "articles" / str(number) / "index.html").write_text(page, encoding="utf-8")
+    monkeypatch.setattr(search_shards, "PART_PAGES", 1)
+    config = parse_config("language: en")
+    [shard] = search.plan_shards(site, config)
+    assert len(shard.parts) > 1
+    index_site(site, config)
+    _, meta = meta_of(site / BUNDLE_DIR)
+    assert len(meta[1]) == 6 and meta[4][0][0] == "weight" and len(meta[4][0][1]) == 6
