@@ -20,6 +20,12 @@ page's is itself: an edit changes an article's page and, through the summary, it
 topic's, and with both in one shard it re-indexes one shard, not two (two Pagefind runs
 at once took 2.1-2.5 s each at 10,000 articles, one alone 1.4 s). An article that
 changes topic moves to its new topic's shard, which that change re-indexes anyway.
+
+Each shard is cut the same way into parts (a power of two of them, at least
+`PART_PAGES` pages each on average): a part is what one Pagefind run indexes, and the
+parts' bundles are merged into the shard's offline (`search_merge`). So an edit runs
+Pagefind over one part, not over its whole shard, and the browser still loads a
+bounded number of shards.
 """
 
 from __future__ import annotations
