@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -369,31 +368,24 @@ def make_bundle(
     """Pagefind's canonical index of one unit's pages, in a folder of its own under
     `work` (`meanwhile` done while Pagefind runs).
 
-    Pagefind reads the shard's pages where they are, named one by one in its glob (no
-    copy: creating and removing a folder per page took longer than indexing them). A
-    page whose path a glob cannot name literally is rare (ids are slugs), and Pagefind
-    refuses a glob much longer than GLOB_CHARS (1,500 pages named: indexed; 2,000: "did
-    not parse as a valid glob", a limit met first by 100,000 articles' shards of 3,600
-    pages): such a shard's pages are linked into a folder of their own, where they are
-    all the pages.
+    The pages are linked into a folder of their own, where they are all the pages:
+    Pagefind walks the whole folder it is given and matches every file against its
+    glob, which at 10,000 articles took 0.1 s of a 45-page part's 0.16 s run over the
+    staging folder (0.06 s over the links; making and removing them took 0.01 s). A
+    glob naming the pages one by one also has a limit (Pagefind refused ~2,000 pages).
     """
     folder = work / unit.name
     folder.mkdir()
-    glob = "{" + ",".join(unit.pages) + "}"
-    if len(glob) <= GLOB_CHARS and all(_LITERAL.fullmatch(page) for page in unit.pages):
-        site = staging
-    else:
-        site, glob = folder / LINKED, "**/*.html"
-        for page in unit.pages:
-            (site / page).parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(str(staging / page), str(site / page))
-    run_pagefind(site, glob, config, folder, cancel, meanwhile)
+    site = folder / LINKED
+    for page in unit.pages:
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(str(staging / page), str(site / page))
+    run_pagefind(site, "**/*.html", config, folder, cancel, meanwhile)
     return folder / BUNDLE_DIR
 
 
 LINKED = "site"
-"""Folder of a shard's work folder holding its pages as links, when its glob cannot name
-them (see `make_bundle`)."""
+"""Folder of a unit's work folder holding its pages as links (see `make_bundle`)."""
 
 
 @contextmanager
@@ -416,13 +408,6 @@ def _removed_meanwhile(folders: Iterable[Path]) -> Iterator[None]:
         yield
     finally:
         thread.join()
-
-
-_LITERAL = re.compile(r"[A-Za-z0-9._/-]+")
-"""A path that stands for itself in a Pagefind glob."""
-GLOB_CHARS = 100_000
-"""The longest glob naming a shard's pages that Pagefind is given (1,500 pages of
-100-character paths, 150,000 characters, were taken; 200,000 were refused)."""
 
 
 def place_bundles(

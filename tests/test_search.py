@@ -29,11 +29,18 @@ from generator.search import (
     plan_shards,
 )
 from generator.search_shards import MAX_SHARDS, shard_count, shard_of
+from generator.search_shards import indexed_pages as indexed
 
 from .conftest import FIXTURES, site_copy
 
 GOLDEN_SITE = FIXTURES / "golden-site"
 FRAGMENT_MAGIC = b"pagefind_dcd"
+
+
+def ran(arguments: tuple[Any, ...]) -> tuple[str, ...]:
+    """The pages a Pagefind run (`search.run_pagefind`'s arguments) indexed: all those
+    of the folder it was given."""
+    return tuple(search_shards.indexed_pages(arguments[0]))
 
 
 def need_pagefind() -> None:
@@ -397,9 +404,9 @@ def test_a_cold_build_takes_no_kept_index(
     shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
     config = load_config(GOLDEN_SITE)
     keys = {page: f"key of {page}" for page in search_shards.indexed_pages(site)}
-    runs: list[str] = []
+    runs: list[tuple[str, ...]] = []
     real = search.run_pagefind
-    monkeypatch.setattr(search, "run_pagefind", lambda *a: (runs.append(a[1]), real(*a)))
+    monkeypatch.setattr(search, "run_pagefind", lambda *a: (runs.append(ran(a)), real(*a)))
     index_site(site, config, IndexStore(tmp_path / "store"), keys, per_shard=2)
     made, first = files_of(site / BUNDLE_DIR), sorted(runs)
     assert len(first) > 1
@@ -423,9 +430,9 @@ def test_build_no_cache_indexes_every_shard(
 ) -> None:
     need_pagefind()
     site = site_copy(GOLDEN_SITE, tmp_path)
-    runs: list[str] = []
+    runs: list[tuple[str, ...]] = []
     real = search.run_pagefind
-    monkeypatch.setattr(search, "run_pagefind", lambda *a: (runs.append(a[1]), real(*a)))
+    monkeypatch.setattr(search, "run_pagefind", lambda *a: (runs.append(ran(a)), real(*a)))
     build(BuildOptions(site))
     made = sorted(runs)
     runs.clear()
@@ -480,9 +487,11 @@ def test_an_edit_reindexes_only_the_shard_of_the_page(
     keys[article] = "2"  # what the build says of the page: it changed
     runs: list[str] = []
     run = search.run_pagefind
-    monkeypatch.setattr(search, "run_pagefind", lambda *a, **k: runs.append(a[1]) or run(*a, **k))
+    monkeypatch.setattr(
+        search, "run_pagefind", lambda *a, **k: runs.extend(indexed(a[0])) or run(*a, **k)
+    )
     index_site(golden_site, config, store, keys, per_shard=2)
-    assert len(runs) == 1 and article in runs[0]  # the part of the page, indexed anew
+    assert article in runs  # the part of the page, indexed anew
     assert len(set(store.lists.iterdir()) - listings) == 2  # it, and its shard merged
     number = shard_of(article, count)
     index = golden_site / BUNDLE_DIR
@@ -539,12 +548,12 @@ def test_a_called_off_indexing_keeps_the_shards_it_made(
     store = IndexStore(tmp_path / "store")
     keys = {page: f"key of {page}" for page in search_shards.indexed_pages(site)}
     cancel = threading.Event()
-    runs: list[str] = []
+    runs: list[tuple[str, ...]] = []
     real = search.run_pagefind
 
     def run_then_call_off(*args: Any) -> None:
         real(*args)
-        runs.append(args[1])
+        runs.append(ran(args))
         cancel.set()  # as a change arriving during the first shard's run
 
     monkeypatch.setattr(search, "run_pagefind", run_then_call_off)
@@ -552,8 +561,8 @@ def test_a_called_off_indexing_keeps_the_shards_it_made(
         index_site(site, config, store, keys, per_shard=2, jobs=1, cancel=cancel)
     assert len(runs) == 1 and len(list(store.lists.iterdir())) == 1  # the part made is kept
     assert not (site / BUNDLE_DIR).exists()  # no partial index in the site
-    made_after: list[str] = []
-    monkeypatch.setattr(search, "run_pagefind", lambda *a: (made_after.append(a[1]), real(*a)))
+    made_after: list[tuple[str, ...]] = []
+    monkeypatch.setattr(search, "run_pagefind", lambda *a: (made_after.append(ran(a)), real(*a)))
     index_site(site, config, store, keys, per_shard=2, jobs=1)
     assert runs[0] not in made_after  # the part kept is not made again; all others are
     shards = search.plan_shards(site, config, keys, per_shard=2)
@@ -580,32 +589,36 @@ def test_calling_off_stops_the_running_indexer(tmp_path: Path) -> None:
     )
 
 
-def test_a_shard_too_large_for_one_glob_is_indexed_from_links(
+def test_each_part_is_indexed_from_links_to_its_pages(
     golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pagefind refuses a glob naming ~2,000 pages: a shard whose glob would be longer
-    than GLOB_CHARS is indexed from links to its pages, into the same index."""
+    """Pagefind walks all of the folder it is given: each part's pages are linked into
+    a folder of their own, removed once the bundles are placed."""
     config = load_config(GOLDEN_SITE)
     site = tmp_path / "site"
     shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
-    index_site(site, config, per_shard=2)
-    named = files_of(site / BUNDLE_DIR)
-    runs: list[str] = []
+    runs: list[tuple[str, list[str]]] = []
     real = search.run_pagefind
 
     def recorded(where: Path, glob: str, *args: Any) -> None:
-        runs.append(glob)
+        runs.append((glob, search_shards.indexed_pages(where)))
         real(where, glob, *args)
 
-    monkeypatch.setattr(search, "GLOB_CHARS", 10)
     monkeypatch.setattr(search, "run_pagefind", recorded)
     store = IndexStore(tmp_path / "store")
     keys = {page: f"key of {page}" for page in search_shards.indexed_pages(site)}
+    made = []
     for chosen in (None, store):  # the links removed while the bundles are placed
+        runs.clear()
         index_site(site, config, chosen, keys if chosen else None, per_shard=2)
-        assert runs and set(runs) == {"**/*.html"}
-        assert files_of(site / BUNDLE_DIR) == named
+        shards = plan_shards(site, config, keys, per_shard=2)
+        assert sorted(pages for _, pages in runs) == sorted(
+            list(part.pages) for shard in shards for part in shard.parts
+        )
+        assert {glob for glob, _ in runs} == {"**/*.html"}
+        made.append(files_of(site / BUNDLE_DIR))
         assert not any(p.name.startswith(".search-") for p in site.iterdir())  # work gone
+    assert made[0] == made[1]
 
 
 def test_folders_are_removed_beside_the_work_and_gone_at_its_end(tmp_path: Path) -> None:
