@@ -1,6 +1,7 @@
-"""Time of the search stage alone (Pagefind, canonicalising, the index cache) on a built
-site: the whole index at once, in shards one Pagefind at a time and two at a time, and
-after an edit of one article page and one topic page (only their shards are indexed).
+"""Time of the search stage alone (Pagefind, merging the parts of shards, the index
+cache) on a built site: the whole index as one shard, in shards one Pagefind at a time
+and two at a time, and after an edit of one article page and one topic page (only
+their parts are indexed, and their shards merged).
 
     python bench/search_shards.py SITE_DIR [--per-shard N]
 
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.config import SiteConfig, load_config
 from generator.search import IndexStore, index_site, link_or_copy
-from generator.search_shards import indexed_pages, shard_count
+from generator.search_shards import indexed_pages, part_count, shard_count
 
 
 def measure(label: str, work: partial[None]) -> None:
@@ -69,11 +70,14 @@ def main() -> None:
         site = scratch / "site"
         shutil.copytree(args.site / "build", site, copy_function=link_or_copy)
         pages = indexed_pages(site)
-        print(f"{len(pages)} indexed pages, {shard_count(len(pages), args.per_shard)} shards")
+        shards = shard_count(len(pages), args.per_shard)
+        print(
+            f"{len(pages)} indexed pages, {shards} shards of {part_count(len(pages), shards)} parts"
+        )
         one = 10**9
         if not args.quick:
             whole = partial(index_site, site, config, per_shard=one)
-            measure("one index (no shards), cold", whole)
+            measure("one shard, cold", whole)
         sharded = partial(index_site, site, config, per_shard=args.per_shard)
         for jobs in (2,) if args.quick else (1, 2):
             measure(f"shards, {jobs} Pagefind at once, cold", partial(sharded, jobs=jobs))
