@@ -137,8 +137,9 @@ def index_site(
         meanwhile = _once(meanwhile_once)
         bundles = make_bundles(staging, config, units, work, jobs, cancel, meanwhile)
         for part, (_, bundle) in zip(parts, bundles, strict=True):
-            files = search_merge.files_in(bundle)
-            if store is not None:  # at once: an indexing called off keeps what it made
+            if store is None:
+                files = search_merge.files_in(bundle)
+            else:  # kept at once: an indexing called off keeps what it made
                 pooled = store.keep(part.digest, bundle)
                 files = {relative: store.pool / name for relative, name in pooled.items()}
             merging.made(part, files)  # its shard merged if it was the last part missing

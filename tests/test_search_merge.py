@@ -284,3 +284,20 @@ def test_a_shard_with_sort_orders_is_indexed_whole(
     index_site(site, config)
     _, meta = meta_of(site / BUNDLE_DIR)
     assert len(meta[1]) == 6 and meta[4][0][0] == "weight" and len(meta[4][0][1]) == 6
+
+
+def test_a_merge_compresses_less_and_says_so() -> None:
+    data = search_index.SIGNATURE + b"abc" * 1000
+    packed = search_index.compress(data, search_merge.LEVEL)
+    assert gzip.decompress(packed) == data and packed[8] == 0  # no "best compression" flag
+    assert search_index.compress(data)[8] == 2
+
+
+@pytest.mark.parametrize(
+    ("pages", "shards", "parts"),
+    [(100, 1, 2), (79, 1, 1), (1_341, 16, 2), (11_522, 32, 8), (118_593, 32, 32), (10**7, 32, 32)],
+)
+def test_parts_are_a_power_of_two_of_at_least_part_pages(
+    pages: int, shards: int, parts: int
+) -> None:
+    assert search_shards.part_count(pages, shards) == parts
