@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,8 +45,9 @@ ENTRY = search_index.ENTRY
 CUTS = "cuts.json"
 """File of the index cache keeping what Pagefind reads of each page, by render key."""
 KEEP_INDEXES = 3
-"""Cached indexes kept per shard (the newest builds' ones); older ones are removed once
-there are twice as many (`IndexStore.prune`)."""
+"""Cached indexes kept per shard besides those of the site just built (its shards' and
+their parts'): the newest others, of shards or parts; older ones are removed once there
+are twice as many (`IndexStore.prune`)."""
 MANIFEST = "shards.json"
 """File of the first shard's bundle naming the bundles the search page merges into it,
 with the filter counts of them all (the search page's filter menus)."""
@@ -150,8 +151,9 @@ def index_site(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if store is not None and wanted:  # only a new index can make an old one surplus
-        count = KEEP_INDEXES * (len(shards) + sum(len(s.parts) for s in shards))
-        store.prune(count, slack=count)
+        count = KEEP_INDEXES * len(shards)
+        current = [s.digest for s in shards] + [p.digest for s in shards for p in s.parts]
+        store.prune(count, slack=count, current=current)
 
 
 class Merging:
@@ -620,23 +622,27 @@ class IndexStore:
         os.utime(listing)  # newest use first when pruning
         return True
 
-    def prune(self, count: int, slack: int = 0) -> None:
-        """Drop all but the `count` indexes kept or used last, and the files only they
-        had, once more than `count + slack` are kept. Pruning reads every kept listing
-        and lists the pool: 0.34 s of each edit's build at 100,000 articles (96
-        listings), which a slack as large as `count` spares all but one edit in `count`."""
+    def prune(self, count: int, slack: int = 0, current: Collection[str] = ()) -> None:
+        """Drop all but the indexes `current` names (the site's shards and parts) and the
+        `count` others kept or used last, and the files only they had, once more than
+        `count + slack` others are kept. Pruning reads every kept listing and lists the
+        pool: 0.34 s of each edit's build at 100,000 articles (96 listings), which a
+        slack as large as `count` spares all but one edit in `count`."""
         try:
-            if len(os.listdir(self.lists)) <= count + slack:
-                return
+            names = [name for name in os.listdir(self.lists) if name.endswith(".json")]
         except OSError:  # no index kept yet
             return
-        listings = sorted(
-            self.lists.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True
-        )
-        for old in listings[count:]:
+        currents = {f"{digest}.json" for digest in current}
+        others = [self.lists / name for name in names if name not in currents]
+        if len(others) <= count + slack:
+            return
+        others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in others[count:]:
             old.unlink(missing_ok=True)
+        listings = others[:count] + [self.lists / name for name in names if name in currents]
+        # (a current index not kept, such as a part of a shard kept whole, has no listing)
         wanted: set[str] = set()
-        for listing in listings[:count]:
+        for listing in listings:
             wanted.update(json.loads(listing.read_text(encoding="utf-8")).values())
         for pooled in self.pool.iterdir():
             if pooled.name not in wanted:

@@ -728,6 +728,23 @@ def test_the_store_is_pruned_once_it_holds_twice_its_count(tmp_path: Path) -> No
     assert sorted(p.read_bytes() for p in store.pool.iterdir()) == [b"3", b"4"]
 
 
+def test_the_indexes_of_the_site_are_never_pruned(tmp_path: Path) -> None:
+    """The site's shards and parts (`current`) stay however old: an edit merges its
+    shard from every part of it."""
+    store = IndexStore(tmp_path / "store")
+    for number in range(6):
+        index = tmp_path / f"index-{number}"
+        index.mkdir()
+        (index / "pagefind.js").write_bytes(b"%d" % number)
+        store.keep(f"d{number}", index)
+        os.utime(store.lists / f"d{number}.json", ns=(number, number))  # oldest first
+    store.prune(1, slack=1, current=["d0", "d1"])
+    assert [n for n in range(6) if store.has(f"d{n}")] == [0, 1, 5]
+    assert sorted(p.read_bytes() for p in store.pool.iterdir()) == [b"0", b"1", b"5"]
+    store.prune(1, slack=0, current=["d0", "d1", "d5"])  # nothing beyond the count
+    assert [n for n in range(6) if store.has(f"d{n}")] == [0, 1, 5]
+
+
 def test_a_page_made_anew_the_same_keeps_its_shard(golden_site: Path, tmp_path: Path) -> None:
     """A new key (an article whose topic changed) with the same text Pagefind reads
     leaves the index as it is; only the pages under new keys are read to know that."""
