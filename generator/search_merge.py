@@ -4,11 +4,13 @@ A shard's pages are indexed in parts (`search_shards`), each part by its own Pag
 run, and the parts' bundles merged here into the bundle the browser loads: an edit
 re-indexes only the part holding the pages it changed, a fraction of the shard, and the
 other parts' bundles come from the index store. The merged bundle holds what one run
-over all the pages writes, with the pages numbered in one canonical order (by the hash
-of each page's fragment, which Pagefind names it by) instead of the order Pagefind
-happened to walk the folder in: so it is the same on every file system, and merging the
-bundles of any split of the pages gives the same files (tests/test_search_merge.py
-checks this against Pagefind's own run over them all).
+over all the pages writes (the same pages, words, positions, filters and chunks), with
+the pages numbered in one canonical order (by the hash of each page's fragment, which
+Pagefind names it by) instead of the order Pagefind happened to walk the folder in, a
+word's forms with diacritics in alphabetical order, and its files compressed a little
+less (LEVEL). So it is the same on every file system, and merging the bundles of any
+split of the pages gives the same files (tests/test_search_merge.py checks this against
+Pagefind's own run over them all).
 
 The format (Pagefind 1.5's `index/mod.rs`, `index_words.rs`; `search_index` has the
 rest): a word-index chunk is `[[word, pages, variants], ...]` sorted by word, where
@@ -81,6 +83,9 @@ class _Page:
 
 @dataclass
 class _Word:
+    """A word's pages, and each of its forms' pages: (number, positions, metadata
+    positions) each, numbered as in the merged bundle."""
+
     pages: list[tuple[int, list[int], list[int]]] = field(default_factory=list)
     variants: dict[str, list[tuple[int, list[int], list[int]]]] = field(default_factory=dict)
 
