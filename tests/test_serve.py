@@ -924,3 +924,30 @@ def test_the_preview_reindexes_only_the_shards_an_edit_changed(
     build(BuildOptions(site, out=clean, base_url="http://127.0.0.1:8000/"))
     assert tree_of(out / "pagefind") == tree_of(clean / "pagefind")
     index.close()
+
+
+def test_the_preview_snapshot_holds_every_page_of_a_shard_to_merge_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only the edited part's pages: a shard whose parts cannot be merged (pages
+    with sort orders) is indexed whole, from the snapshot."""
+    try:
+        pagefind_binary()
+    except GeneratorError as exc:
+        pytest.skip(str(exc))
+    site = tmp_path / "site"
+    synth = [sys.executable, str(REPO / "bench" / "synth.py"), str(site), "--articles", "30"]
+    subprocess.run(synth, check=True, capture_output=True)
+    monkeypatch.setattr(search_shards, "SHARD_PAGES", 8)
+    monkeypatch.setattr(search_shards, "PART_PAGES", 1)
+    out, cache = tmp_path / "out", site / ".cache"
+    build(BuildOptions(site, out=out))
+    article = sorted((site / "content" / "articles").rglob("*.md"))[3]
+    article.write_text(article.read_text() + "\nThe quay bell rang at noon.\n")
+    build(BuildOptions(site, out=out, search_later=True))
+    keys, anchors = take_snapshot(out, tmp_path / "snapshot", load_config(site), cache)
+    snapshot = search_shards.indexed_pages(tmp_path / "snapshot")
+    shards = search.plan_shards(out, load_config(site), keys, anchors=anchors)
+    store = search.IndexStore(cache / "pagefind")
+    [edited] = [shard for shard in shards if not store.has(shard.digest)]
+    assert len(edited.parts) > 1 and snapshot == list(edited.pages)

@@ -171,14 +171,9 @@ def take_snapshot(
     if keys is not None:
         store = IndexStore(cache / "pagefind")
         shards = plan_shards(out, config, keys, store=store, anchors=anchors)  # new pages
-        pages = [
-            page
-            for shard in shards
-            if not store.has(shard.digest)
-            for part in shard.parts
-            if not store.has(part.digest)
-            for page in part.pages
-        ]
+        # Every page of a shard to merge anew, not only its parts to index anew: a shard
+        # whose parts cannot be merged is indexed whole (`search.Merging`).
+        pages = [p for s in shards if not store.has(s.digest) for p in s.pages]
     snapshot.mkdir()
     for page in pages:
         (snapshot / page).parent.mkdir(parents=True, exist_ok=True)
