@@ -207,14 +207,24 @@ class Merging:
         return self.bundles
 
     def _add(self, shard: search_shards.Shard, digest: str, files: dict[str, Path] | None) -> None:
+        """Read a part's bundle: `files` just made, or else kept in the store. A kept
+        one that cannot be read (a file spoiled or gone) is forgotten, and its shard
+        indexed whole: the cache never fails a build."""
         if digest in self.read or shard.number in self.unmergeable:
             return
-        if files is None:
-            if self.store is None:  # never: without a store every part is made
-                raise BuildError(f"search: no index of the part {digest}")
-            files = self.store.files(digest)
         try:
-            self.merges[shard.number].add(files)
+            if files is None:
+                if self.store is None:  # never: without a store every part is made
+                    raise BuildError(f"search: no index of the part {digest}")
+                try:
+                    self.merges[shard.number].add(self.store.files(digest))
+                except search_merge.Unmergeable:
+                    raise
+                except (OSError, ValueError):  # IndexFormatError is a ValueError
+                    self.store.forget(digest)
+                    raise search_merge.Unmergeable(f"the kept part {digest}") from None
+            else:
+                self.merges[shard.number].add(files)
         except search_merge.Unmergeable:
             self.unmergeable.add(shard.number)
         except search_index.IndexFormatError as exc:
@@ -228,13 +238,18 @@ class Merging:
             self._add(shard, part.digest, None)
         bundle = self.work / f"shard-{shard.number}" / BUNDLE_DIR
         linked: dict[str, Path] = {}
-        if shard.number in self.unmergeable:
-            bundle = self.whole(shard)
-        else:
-            try:
+        try:
+            if shard.number not in self.unmergeable:
                 linked = self.merges.pop(shard.number).write(bundle)
-            except search_index.IndexFormatError as exc:
-                raise _format_error(exc) from None
+            else:  # made by one run, and then in the merged form if it has one
+                whole = self.whole(shard)
+                try:
+                    linked = search_merge.merge([search_merge.files_in(whole)], bundle)
+                except search_merge.Unmergeable:
+                    shutil.rmtree(bundle, ignore_errors=True)
+                    bundle = whole
+        except search_index.IndexFormatError as exc:
+            raise _format_error(exc) from None
         if self.store is not None:
             pool = self.store.pool
             pooled = {path: f.name for path, f in linked.items() if f.parent == pool}
@@ -574,6 +589,25 @@ class IndexStore:
         files = json.loads(listing.read_text(encoding="utf-8"))
         os.utime(listing)  # newest use first when pruning
         return {relative: self.pool / name for relative, name in files.items()}
+
+    def forget(self, digest: str) -> None:
+        """Drop an index that could not be read, and those of its files in the pool
+        whose bytes are not what they are named by (the others stay until `prune`):
+        a file spoiled under its name would otherwise be taken for the same bytes
+        made again."""
+        listing = self.lists / f"{digest}.json"
+        try:
+            names = set(json.loads(listing.read_text(encoding="utf-8")).values())
+        except (OSError, ValueError):
+            names = set()
+        for name in names:
+            pooled = self.pool / name
+            try:
+                if hashlib.sha256(pooled.read_bytes()).hexdigest() != name:
+                    pooled.unlink()
+            except OSError:
+                continue
+        listing.unlink(missing_ok=True)
 
     def put(self, digest: str, target: Path) -> None:
         """Link the files of a kept index into the folder `target`."""

@@ -105,16 +105,16 @@ class _Part:
     """The filters, each `[filter, [[value, [page, ...]], ...]]`."""
 
 
-def merge(parts: Sequence[Mapping[str, Path]], target: Path) -> None:
+def merge(parts: Sequence[Mapping[str, Path]], target: Path) -> dict[str, Path]:
     """Write into the new folder `target` the bundle that indexes the pages of all the
     bundles `parts` (each its files: path inside the bundle -> where the file is; each
     of one language, the same for all, and of the same Pagefind), with its files linked
     from theirs where they are the same. Raises IndexFormatError if a bundle is not in
-    the form this module knows."""
+    the form this module knows. Returns the files linked (`Merge.write`)."""
     merging = Merge()
     for files in parts:
         merging.add(files)
-    merging.write(target)
+    return merging.write(target)
 
 
 class Merge:

@@ -301,3 +301,47 @@ def test_parts_are_a_power_of_two_of_at_least_part_pages(
     pages: int, shards: int, parts: int
 ) -> None:
     assert search_shards.part_count(pages, shards) == parts
+
+
+def test_a_spoiled_kept_part_costs_a_whole_run_not_the_build(
+    golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept part whose files are spoiled or gone is forgotten and its shard indexed
+    whole: the same index as a clean run's, and the next edit makes that part anew."""
+    monkeypatch.setattr(search_shards, "PART_PAGES", 1)
+    config = load_config(GOLDEN_SITE)
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site)
+    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
+    store = IndexStore(tmp_path / "store")
+    index_site(site, config, store, keys, per_shard=100)
+    [shard] = search.plan_shards(site, config, keys, per_shard=100)
+    edited, spoiled, gone = shard.parts[0], shard.parts[1], shard.parts[2]
+    chunk = next(path for name, path in store.files(spoiled.digest).items() if "index/" in name)
+    chunk.unlink()
+    chunk.write_bytes(b"spoiled")
+    store.files(gone.digest)[search_index.ENTRY].unlink()
+    runs: list[list[str]] = []
+    run = search.run_pagefind
+    monkeypatch.setattr(
+        search,
+        "run_pagefind",
+        lambda *a, **k: runs.append(search_shards.indexed_pages(a[0])) or run(*a, **k),
+    )
+    for edit, dropped in enumerate((spoiled, gone, None)):
+        page = edited.pages[0]
+        content = (site / page).read_bytes().replace(b"</article>", b"<p>More.</p></article>")
+        (site / page).unlink()
+        (site / page).write_bytes(content)
+        keys[page] = f"edit {edit}"
+        runs.clear()
+        index_site(site, config, store, keys, per_shard=100)
+        if dropped is not None:  # read first of the shard's kept parts, and forgotten
+            assert not store.has(dropped.digest) and list(shard.pages) in runs
+        else:  # no whole run: the part forgotten last made again, as the edited one
+            assert sorted(runs) == sorted([list(edited.pages), list(gone.pages)])
+        clean = tmp_path / f"clean-{edit}"
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+        index_site(clean, config, per_shard=100)
+        assert files_of(site / BUNDLE_DIR) == files_of(clean / BUNDLE_DIR)
+    assert chunk.read_bytes() != b"spoiled"  # the spoiled file, named by its bytes again
