@@ -125,10 +125,12 @@ def short_names(digests: list[str], length: int) -> list[str]:
     """The shortest prefixes (at least `length` digits) that tell the digests apart,
     assigned in order, as Pagefind lengthens a name that collides with an earlier one."""
     names: list[str] = []
+    taken: set[str] = set()  # a shard's thousands of fragments: no list scan for each
     for digest in digests:
         size = length
-        while digest[:size] in names and size < len(digest):
+        while digest[:size] in taken and size < len(digest):
             size += 1
+        taken.add(digest[:size])
         names.append(digest[:size])
     return names
 

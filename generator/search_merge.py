@@ -170,14 +170,13 @@ def _read_part(files: Mapping[str, Path]) -> _Part:
 
 def _merge(parts: list[_Part], target: Path) -> dict[str, Path]:
     first = parts[0]
-    for part in parts[1:]:
-        same = {k: v for k, v in part.entry.items() if k != "languages"}
-        if part.language != first.language or same != {
-            k: v for k, v in first.entry.items() if k != "languages"
-        }:
+    for part in parts[1:]:  # the entries name Pagefind's version and options
+        if (part.language, part.meta[0], _options(part)) != (
+            first.language,
+            first.meta[0],
+            _options(first),
+        ):
             raise IndexFormatError("bundles of another language or Pagefind version")
-        if part.meta[0] != first.meta[0]:
-            raise IndexFormatError("bundles of another Pagefind version")
     language = first.language
     pages = [_pages_of(part) for part in parts]
     order = _canonical_order([page for found in pages for page in found], language)
@@ -194,7 +193,7 @@ def _merge(parts: list[_Part], target: Path) -> dict[str, Path]:
     target.mkdir(parents=True)
     for folder in LANGUAGE_FILES:
         (target / folder).mkdir()
-    names = _fragment_names(order, language)
+    names = short_names([page.full for page in order], len(language) + 1 + HASH_DIGITS)
     linked = {
         f"fragment/{name}.pf_fragment": page.path for page, name in zip(order, names, strict=True)
     }
@@ -221,6 +220,11 @@ def _merge(parts: list[_Part], target: Path) -> dict[str, Path]:
     (target / COUNTS).write_bytes(encode_entry(sort_counts(counts)))
     (target / ENTRY).write_bytes(encode_entry(entry))  # last: the bundle is complete
     return linked
+
+
+def _options(part: _Part) -> dict[str, Any]:
+    """What a bundle's entry says besides its language's files."""
+    return {key: value for key, value in part.entry.items() if key != "languages"}
 
 
 def _pages_of(part: _Part) -> list[_Page]:
@@ -254,21 +258,6 @@ def _canonical_order(pages: list[_Page], language: str) -> list[_Page]:
         if earlier.full == later.full:
             raise IndexFormatError(f"two pages with the fragment {earlier.name}")
     return ordered
-
-
-def _fragment_names(order: list[_Page], language: str) -> list[str]:
-    """Each page's fragment name in the merged bundle: the shortest prefix of its hash
-    (at least HASH_DIGITS digits) that no page before it took, as Pagefind names them."""
-    prefix = len(language) + 1 + HASH_DIGITS
-    taken: set[str] = set()
-    names = []
-    for page in order:
-        size = prefix
-        while page.full[:size] in taken and size < len(page.full):
-            size += 1
-        taken.add(page.full[:size])
-        names.append(page.full[:size])
-    return names
 
 
 def _absolute(pages: list[Any], new: list[int]) -> list[tuple[int, list[int], list[int]]]:

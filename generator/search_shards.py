@@ -109,14 +109,27 @@ def part_count(pages: int, shards: int) -> int:
 
 def shard_of(page: str, count: int) -> int:
     """The shard of the page at site path `page` among `count` (a power of two)."""
-    return int.from_bytes(hashlib.sha256(page.encode()).digest()[:8], "big") % count
+    return _shard_number(_place(page), count)
 
 
 def part_of(page: str, count: int) -> int:
     """The part of its shard that the page at site path `page` is in, among `count`
     (a power of two): other bits of the hash than the shard's, so that every shard's
     pages spread over its parts."""
-    return int.from_bytes(hashlib.sha256(page.encode()).digest()[8:16], "big") % count
+    return _part_number(_place(page), count)
+
+
+def _place(page: str) -> bytes:
+    """The hash that places a page (by its anchor's path) in its shard and part."""
+    return hashlib.sha256(page.encode()).digest()
+
+
+def _shard_number(place: bytes, count: int) -> int:
+    return int.from_bytes(place[:8], "big") % count
+
+
+def _part_number(place: bytes, count: int) -> int:
+    return int.from_bytes(place[8:16], "big") % count
 
 
 def anchors_of(topic_of: Mapping[str, Topic]) -> dict[str, str]:
@@ -195,16 +208,19 @@ def plan(
     read = _read_by_pagefind(pages, cuts)
     count = shard_count(len(read), per_shard)
     anchors = anchors or {}
+    # Hashed once an anchor: a topic's articles share its page's.
+    places = {anchor: _place(anchor) for anchor in {anchors.get(p, p) for p in read}}
+    place_of = {page: places[anchors.get(page, page)] for page in read}
     groups: dict[int, list[str]] = {}
     for page in read:
-        groups.setdefault(shard_of(anchors.get(page, page), count), []).append(page)
+        groups.setdefault(_shard_number(place_of[page], count), []).append(page)
     common = _common_digest(arguments)
     parts = part_count(len(read), count)
     shards = []
     for number in sorted(groups):
         digest = common.copy()
         _add_cuts(digest, groups[number], cuts)
-        split = _parts(groups[number], parts, anchors, common, cuts)
+        split = _parts(groups[number], parts, place_of, common, cuts)
         shards.append(Shard(number, tuple(groups[number]), digest.hexdigest(), split))
     learnt = {keys[page]: cuts[page] for page in pages} if keys is not None else {}
     return Plan(tuple(shards), learnt)
@@ -213,15 +229,15 @@ def plan(
 def _parts(
     pages: list[str],
     count: int,
-    anchors: Mapping[str, str],
+    place_of: Mapping[str, bytes],
     common: hashlib._Hash,
     cuts: Mapping[str, PageCut],
 ) -> tuple[Part, ...]:
     """The non-empty parts of a shard's pages (`pages`, sorted), each page in the part
-    of its anchor among `count`."""
+    of its anchor among `count` (`place_of`: page -> its anchor's `_place`)."""
     groups: dict[int, list[str]] = {}
     for page in pages:
-        groups.setdefault(part_of(anchors.get(page, page), count), []).append(page)
+        groups.setdefault(_part_number(place_of[page], count), []).append(page)
     parts = []
     for number in sorted(groups):
         digest = common.copy()

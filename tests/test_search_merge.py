@@ -33,6 +33,19 @@ def pagefind_bundle(site: Path, pages: Iterable[str], config: SiteConfig, work: 
     return work / BUNDLE_DIR
 
 
+def recorded_runs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The pages of each Pagefind run from now on (all those of the folder it is given),
+    in a list that grows as they run."""
+    runs: list[list[str]] = []
+    run = search.run_pagefind
+    monkeypatch.setattr(
+        search,
+        "run_pagefind",
+        lambda *a, **k: runs.append(search_shards.indexed_pages(a[0])) or run(*a, **k),
+    )
+    return runs
+
+
 def postings(bundle: Path) -> dict[str, Any]:
     """What the index says, with each page named by its URL instead of its number:
     word -> form -> URL -> (positions, metadata field names and positions), the filters
@@ -205,13 +218,7 @@ def test_an_index_split_in_parts_is_the_index_of_one_run(
     index_site(parts, config, store, keys, per_shard=4)
     assert files_of(parts / BUNDLE_DIR) == files_of(one / BUNDLE_DIR)
 
-    runs: list[list[str]] = []
-    run = search.run_pagefind
-    monkeypatch.setattr(
-        search,
-        "run_pagefind",
-        lambda *a, **k: runs.append(search_shards.indexed_pages(a[0])) or run(*a, **k),
-    )
+    runs = recorded_runs(monkeypatch)
     article = next(page for page in keys if page.startswith("articles/"))
     content = (parts / article).read_bytes().replace(b"</article>", b"<p>More.</p></article>")
     (parts / article).unlink()
@@ -227,6 +234,11 @@ def test_an_index_split_in_parts_is_the_index_of_one_run(
     assert files_of(parts / BUNDLE_DIR) == files_of(one / BUNDLE_DIR)
 
 
+def fragment_names(order: list[search_merge._Page]) -> list[str]:
+    """The merged bundle's fragment names for pages in this order, as `merge` names them."""
+    return search_index.short_names([page.full for page in order], len("en_") + 7)
+
+
 def test_pages_are_ordered_by_their_fragments_full_hash() -> None:
     """Only pages whose names begin alike have their fragments read; the merged names
     are lengthened as Pagefind lengthens colliding names."""
@@ -237,8 +249,8 @@ def test_pages_are_ordered_by_their_fragments_full_hash() -> None:
     ]
     order = sorted(pages, key=lambda page: page.full)
     assert [p.name for p in order] == ["en_0123456", "en_abcdef1", "en_abcdef12"]
-    assert search_merge._fragment_names(order, "en") == ["en_0123456", "en_abcdef1", "en_abcdef12"]
-    assert search_merge._fragment_names(order[1:], "en")[1] == "en_abcdef12"
+    assert fragment_names(order) == ["en_0123456", "en_abcdef1", "en_abcdef12"]
+    assert fragment_names(order[1:])[1] == "en_abcdef12"
 
 
 def test_chunks_are_bounded_by_the_shortest_telling_prefixes() -> None:
@@ -321,13 +333,7 @@ def test_a_spoiled_kept_part_costs_a_whole_run_not_the_build(
     chunk.unlink()
     chunk.write_bytes(b"spoiled")
     store.files(gone.digest)[search_index.ENTRY].unlink()
-    runs: list[list[str]] = []
-    run = search.run_pagefind
-    monkeypatch.setattr(
-        search,
-        "run_pagefind",
-        lambda *a, **k: runs.append(search_shards.indexed_pages(a[0])) or run(*a, **k),
-    )
+    runs = recorded_runs(monkeypatch)
     for edit, dropped in enumerate((spoiled, gone, None)):
         page = edited.pages[0]
         content = (site / page).read_bytes().replace(b"</article>", b"<p>More.</p></article>")

@@ -888,11 +888,9 @@ def tree_of(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-def test_the_preview_reindexes_only_the_shards_an_edit_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The background index takes the pages' keys from the build's record (no page is
-    read to hash it) and makes anew only the shards holding a changed page."""
+def synthetic_site_to_index(tmp_path: Path) -> Path:
+    """A synthetic archive of 30 articles in `tmp_path` (the test is skipped where
+    Pagefind is not installed)."""
     try:
         pagefind_binary()
     except GeneratorError as exc:
@@ -900,6 +898,15 @@ def test_the_preview_reindexes_only_the_shards_an_edit_changed(
     site = tmp_path / "site"
     synth = [sys.executable, str(REPO / "bench" / "synth.py"), str(site), "--articles", "30"]
     subprocess.run(synth, check=True, capture_output=True)
+    return site
+
+
+def test_the_preview_reindexes_only_the_shards_an_edit_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background index takes the pages' keys from the build's record (no page is
+    read to hash it) and makes anew only the shards holding a changed page."""
+    site = synthetic_site_to_index(tmp_path)
     monkeypatch.setattr(search_shards, "SHARD_PAGES", 4)
     out, cache = tmp_path / "out", site / ".cache"
     index = BackgroundIndex(site, out)
@@ -931,13 +938,7 @@ def test_the_preview_snapshot_holds_every_page_of_a_shard_to_merge_anew(
 ) -> None:
     """Not only the edited part's pages: a shard whose parts cannot be merged (pages
     with sort orders) is indexed whole, from the snapshot."""
-    try:
-        pagefind_binary()
-    except GeneratorError as exc:
-        pytest.skip(str(exc))
-    site = tmp_path / "site"
-    synth = [sys.executable, str(REPO / "bench" / "synth.py"), str(site), "--articles", "30"]
-    subprocess.run(synth, check=True, capture_output=True)
+    site = synthetic_site_to_index(tmp_path)
     monkeypatch.setattr(search_shards, "SHARD_PAGES", 8)
     monkeypatch.setattr(search_shards, "PART_PAGES", 1)
     out, cache = tmp_path / "out", site / ".cache"
