@@ -129,10 +129,11 @@ def edit_one(site: Path, rng: random.Random, part: str = "any") -> None:
 def measure_builds(site: Path, runs: int) -> dict[str, Run]:
     """Median cold, warm and one-edit builds of the archive in `site`.
 
-    Two edits follow each cold build: the first finds the site it updates (the one the
-    cold build replaced, kept in .cache/sites/) without a record, since the cache folder
-    was deleted for the cold build, and must compare its files; the second is an edit
-    as a user's next one is, after a normal build."""
+    Two edits follow each cold build: the first updates the site the cold build kept
+    for it in .cache/sites/ (the cache folder was deleted for the cold build, so the
+    site it replaced had no record: it keeps a linked copy of its own instead, see
+    `build.keep_copy`); the second is an edit as a user's next one is, after a normal
+    build."""
     rng = random.Random(1)
     kinds = ("cold", "warm", "first edit", "edit", "edit (body)", "edit (lead)")
     results: dict[str, list[Run]] = {kind: [] for kind in kinds}

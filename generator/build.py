@@ -30,11 +30,12 @@ from generator.freshness import (
     kept_site,
     output_state,
     read_record,
+    record_path,
     up_to_date,
     write_record,
 )
 from generator.models import Article, BuildReport, Topic
-from generator.output import MARKER, check_output_dir, move_into, scratch, staged
+from generator.output import MARKER, check_output_dir, linked_copy, move_into, scratch, staged
 from generator.topic_ids import (
     REGISTRY_FILE,
     TopicRegistry,
@@ -210,6 +211,7 @@ def _build(options: BuildOptions) -> BuildReport:
         live = last_built(cache_dir, paths.output, record=last) if options.cache else None
         later = options.search_later or not config.search.enabled
         anchors = search_anchors(site) if config.search.enabled else {}
+        replaced = replaced_keys(cache_dir, paths.output, live, options)
         if live is not None and options.in_place and later:
             rendered = update_in_place(paths, site, sources, live, cache, clock, options.first)
         else:
@@ -230,6 +232,8 @@ def _build(options: BuildOptions) -> BuildReport:
             cache_dir, inputs, paths.output, summary_of(report), rendered.keys, rendered.files,
             scan, anchors, rendered.folders, rendered.folders_at,
         )  # fmt: skip
+        if replaced is not None and far_apart(replaced, rendered.keys):
+            keep_copy(cache_dir, paths.output, rendered)
         cache.save()
         clock.lap("write")
     finally:
@@ -243,6 +247,54 @@ LEFT_TO_EXIT: list[object] = []
 """What builds of a process that ends right after made (`BuildOptions.ends_process`).
 Freeing 10,000 articles, their site and their pages object by object when the build
 returned took 0.2 s; the process's end (`cli.run`) frees its memory at once."""
+
+
+def replaced_keys(
+    cache_dir: Path, out: Path, live: Built | None, options: BuildOptions
+) -> Mapping[str, str] | None:
+    """The keys of the files of the site this build replaces, which it keeps for the next
+    build to update (`output.staged`): those its record names, none without a record or
+    a site. None for the preview's builds, which keep no site."""
+    if options.in_place:
+        return None
+    if live is not None:
+        return live.keys
+    if not out.is_dir():
+        return {}
+    record = read_record(cache_dir, out)  # not read by a build without the cache
+    return record.keys if record is not None else {}
+
+
+def far_apart(replaced: Mapping[str, str], keys: Mapping[str, str]) -> bool:
+    """Whether the site replaced (its files' keys) holds fewer than half of the new site's
+    files as made under the same keys: the next build would then make, or compare byte
+    for byte, most of its files, as after the first build into a folder, a build with new
+    code, or one whose cache folder was deleted."""
+    same = sum(1 for path, key in keys.items() if replaced.get(path) == key)
+    return same * 2 < len(keys)
+
+
+def keep_copy(cache_dir: Path, out: Path, rendered: Rendered) -> None:
+    """Keep a copy of the new site, linked file by file, in place of the site it replaced
+    (`far_apart` from it), with the new site's record: the next build updates the copy
+    and takes every file it did not change as it is, instead of making or comparing most
+    of them. At 10,000 articles the first edit after the first build took 5.7 s, 3.8 s
+    more than the next edits. The copy costs its links (and deleting the replaced site,
+    where there is one) in this build, which made most of its files anyway. Any failure
+    leaves no kept site: only speed is lost."""
+    kept, kept_record = kept_site(cache_dir, out), record_path(cache_dir, out, kept=True)
+    kept_record.unlink(missing_ok=True)  # no record ever names a copy half made
+    shutil.rmtree(kept, ignore_errors=True)
+    files = rendered.files if rendered.files is not None else output_state(out)
+    partial = kept_record.with_name(f".{kept_record.name}.{os.getpid()}")
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        linked_copy(out.resolve(), kept, files, rendered.folders or {})
+        shutil.copyfile(record_path(cache_dir, out), partial)
+        os.replace(partial, kept_record)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        shutil.rmtree(kept, ignore_errors=True)
 
 
 def update_in_place(

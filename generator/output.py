@@ -14,7 +14,7 @@ import ctypes.util
 import errno
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -96,6 +96,34 @@ def staged(out: Path, keep: Path | None = None) -> Iterator[Path]:
     # After the swap the staging folder holds the replaced site.
     if not (keep is not None and _moved(staging, keep)):
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def linked_copy(
+    source: Path, target: Path, files: Iterable[str], folders: Mapping[str, int]
+) -> None:
+    """Make the new folder `target` a copy of `source` by hard links (no build changes a
+    file in place that another site shares: it replaces it), holding its `files` (paths
+    inside it). A folder of `folders` (path -> its recorded mtime_ns) whose mtime in
+    `source` is still the recorded one gets that mtime in the copy too, so that a record
+    of `source` describes the copy as well (a sweep trusts a folder with its recorded
+    time to hold the entries recorded); a later change to the copy sets a newer time."""
+    top, made = str(target), {""}
+    os.mkdir(top)
+    for path in sorted(files):
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(f"{top}/{folder}", exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(f"{source}/{path}", f"{top}/{path}")
+        except OSError:
+            shutil.copy2(f"{source}/{path}", f"{top}/{path}")
+    for folder, mtime in folders.items():  # every entry is made: no time changes now
+        try:
+            if os.stat(f"{source}/{folder}" if folder else source).st_mtime_ns == mtime:
+                os.utime(f"{top}/{folder}" if folder else top, ns=(mtime, mtime))
+        except FileNotFoundError:
+            continue
 
 
 def _moved(source: Path, target: Path) -> bool:

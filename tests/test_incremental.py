@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator import cache as cache_module
-from generator.build import BuildOptions, build
-from generator.freshness import output_state, read_record
+from generator.build import BuildOptions, build, far_apart
+from generator.freshness import kept_site, output_state, read_record
 from generator.models import BuildReport
 from generator.render import FirstPages
 
@@ -373,3 +373,73 @@ def test_files_added_to_the_output_by_hand_are_swept_from_a_trusted_record(
     record = read_record(site / ".cache", out)
     assert record is not None and record.files == output_state(out)
     assert build(BuildOptions(site)).unchanged
+
+
+def test_the_first_build_keeps_a_linked_copy_that_the_next_build_updates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that replaces no site keeps a copy of its own, linked file by file and
+    with its record, for the next build to update: that build takes every page it does
+    not change as the copy holds it (none is linked in from the live site again), lists
+    only the folders it changed (the copy's folders have their recorded times), and is
+    a clean build, search index included."""
+    import os
+
+    from generator import freshness, render
+
+    monkeypatch.setattr(freshness, "RACY_NS", 0)
+    site = copy_site(SITE, tmp_path / "site")
+    build(BuildOptions(site))
+    out, kept = site / "build", kept_site(site / ".cache", site / "build")
+    live = output_state(out)
+    assert output_state(kept) == live and any(p.startswith("pagefind/") for p in live)
+    assert all(os.stat(kept / p).st_ino == os.stat(out / p).st_ino for p in live)
+    assert read_record(site / ".cache", out, kept=True) == read_record(site / ".cache", out)
+
+    put: list[Path] = []
+    listed: list[str] = []
+    real_put, scandir = render._put_file, os.scandir
+    monkeypatch.setattr(render, "_put_file", lambda s, t: (put.append(t), real_put(s, t)))
+    monkeypatch.setattr(render.os, "scandir", lambda path: (listed.append(path), scandir(path))[1])
+    replace_in(site, BRIDGE, "12 cracks", "14 cracks")
+    report = build(BuildOptions(site))
+    monkeypatch.undo()
+    assert report.made > 0 and report.taken > 0 and put == []
+    swept = [p for p in map(str, listed) if ".build.tmp-" in p and "pagefind" not in p]
+    assert 0 < len(swept) < len([p for p in out.rglob("*") if p.is_dir()]) / 2
+    clean = copy_site(site, tmp_path / "clean")
+    build(BuildOptions(clean, cache=False))
+    incremental, fresh = tree(out), tree(clean / "build")
+    assert sorted(incremental) == sorted(fresh)
+    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+
+
+def test_a_cold_build_keeps_the_site_it_replaced_when_that_site_is_close(tmp_path: Path) -> None:
+    """`--no-cache` remakes every page, but the site it replaces was made from the same
+    input under the same keys: that site is kept as it is (no copy, no deletion)."""
+    import os
+
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site))
+    page = next((site / "build" / "articles").rglob("index.html"))
+    replaced = os.stat(page).st_ino
+    build(BuildOptions(site, cache=False))
+    kept = kept_site(site / ".cache", site / "build") / page.relative_to(site / "build")
+    assert os.stat(kept).st_ino == replaced != os.stat(page).st_ino
+
+
+@pytest.mark.parametrize(
+    ("replaced", "keys", "far"),
+    [
+        ({}, {"a": "1"}, True),
+        ({"a": "1", "b": "2"}, {"a": "1", "b": "2"}, False),
+        ({"a": "1", "b": "x"}, {"a": "1", "b": "2"}, False),  # half the same: close
+        ({"a": "x", "b": "x", "c": "3"}, {"a": "1", "b": "2", "c": "3"}, True),
+        ({}, {}, False),
+    ],
+)
+def test_sites_are_far_apart_when_fewer_than_half_the_files_have_their_keys(
+    replaced: dict[str, str], keys: dict[str, str], far: bool
+) -> None:
+    assert far_apart(replaced, keys) is far

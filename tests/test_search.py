@@ -399,7 +399,8 @@ def test_a_cold_build_takes_no_kept_index(
     golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`briefing build --no-cache` indexes every shard, even one the store has, and what
-    it makes replaces the kept files (one spoiled under its own name, here)."""
+    it replaces the kept files that do not hold its bytes (one spoiled under its own name,
+    here); those that do stay as they are, for the sites that link to them."""
     site = tmp_path / "site"
     shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
     config = load_config(GOLDEN_SITE)
@@ -410,9 +411,10 @@ def test_a_cold_build_takes_no_kept_index(
     index_site(site, config, IndexStore(tmp_path / "store"), keys, per_shard=2)
     made, first = files_of(site / BUNDLE_DIR), sorted(runs)
     assert len(first) > 1
-    spoiled = next((tmp_path / "store" / "files").iterdir())
+    spoiled, sound = sorted((tmp_path / "store" / "files").iterdir())[:2]
     spoiled.unlink()
     spoiled.write_bytes(b"spoiled")
+    inode = sound.stat().st_ino
     runs.clear()
     cold = IndexStore(tmp_path / "store", read=False)
     assert not any(cold.has(d.stem) for d in cold.lists.iterdir()) and cold.cuts() == {}
@@ -420,6 +422,7 @@ def test_a_cold_build_takes_no_kept_index(
     assert sorted(runs) == first
     assert files_of(site / BUNDLE_DIR) == made
     assert spoiled.read_bytes() != b"spoiled"  # the next build takes a sound file
+    assert sound.stat().st_ino == inode
     runs.clear()
     index_site(site, config, IndexStore(tmp_path / "store"), keys, per_shard=2)
     assert not runs and files_of(site / BUNDLE_DIR) == made
@@ -712,6 +715,19 @@ def test_the_cuts_are_kept_with_a_run_or_without_one(
     index_site(site, config, IndexStore(tmp_path / "store"), keys, per_shard=2)
     assert kept_while == [False]
     assert set(IndexStore(tmp_path / "store").cuts()) == set(keys.values())
+
+
+def test_the_cuts_the_render_made_of_every_page_are_kept(golden_site: Path, tmp_path: Path) -> None:
+    """A first build's render cuts every page it makes: the store keeps those cuts, and
+    the next build reads no page to plan its shards."""
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    config = load_config(GOLDEN_SITE)
+    pages = search_shards.indexed_pages(site)
+    keys = {page: f"1 {page}" for page in pages}
+    cuts = {keys[p]: search_shards.page_cut((site / p).read_bytes()) for p in pages}
+    index_site(site, config, IndexStore(tmp_path / "store"), keys, per_shard=2, cuts=cuts)
+    assert IndexStore(tmp_path / "store").cuts() == cuts
 
 
 def test_the_store_is_pruned_once_it_holds_twice_its_count(tmp_path: Path) -> None:
