@@ -281,7 +281,8 @@ def keep_copy(cache_dir: Path, out: Path, rendered: Rendered) -> None:
     of them. At 10,000 articles the first edit after the first build took 5.7 s, 3.8 s
     more than the next edits. The copy costs its links (and deleting the replaced site,
     where there is one) in this build, which made most of its files anyway. Any failure
-    leaves no kept site: only speed is lost."""
+    (a file that cannot be linked: `.cache/` on another file system) leaves no kept
+    site: only speed is lost."""
     kept, kept_record = kept_site(cache_dir, out), record_path(cache_dir, out, kept=True)
     kept_record.unlink(missing_ok=True)  # no record ever names a copy half made
     shutil.rmtree(kept, ignore_errors=True)

@@ -103,10 +103,13 @@ def linked_copy(
 ) -> None:
     """Make the new folder `target` a copy of `source` by hard links (no build changes a
     file in place that another site shares: it replaces it), holding its `files` (paths
-    inside it). A folder of `folders` (path -> its recorded mtime_ns) whose mtime in
-    `source` is still the recorded one gets that mtime in the copy too, so that a record
-    of `source` describes the copy as well (a sweep trusts a folder with its recorded
-    time to hold the entries recorded); a later change to the copy sets a newer time."""
+    inside it). Raises OSError where a file cannot be linked (another file system, one
+    without hard links): a copy of every byte would cost what it saves.
+
+    A folder of `folders` (path -> its recorded mtime_ns) whose mtime in `source` is
+    still the recorded one gets that mtime in the copy too, so that a record of `source`
+    describes the copy as well (a sweep trusts a folder with its recorded time to hold
+    the entries recorded); a later change to the copy sets a newer time."""
     top, made = str(target), {""}
     os.mkdir(top)
     for path in sorted(files):
@@ -114,10 +117,7 @@ def linked_copy(
         if folder not in made:
             os.makedirs(f"{top}/{folder}", exist_ok=True)
             made.add(folder)
-        try:
-            os.link(f"{source}/{path}", f"{top}/{path}")
-        except OSError:
-            shutil.copy2(f"{source}/{path}", f"{top}/{path}")
+        os.link(f"{source}/{path}", f"{top}/{path}")
     for folder, mtime in folders.items():  # every entry is made: no time changes now
         try:
             if os.stat(f"{source}/{folder}" if folder else source).st_mtime_ns == mtime:

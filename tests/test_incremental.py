@@ -443,3 +443,34 @@ def test_sites_are_far_apart_when_fewer_than_half_the_files_have_their_keys(
     replaced: dict[str, str], keys: dict[str, str], far: bool
 ) -> None:
     assert far_apart(replaced, keys) is far
+
+
+def test_a_copy_that_cannot_be_linked_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the output's files cannot be linked into `.cache/` (another file system),
+    the build keeps no copy (copying every byte would cost what it saves), no record of
+    one, and goes on; the next build is still a clean build."""
+    import errno
+
+    from generator import output
+
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+
+    def cross_device(source: str, target: str) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link", target)
+
+    monkeypatch.setattr(output.os, "link", cross_device)
+    assert not build(BuildOptions(site)).unchanged
+    monkeypatch.undo()
+    assert not kept_site(site / ".cache", site / "build").exists()
+    assert read_record(site / ".cache", site / "build", kept=True) is None
+    assert read_record(site / ".cache", site / "build") is not None
+    replace_in(site, BRIDGE, "12 cracks", "14 cracks")
+    clean = copy_site(site, tmp_path / "clean")
+    build(BuildOptions(site))
+    build(BuildOptions(clean, cache=False))
+    incremental, fresh = tree(site / "build"), tree(clean / "build")
+    assert sorted(incremental) == sorted(fresh)
+    assert [p for p in fresh if incremental[p] != fresh[p]] == []
