@@ -83,6 +83,9 @@ def staged(out: Path, keep: Path | None = None) -> Iterator[Path]:
     try:
         if not (keep is not None and _moved(keep, staging)):
             staging.mkdir()
+        # Replaced, not written into: the kept site may share its files with the live
+        # one (`build.keep_copy`), and no build changes the live site in place.
+        (staging / MARKER).unlink(missing_ok=True)
         (staging / MARKER).write_bytes(MARKER_TEXT)
         yield staging
         _swap(staging, out)

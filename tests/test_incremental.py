@@ -395,6 +395,7 @@ def test_the_first_build_keeps_a_linked_copy_that_the_next_build_updates(
     assert output_state(kept) == live and any(p.startswith("pagefind/") for p in live)
     assert all(os.stat(kept / p).st_ino == os.stat(out / p).st_ino for p in live)
     assert read_record(site / ".cache", out, kept=True) == read_record(site / ".cache", out)
+    shared = [os.stat(out / p) for p in live]
 
     put: list[Path] = []
     listed: list[str] = []
@@ -405,6 +406,11 @@ def test_the_first_build_keeps_a_linked_copy_that_the_next_build_updates(
     report = build(BuildOptions(site))
     monkeypatch.undo()
     assert report.made > 0 and report.taken > 0 and put == []
+    # The replaced site (kept now) was not written into through the links it shared.
+    after = [os.stat(kept / p) for p in live]
+    assert [(a.st_size, a.st_mtime_ns) for a in after] == [
+        (b.st_size, b.st_mtime_ns) for b in shared
+    ]
     swept = [p for p in map(str, listed) if ".build.tmp-" in p and "pagefind" not in p]
     assert 0 < len(swept) < len([p for p in out.rglob("*") if p.is_dir()]) / 2
     clean = copy_site(site, tmp_path / "clean")
