@@ -32,6 +32,7 @@ from generator.freshness import (
     read_record,
     record_path,
     up_to_date,
+    write_kept_record,
     write_record,
 )
 from generator.models import Article, BuildReport, Topic
@@ -275,18 +276,28 @@ def far_apart(replaced: Mapping[str, str], keys: Mapping[str, str]) -> bool:
 
 
 def keep_copy(cache_dir: Path, out: Path, rendered: Rendered) -> None:
-    """Keep a copy of the new site, linked file by file, in place of the site it replaced
-    (`far_apart` from it), with the new site's record: the next build updates the copy
-    and takes every file it did not change as it is, instead of making or comparing most
-    of them. At 10,000 articles the first edit after the first build took 5.7 s, 3.8 s
-    more than the next edits. The copy costs its links (and deleting the replaced site,
-    where there is one) in this build, which made most of its files anyway. Any failure
-    (a file that cannot be linked: `.cache/` on another file system) leaves no kept
-    site: only speed is lost."""
+    """Keep the new site for the next build, with a record, in place of the site it
+    replaced (`far_apart` from it): the next build updates it and takes every file it did
+    not change as it is, instead of making or comparing most of them. At 10,000 articles
+    the first edit after the first build took 5.7 s, 3.8 s more than the next edits.
+
+    The site replaced is made the new one where it is (`render.refresh`: 0.9 s at 10,000
+    articles, against 3.5 s to delete it); where none was (a first build), the copy is
+    linked file by file (0.4-1.1 s). This build made most of its files anyway. A
+    failure leaves no record of the kept site (and no copy half linked): only speed is
+    lost, as with a `.cache/` on another file system, whose files cannot be linked."""
     kept, kept_record = kept_site(cache_dir, out), record_path(cache_dir, out, kept=True)
-    kept_record.unlink(missing_ok=True)  # no record ever names a copy half made
-    shutil.rmtree(kept, ignore_errors=True)
+    kept_record.unlink(missing_ok=True)  # no record ever names a site half made
     files = rendered.files if rendered.files is not None else output_state(out)
+    if kept.is_dir():
+        from generator.render import refresh
+
+        try:
+            swept = refresh(kept, out.resolve(), files)
+            write_kept_record(cache_dir, out, swept.files, swept.folders, swept.at)
+        except OSError:
+            kept_record.unlink(missing_ok=True)
+        return
     partial = kept_record.with_name(f".{kept_record.name}.{os.getpid()}")
     try:
         kept.parent.mkdir(parents=True, exist_ok=True)

@@ -263,6 +263,24 @@ def write_record(
         return
 
 
+def write_kept_record(
+    cache: Path, out: Path, files: Mapping[str, Sequence[int]], folders: Mapping[str, int], at: int
+) -> None:
+    """Record the site kept for the next build (`kept_site`) when it holds the files of
+    the last build into `out`, the same bytes under the same keys, with states of its own
+    (`files`, `folders` as a sweep that began at `at` left them): the last build's record
+    with those states. Raises OSError when that record cannot be read or this written."""
+    data = pickle.loads(record_path(cache, out).read_bytes())
+    data.update(files=dict(files), folders=dict(folders), folders_at=at)
+    path = record_path(cache, out, kept=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def _prune(folder: Path) -> None:
     """Keep the newest KEEP_RECORDS records (and the kept sites of those only)."""
     for legacy in folder.glob("*.json"):  # records as earlier versions wrote them

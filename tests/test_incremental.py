@@ -480,3 +480,46 @@ def test_a_copy_that_cannot_be_linked_is_not_kept(
     incremental, fresh = tree(site / "build"), tree(clean / "build")
     assert sorted(incremental) == sorted(fresh)
     assert [p for p in fresh if incremental[p] != fresh[p]] == []
+
+
+def test_a_replaced_site_far_from_the_new_one_is_rewritten_into_it_where_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmark's sequence: `.cache/` deleted, then a cold build. The site it
+    replaces has no record; it is not deleted (freeing its files costs most) but made
+    the new site where it is, its files keeping their inodes, with a record of its own:
+    the next build takes every page it does not change as it is and is a clean build."""
+    import os
+
+    from generator import render
+
+    site = copy_site(SITE, tmp_path / "site")
+    build(BuildOptions(site))
+    out = site / "build"
+    pages = sorted(str(p.relative_to(out)) for p in out.rglob("*.html"))
+    before = {p: os.stat(out / p).st_ino for p in pages}
+    shutil.rmtree(site / ".cache")
+    replace_in(site, BRIDGE, "12 cracks", "14 cracks")  # one page of the replaced site differs
+    build(BuildOptions(site, cache=False))
+    kept = kept_site(site / ".cache", out)
+    assert tree(kept) == tree(out)
+    assert {p: os.stat(kept / p).st_ino for p in pages} == before
+    pool = {f.stat().st_ino for f in (site / ".cache" / "pagefind" / "files").iterdir()}
+    pooled = [p for p in output_state(out) if os.stat(out / p).st_ino in pool]
+    assert any(p.startswith("pagefind/") for p in pooled)
+    assert [p for p in pooled if os.stat(kept / p).st_ino != os.stat(out / p).st_ino] == []
+    record = read_record(site / ".cache", out, kept=True)
+    assert record is not None and record.files == output_state(kept)
+
+    put: list[Path] = []
+    real_put = render._put_file
+    monkeypatch.setattr(render, "_put_file", lambda s, t: (put.append(t), real_put(s, t)))
+    replace_in(site, BRIDGE, "14 cracks", "16 cracks")
+    report = build(BuildOptions(site))
+    monkeypatch.undo()
+    assert report.made > 0 and report.taken > 0 and put == []
+    clean = copy_site(site, tmp_path / "clean")
+    build(BuildOptions(clean, cache=False))
+    incremental, fresh = tree(out), tree(clean / "build")
+    assert sorted(incremental) == sorted(fresh)
+    assert [p for p in fresh if incremental[p] != fresh[p]] == []
