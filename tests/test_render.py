@@ -176,3 +176,24 @@ def test_a_sweep_takes_a_recorded_folder_that_is_gone_in_its_stride(tmp_path: Pa
     swept = render.sweep(site, frozenset({"a/kept.html"}), (), kept_site)
     assert sorted(swept.files) == ["a/kept.html"]
     assert sorted(p.name for p in (site / "a").iterdir()) == ["kept.html"]
+
+
+@pytest.mark.parametrize("size", [0, 10, render.COPY_CHUNK * 2 + 7])
+def test_a_file_put_over_one_it_holds_alone_gets_its_bytes_where_it_is(
+    tmp_path: Path, size: int
+) -> None:
+    """`_put_file` over a file no other site shares: the bytes are compared chunk by
+    chunk and, where they differ (at the very end, or in length), written into that file
+    (same inode); where they are the same, the file is left as it is."""
+    import os
+
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    source, target = tmp_path / "source", tmp_path / "target"
+    source.write_bytes(data)
+    for old in (data[:-1] + b"x" if data else b"", data + b"more", data):
+        target.write_bytes(old)
+        os.utime(target, ns=(1, 1))
+        inode = target.stat().st_ino
+        render._put_file(source, target)
+        assert target.read_bytes() == data and target.stat().st_ino == inode
+        assert (target.stat().st_mtime_ns == 1) == (old == data)
