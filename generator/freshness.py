@@ -270,8 +270,12 @@ def write_kept_record(
     the last build into `out`, the same bytes under the same keys, with states of its own
     (`files`, `folders` as a sweep that began at `at` left them): the last build's record
     with those states. Raises OSError when that record cannot be read or this written."""
-    data = pickle.loads(record_path(cache, out).read_bytes())
-    data.update(files=dict(files), folders=dict(folders), folders_at=at)
+    recorded = record_path(cache, out).read_bytes()
+    try:
+        data = pickle.loads(recorded)
+        data.update(files=dict(files), folders=dict(folders), folders_at=at)
+    except Exception as exc:  # damaged (pickle raises many kinds): as if unreadable
+        raise OSError(f"the record of {out} cannot be read: {exc}") from exc
     path = record_path(cache, out, kept=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

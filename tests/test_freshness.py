@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.freshness import output_state, read_record, record_path
+from generator.freshness import output_state, read_record, record_path, write_kept_record
 from generator.frontmatter import dump
 
 
@@ -242,3 +242,15 @@ def test_output_state_is_every_file_below_the_folder(tmp_path: Path) -> None:
         "a/link.txt": status(outside / "file.txt"),
     }
     assert output_state(tmp_path / "missing") == {}
+
+
+@pytest.mark.parametrize("damaged", [b"", b"not a pickle", pickle.dumps(["a", "list"])])
+def test_a_kept_site_is_not_recorded_from_a_damaged_record(site: Path, damaged: bytes) -> None:
+    """The kept site's record is the last build's with the kept files' states: from a
+    record that cannot be read, none is written (the kept site is then not trusted)."""
+    out, cache = site / "build", site / ".cache"
+    record_path(cache, out, kept=True).unlink(missing_ok=True)
+    record_path(cache, out).write_bytes(damaged)
+    with pytest.raises(OSError):
+        write_kept_record(cache, out, {}, {}, 0)
+    assert not record_path(cache, out, kept=True).exists()
