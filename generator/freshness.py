@@ -107,10 +107,16 @@ def input_digest(
     known, trusted_before = (last.sources, last.read_at - RACY_NS) if last else ({}, 0)
     digest = hashlib.sha256(f"{build_cache.code_version()}\0{options}\0".encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\0")
-    prefix = len(str(site)) + 1
+    # Absolute, not resolved (a symlinked content folder stays inside the site): with
+    # the site "." (a build run in its folder), `Path(".") / "content"` is "content",
+    # and cutting len(".") + 1 characters off each path named "ntent/articles/..."; no
+    # hash was then found by path, and every build read and hashed every article again.
+    root = os.path.abspath(site)
+    prefix = len(root) + 1
     sources: Sources = {}
     for item in (site / "site.yaml", *inputs):
-        for path, info in sorted(_files(str(item))):  # paths differ: stats never compared
+        absolute = os.path.abspath(item)  # paths differ: stats never compared
+        for path, info in sorted(_files(absolute)):
             relative = path[prefix:]
             status: list[int | str] = [
                 info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino

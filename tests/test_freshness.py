@@ -32,6 +32,12 @@ def test_nothing_changed_means_nothing_rewritten(site: Path) -> None:
     assert page.stat().st_mtime_ns == stamp
 
 
+_ARTICLE_B = dump(
+    {"title": "Storm", "outlet": "The Post", "author": [], "date": "2024-03-06"},
+    "\nThe wind rose.\n",
+)
+
+
 def _edit_article(site: Path) -> None:
     path = site / "content" / "articles" / "a.md"
     path.write_text(path.read_text().replace("rose", "rose again"))
@@ -254,3 +260,31 @@ def test_a_kept_site_is_not_recorded_from_a_damaged_record(site: Path, damaged: 
     with pytest.raises(OSError):
         write_kept_record(cache, out, {}, {}, 0)
     assert not record_path(cache, out, kept=True).exists()
+
+
+@pytest.mark.parametrize("where", ["the site's folder", "elsewhere"])
+def test_a_build_reads_only_the_articles_that_changed(
+    site: Path, where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan of the inputs names each file by its path in the site, whether the site
+    is "." (a build run in its folder) or a path, and the loader takes the articles it
+    finds in the cache by those hashes without reading them: a build after one edit reads
+    one article file."""
+    from generator import content
+    from generator.freshness import input_digest
+
+    other = site / "content" / "articles" / "b.md"
+    other.write_text(_ARTICLE_B)
+    if where == "the site's folder":
+        monkeypatch.chdir(site)
+        site = Path(".")
+    build(BuildOptions(site))
+    scan = input_digest(site, (site / "content" / "articles",), "")
+    assert {"site.yaml", "content/articles/a.md", "content/articles/b.md"} <= set(scan.sources)
+    assert set(scan.hashes("content")) == {"articles/a.md", "articles/b.md"}
+    _edit_article(site)
+    read: list[object] = []
+    real = content._read
+    monkeypatch.setattr(content, "_read", lambda *a: (read.append(a[0]), real(*a))[1])
+    report = build(BuildOptions(site))
+    assert report.articles == 2 and len(read) == 1
