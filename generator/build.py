@@ -281,7 +281,7 @@ def keep_copy(cache_dir: Path, out: Path, rendered: Rendered) -> None:
     not change as it is, instead of making or comparing most of them. At 10,000 articles
     the first edit after the first build took 5.7 s, 3.8 s more than the next edits.
 
-    The site replaced is made the new one where it is (`render.refresh`: 0.9 s at 10,000
+    The site replaced is made the new one where it is (`render.refresh`: 0.7 s at 10,000
     articles, against 3.5 s to delete it); where none was (a first build), the copy is
     linked file by file (0.4-1.1 s). This build made most of its files anyway. A
     failure leaves no record of the kept site (and no copy half linked): only speed is

@@ -85,6 +85,15 @@ def copy_site(source: Path, target: Path) -> Path:
     return target
 
 
+def assert_a_clean_build(out: Path, clean: Path) -> None:
+    """The site in `out` is file for file what a clean build (`--no-cache`) of the site
+    `clean` (a copy of the same input) gives."""
+    build(BuildOptions(clean, cache=False))
+    incremental, fresh = tree(out), tree(clean / "build")
+    assert sorted(incremental) == sorted(fresh)
+    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+
+
 def no_search(site: Path) -> None:
     with (site / "site.yaml").open("a", encoding="utf-8") as file:
         file.write("search: {enabled: false}\n")
@@ -222,10 +231,7 @@ def test_a_kept_site_whose_record_is_lost_is_updated_into_a_clean_build(
     replace_in(site, BRIDGE, "14 cracks", "16 cracks")
     clean = copy_site(site, tmp_path / "clean")
     build(BuildOptions(site))
-    build(BuildOptions(clean, cache=False))
-    incremental, fresh = tree(site / "build"), tree(clean / "build")
-    assert sorted(incremental) == sorted(fresh)
-    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+    assert_a_clean_build(site / "build", clean)
 
 
 @pytest.mark.parametrize("name", sorted(CHANGES))
@@ -239,10 +245,7 @@ def test_updating_in_place_gives_a_clean_build(tmp_path: Path, name: str) -> Non
     CHANGES[name](site)
     clean = copy_site(site, tmp_path / "clean")
     build(BuildOptions(site, in_place=True))
-    build(BuildOptions(clean, cache=False))
-    incremental, fresh = tree(site / "build"), tree(clean / "build")
-    assert sorted(incremental) == sorted(fresh)
-    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+    assert_a_clean_build(site / "build", clean)
     if name == "article body":
         assert unrelated.stat().st_ino == inode  # untouched, not even relinked
     leftovers = [p for p in (site / "build").rglob("*") if p.is_dir() and not any(p.iterdir())]
@@ -270,10 +273,7 @@ def test_open_pages_rendered_first_are_shown_alone_and_the_site_is_a_clean_build
     CHANGES[name](site)
     clean = copy_site(site, tmp_path / "clean")
     build(BuildOptions(site, in_place=True, first=FirstPages(opened, ready)))
-    build(BuildOptions(clean, cache=False))
-    incremental, fresh = tree(site / "build"), tree(clean / "build")
-    assert sorted(incremental) == sorted(fresh)
-    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+    assert_a_clean_build(site / "build", clean)
     assert len(shown) <= 1
     for files in shown:
         pages = [f for f in files if f.endswith(".html")]
@@ -364,10 +364,7 @@ def test_files_added_to_the_output_by_hand_are_swept_from_a_trusted_record(
     build(BuildOptions(site))
     monkeypatch.setattr(render.os, "scandir", scandir)
     clean = copy_site(site, tmp_path / "clean")
-    build(BuildOptions(clean, cache=False))
-    incremental, fresh = tree(out), tree(clean / "build")
-    assert sorted(incremental) == sorted(fresh)
-    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+    assert_a_clean_build(out, clean)
     folders = [p for p in out.rglob("*") if p.is_dir()]
     assert 0 < len(listed) < len(folders) / 2
     record = read_record(site / ".cache", out)
@@ -414,10 +411,7 @@ def test_the_first_build_keeps_a_linked_copy_that_the_next_build_updates(
     swept = [p for p in map(str, listed) if ".build.tmp-" in p and "pagefind" not in p]
     assert 0 < len(swept) < len([p for p in out.rglob("*") if p.is_dir()]) / 2
     clean = copy_site(site, tmp_path / "clean")
-    build(BuildOptions(clean, cache=False))
-    incremental, fresh = tree(out), tree(clean / "build")
-    assert sorted(incremental) == sorted(fresh)
-    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+    assert_a_clean_build(out, clean)
 
 
 def test_a_cold_build_keeps_the_site_it_replaced_when_that_site_is_close(tmp_path: Path) -> None:
@@ -476,10 +470,7 @@ def test_a_copy_that_cannot_be_linked_is_not_kept(
     replace_in(site, BRIDGE, "12 cracks", "14 cracks")
     clean = copy_site(site, tmp_path / "clean")
     build(BuildOptions(site))
-    build(BuildOptions(clean, cache=False))
-    incremental, fresh = tree(site / "build"), tree(clean / "build")
-    assert sorted(incremental) == sorted(fresh)
-    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+    assert_a_clean_build(site / "build", clean)
 
 
 def test_a_replaced_site_far_from_the_new_one_is_rewritten_into_it_where_it_is(
@@ -519,7 +510,4 @@ def test_a_replaced_site_far_from_the_new_one_is_rewritten_into_it_where_it_is(
     monkeypatch.undo()
     assert report.made > 0 and report.taken > 0 and put == []
     clean = copy_site(site, tmp_path / "clean")
-    build(BuildOptions(clean, cache=False))
-    incremental, fresh = tree(out), tree(clean / "build")
-    assert sorted(incremental) == sorted(fresh)
-    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+    assert_a_clean_build(out, clean)

@@ -730,14 +730,20 @@ def test_the_cuts_the_render_made_of_every_page_are_kept(golden_site: Path, tmp_
     assert IndexStore(tmp_path / "store").cuts() == cuts
 
 
+def keep_dated(store: IndexStore, tmp_path: Path, number: int) -> None:
+    """Keep an index `d<number>` of one file holding the number, its listing dated by
+    the number (the lower, the older)."""
+    index = tmp_path / f"index-{number}"
+    index.mkdir()
+    (index / "pagefind.js").write_bytes(b"%d" % number)
+    store.keep(f"d{number}", index)
+    os.utime(store.lists / f"d{number}.json", ns=(number, number))
+
+
 def test_the_store_is_pruned_once_it_holds_twice_its_count(tmp_path: Path) -> None:
     store = IndexStore(tmp_path / "store")
     for number in range(5):
-        index = tmp_path / f"index-{number}"
-        index.mkdir()
-        (index / "pagefind.js").write_bytes(b"%d" % number)
-        store.keep(f"d{number}", index)
-        os.utime(store.lists / f"d{number}.json", ns=(number, number))  # oldest first
+        keep_dated(store, tmp_path, number)
         store.prune(2, slack=2)
         held = [n for n in range(number + 1) if store.has(f"d{n}")]
         assert held == (list(range(number + 1)) if number < 4 else [3, 4])
@@ -749,11 +755,7 @@ def test_the_indexes_of_the_site_are_never_pruned(tmp_path: Path) -> None:
     shard from every part of it."""
     store = IndexStore(tmp_path / "store")
     for number in range(6):
-        index = tmp_path / f"index-{number}"
-        index.mkdir()
-        (index / "pagefind.js").write_bytes(b"%d" % number)
-        store.keep(f"d{number}", index)
-        os.utime(store.lists / f"d{number}.json", ns=(number, number))  # oldest first
+        keep_dated(store, tmp_path, number)
     store.prune(1, slack=1, current=["d0", "d1"])
     assert [n for n in range(6) if store.has(f"d{n}")] == [0, 1, 5]
     assert sorted(p.read_bytes() for p in store.pool.iterdir()) == [b"0", b"1", b"5"]
