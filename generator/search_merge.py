@@ -29,9 +29,9 @@ import json
 import os
 import shutil
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,8 @@ from generator.search_index import (
     sort_counts,
 )
 
+DROPPED = -1
+"""The number of a page the merge leaves out (`Merge.add`), in a part's renumbering."""
 CHUNK_SIZE = 20_000
 """Positions (and pages) a word-index chunk holds before the next one starts
 (Pagefind's default `index_chunk_size`)."""
@@ -103,6 +105,8 @@ class _Part:
     """The word-index chunks, each `[[word, pages, variants], ...]`."""
     filters: list[Any]
     """The filters, each `[filter, [[value, [page, ...]], ...]]`."""
+    dropped: frozenset[Path] = frozenset()
+    """The fragment files of its pages that the merge leaves out (`Merge.add`)."""
 
 
 def merge(parts: Sequence[Mapping[str, Path]], target: Path) -> dict[str, Path]:
@@ -124,10 +128,16 @@ class Merge:
     def __init__(self) -> None:
         self.parts: list[_Part] = []
 
-    def add(self, files: Mapping[str, Path]) -> None:
-        """Read the bundle of these files (see `merge`)."""
+    def add(self, files: Mapping[str, Path], dropped: Collection[Path] = ()) -> None:
+        """Read the bundle of these files (see `merge`), leaving out of the merge its
+        pages whose fragment files are `dropped`: the merge then writes what one run
+        over the other pages writes. An edit's build takes its shard's last bundle
+        without the pages it changed, and Pagefind indexes only those pages anew."""
         with _format_errors():
-            self.parts.append(_read_part(files))
+            part = _read_part(files)
+            if dropped:
+                part = replace(part, dropped=frozenset(dropped))
+            self.parts.append(part)
 
     def write(self, target: Path) -> dict[str, Path]:
         """Write the merged bundle into the new folder `target` (see `merge`); the files
@@ -179,14 +189,18 @@ def _merge(parts: list[_Part], target: Path) -> dict[str, Path]:
             raise IndexFormatError("bundles of another language or Pagefind version")
     language = first.language
     pages = [_pages_of(part) for part in parts]
-    order = _canonical_order([page for found in pages for page in found], language)
+    kept = [
+        [page for page in found if page.path not in part.dropped]
+        for part, found in zip(parts, pages, strict=True)
+    ]
+    order = _canonical_order([page for found in kept for page in found], language)
     number = {id(page): n for n, page in enumerate(order)}
-    renumbered = [[number[id(page)] for page in found] for found in pages]
-    fields = sorted({name for part in parts for name in part.meta[5]})
+    renumbered = [[number.get(id(page), DROPPED) for page in found] for found in pages]
+    fields = _fields(parts, pages)
     words: dict[str, _Word] = {}
     filters: dict[str, dict[str, list[int]]] = {}
     for part, new in zip(parts, renumbered, strict=True):
-        field_of = [fields.index(name) for name in part.meta[5]]
+        field_of = [fields.index(name) if name in fields else DROPPED for name in part.meta[5]]
         _add_words(words, part, new, field_of)
         _add_filters(filters, part, new)
 
@@ -261,9 +275,14 @@ def _canonical_order(pages: list[_Page], language: str) -> list[_Page]:
 
 
 def _absolute(pages: list[Any], new: list[int]) -> list[tuple[int, list[int], list[int]]]:
-    """A word's pages with their numbers made absolute and then renumbered by `new`."""
+    """A word's pages with their numbers made absolute and then renumbered by `new`,
+    without the pages left out (DROPPED)."""
     numbers = itertools.accumulate(page[0] for page in pages)
-    return [(new[number], page[1], page[2]) for number, page in zip(numbers, pages, strict=True)]
+    return [
+        (new[number], page[1], page[2])
+        for number, page in zip(numbers, pages, strict=True)
+        if new[number] != DROPPED
+    ]
 
 
 def _renumber_fields(
@@ -277,26 +296,69 @@ def _renumber_fields(
 
 
 def _add_words(words: dict[str, _Word], part: _Part, new: list[int], field_of: list[int]) -> None:
+    """Add the part's words, each with the pages the merge keeps (a word or form that
+    only pages left out had is not added)."""
     same_fields = field_of == list(range(len(field_of)))
     for chunk in part.chunks:
         for word, pages, variants in chunk:
+            here = _absolute(pages, new)
+            forms = [(form, _absolute(forms_pages, new)) for form, forms_pages in variants]
+            forms = [(form, found) for form, found in forms if found]
+            if not here and not forms:
+                continue
             found = words.get(word)
             if found is None:
                 found = words[word] = _Word()
-            here = _absolute(pages, new)
             found.pages.extend(here if same_fields else _renumber_fields(here, field_of))
-            for form, forms_pages in variants:
-                here = _absolute(forms_pages, new)
+            for form, forms_pages in forms:
                 if not same_fields:
-                    here = _renumber_fields(here, field_of)
-                found.variants.setdefault(form, []).extend(here)
+                    forms_pages = _renumber_fields(forms_pages, field_of)
+                found.variants.setdefault(form, []).extend(forms_pages)
 
 
 def _add_filters(filters: dict[str, dict[str, list[int]]], part: _Part, new: list[int]) -> None:
+    """Add the part's filter values, each with the pages the merge keeps (Pagefind lists
+    only values that some page has, and only filters that have values)."""
     for filter_name, values in part.filters:
-        found = filters.setdefault(filter_name, {})
         for value, pages in values:
-            found.setdefault(value, []).extend(new[page] for page in pages)
+            kept = [new[page] for page in pages if new[page] != DROPPED]
+            if kept:
+                filters.setdefault(filter_name, {}).setdefault(value, []).extend(kept)
+
+
+def _fields(parts: list[_Part], pages: list[list[_Page]]) -> list[str]:
+    """The metadata fields of the merged index: every field that a page it holds has
+    (Pagefind's list, sorted). A part's own list is right unless it leaves pages out:
+    a field only those pages had is gone. Only the fragments of the pages left out are
+    read, and the others' only while such a field is in doubt."""
+    fields = {name for part in parts if not part.dropped for name in part.meta[5]}
+    for part, found in zip(parts, pages, strict=True):
+        doubtful = set(part.meta[5]) - fields
+        if not part.dropped or not doubtful:
+            fields |= doubtful
+            continue
+        left_out = set().union(*(_page_fields(p) for p in found if p.path in part.dropped))
+        fields |= doubtful - left_out  # then a page the merge keeps has it
+        doubtful &= left_out
+        for page in found:
+            if not doubtful:
+                break
+            if page.path not in part.dropped:
+                held = doubtful & _page_fields(page)
+                fields |= held
+                doubtful -= held
+    return sorted(fields)
+
+
+def _page_fields(page: _Page) -> set[str]:
+    """The metadata fields a page has (its fragment's `meta`)."""
+    data = zlib.decompress(page.path.read_bytes(), wbits=31)
+    if not data.startswith(SIGNATURE):
+        raise IndexFormatError(f"no signature in {page.path.name}")
+    meta = json.loads(data[len(SIGNATURE) :])["meta"]
+    if not isinstance(meta, dict):
+        raise IndexFormatError(f"no metadata in {page.path.name}")
+    return set(meta)
 
 
 def _packed(

@@ -169,6 +169,57 @@ def test_diacritics_and_metadata_fields_merge_as_pagefind_indexes_them(
         assert files_of(merged) == canonical
 
 
+def fragment_files(bundle: Path, pages: Iterable[str]) -> list[Path]:
+    """The fragment files of these pages (site paths) in the bundle."""
+    urls = {"/" + page.removesuffix("index.html") for page in pages}
+    found = []
+    for fragment in (bundle / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        if json.loads(data[len(search_index.SIGNATURE) :])["url"] in urls:
+            found.append(fragment)
+    assert len(found) == len(urls)
+    return found
+
+
+@pytest.mark.parametrize(
+    "left_out",
+    [
+        ("b",),  # nothing that only it has but words
+        ("a", "d", "g"),  # every page with the field "desk"
+        ("c", "d", "e"),  # every page of the outlet "El País"
+        ("e", "f", "g"),  # most forms of "resum"
+        ("a", "b", "c", "d", "e", "f"),
+    ],
+)
+def test_a_bundle_without_some_of_its_pages_is_pagefinds_index_of_the_others(
+    accented: Path, tmp_path: Path, left_out: tuple[str, ...]
+) -> None:
+    """What an edit does: the shard's last bundle without the pages it changed, and
+    those pages indexed on their own, merge into Pagefind's index of them all."""
+    need_pagefind()
+    config = parse_config("language: en")
+    pages = search_shards.indexed_pages(accented)
+    out = [f"articles/{name}/index.html" for name in left_out]
+    rest = [page for page in pages if page not in out]
+    whole = pagefind_bundle(accented, pages, config, tmp_path / "whole")
+    others = pagefind_bundle(accented, rest, config, tmp_path / "others")
+    merge([files_in(others)], tmp_path / "expected")
+    dropped = fragment_files(whole, out)
+
+    without = search_merge.Merge()
+    without.add(files_in(whole), dropped)
+    without.write(tmp_path / "without")
+    assert postings(tmp_path / "without") == postings(others)
+    assert files_of(tmp_path / "without") == files_of(tmp_path / "expected")
+
+    again = search_merge.Merge()
+    again.add(files_in(whole), dropped)
+    again.add(files_in(pagefind_bundle(accented, out, config, tmp_path / "alone")))
+    again.write(tmp_path / "again")
+    merge([files_in(whole)], tmp_path / "canonical")
+    assert files_of(tmp_path / "again") == files_of(tmp_path / "canonical")
+
+
 def test_the_word_index_is_cut_into_chunks_where_pagefind_cuts_it(tmp_path: Path) -> None:
     """Many words: several chunks, each bounded as in Pagefind's own index."""
     need_pagefind()
