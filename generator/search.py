@@ -20,10 +20,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 import threading
+import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -51,6 +53,13 @@ are twice as many (`IndexStore.prune`)."""
 MANIFEST = "shards.json"
 """File of the first shard's bundle naming the bundles the search page merges into it,
 with the filter counts of them all (the search page's filter menus)."""
+LATEST = "latest.json"
+"""File of the index cache naming each shard's index in the site indexed last: the
+index an edit's build takes without the pages it changed (`Base`)."""
+CHANGED_SHARE = 4
+"""An edited shard's index is its last index without the pages the edit changed, merged
+with those pages indexed on their own (`Base`), when they are at most one in
+CHANGED_SHARE of its pages; with more, its parts are indexed."""
 JOBS = min(2, os.cpu_count() or 1)
 """Pagefind runs at once when several shards are indexed (a cold build: all of them)."""
 
@@ -123,10 +132,20 @@ def index_site(
             shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
             return
         wanted = [s for s in shards if store is None or not store.has(s.digest)]
-        parts = [p for s in wanted for p in s.parts if store is None or not store.has(p.digest)]
+        basis = search_shards.basis(" ".join(index_arguments(Path("."), config, Path(BUNDLE_DIR))))
+        bases = _bases(store, wanted, basis)
+        parts = [
+            p
+            for s in wanted
+            if s.number not in bases
+            for p in s.parts
+            if store is None or not store.has(p.digest)
+        ]
+        changed = [s for s in wanted if s.number in bases and bases[s.number].added]
         units = [Unit(f"part-{n}", p.pages) for n, p in enumerate(parts)]
+        units += [Unit(f"changes-{s.number}", bases[s.number].added) for s in changed]
         whole = partial(_whole_shard, staging, config, work, cancel)
-        merging = Merging(wanted, parts, work, store, cancel, whole)
+        merging = Merging(wanted, parts, work, store, cancel, whole, bases, basis)
 
         # The cuts are written, and the kept parts read, while the first Pagefind run
         # works: at 100,000 articles writing the cuts took 0.4 s of an edit's build,
@@ -137,23 +156,39 @@ def index_site(
 
         meanwhile = _once(meanwhile_once)
         bundles = make_bundles(staging, config, units, work, jobs, cancel, meanwhile)
-        for part, (_, bundle) in zip(parts, bundles, strict=True):
+        # The parts' units come first: zip takes no more bundles than there are parts.
+        for part, (_, bundle) in zip(parts, bundles, strict=False):
             if store is None:
                 files = search_merge.files_in(bundle)
             else:  # kept at once: an indexing called off keeps what it made
                 pooled = store.keep(part.digest, bundle)
                 files = {relative: store.pool / name for relative, name in pooled.items()}
             merging.made(part, files)  # its shard merged if it was the last part missing
+        for shard, (_, bundle) in zip(changed, bundles, strict=True):
+            merging.made_changes(shard, search_merge.files_in(bundle))
         meanwhile()  # when no run did
         made = merging.rest()
         with _removed_meanwhile([work / unit.name / LINKED for unit in units]):
             place_bundles(staging / BUNDLE_DIR, shards, made, store)
+        if store is not None:
+            store.keep_latest(shards)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if store is not None and wanted:  # only a new index can make an old one surplus
         count = KEEP_INDEXES * len(shards)
         current = [s.digest for s in shards] + [p.digest for s in shards for p in s.parts]
         store.prune(count, slack=count, current=current)
+
+
+def _bases(
+    store: IndexStore | None, wanted: Iterable[search_shards.Shard], basis: str
+) -> dict[int, Base]:
+    """Shard number -> its `Base`, for the shards to index that have one."""
+    if store is None:
+        return {}
+    last = store.latest()
+    found = {s.number: find_base(store, s, last.get(s.number), basis) for s in wanted}
+    return {number: base for number, base in found.items() if base is not None}
 
 
 class Merging:
@@ -172,23 +207,50 @@ class Merging:
         store: IndexStore | None,
         cancel: threading.Event | None,
         whole: Callable[[search_shards.Shard], Path],
+        bases: Mapping[int, Base] | None = None,
+        basis: str = "",
     ) -> None:
         self.work, self.store, self.cancel, self.whole = work, store, cancel, whole
         self.shards = list(shards)
+        self.bases, self.basis = bases or {}, basis
         self.unmade = {part.digest for part in missing}
-        self.waiting = {s.number: {p.digest for p in s.parts} & self.unmade for s in self.shards}
+        self.waiting = {
+            s.number: (
+                ({CHANGES} if self.bases[s.number].added else set())
+                if s.number in self.bases
+                else {p.digest for p in s.parts} & self.unmade
+            )
+            for s in self.shards
+        }
+        self.changes: dict[int, dict[str, Path]] = {}
+        self.fragments: dict[int, dict[str, Path]] = {}
         self.shard_of = {p.digest: s for s in self.shards for p in s.parts}
         self.merges = {s.number: search_merge.Merge() for s in self.shards}
-        self.read: set[str] = set()
+        self.read: set[tuple[int, str]] = set()
         self.unmergeable: set[int] = set()
         self.bundles: dict[int, Path] = {}
 
     def prepare(self) -> None:
-        """Read the kept parts of the shards."""
+        """Read the kept parts of the shards, and their bases."""
         for shard in self.shards:
-            for part in shard.parts:
+            for part in self._parts_of(shard):
                 if part.digest not in self.unmade:
                     self._add(shard, part.digest, None)
+
+    def _parts_of(self, shard: search_shards.Shard) -> tuple[search_shards.Part, ...]:
+        """The parts merged into the shard's bundle: its base, else its own."""
+        if shard.number in self.bases:
+            return (search_shards.Part(self.bases[shard.number].added, BASE),)
+        return shard.parts
+
+    def made_changes(self, shard: search_shards.Shard, files: dict[str, Path]) -> None:
+        """The bundle of the pages changed since the shard's base is made (`files`): the
+        shard is merged if its base is read."""
+        self.changes[shard.number] = files
+        self._add(shard, CHANGES, files)
+        self.waiting[shard.number].discard(CHANGES)
+        if not self.waiting[shard.number]:
+            self.bundles[shard.number] = self._merged(shard)
 
     def made(self, part: search_shards.Part, files: dict[str, Path]) -> None:
         """A part's bundle is made (`files`: see `search_merge.merge`): its shard is
@@ -210,31 +272,39 @@ class Merging:
         """Read a part's bundle: `files` just made, or else kept in the store. A kept
         one that cannot be read (a file spoiled or gone) is forgotten, and its shard
         indexed whole: the cache never fails a build."""
-        if digest in self.read or shard.number in self.unmergeable:
+        if (shard.number, digest) in self.read or shard.number in self.unmergeable:
             return
         try:
             if files is None:
                 if self.store is None:  # never: without a store every part is made
                     raise BuildError(f"search: no index of the part {digest}")
+                base = self.bases.get(shard.number) if digest == BASE else None
+                kept = base.digest if base is not None else digest
+                dropped: list[Path] = []
                 try:
-                    self.merges[shard.number].add(self.store.files(digest))
+                    found = self.store.files(kept)
+                    if base is not None:
+                        fragments = base.fragment_files(found)
+                        self.fragments[shard.number] = fragments
+                        dropped = [fragments[page] for page in base.gone]
+                    self.merges[shard.number].add(found, dropped)
                 except search_merge.Unmergeable:
                     raise
                 except (OSError, ValueError):  # IndexFormatError is a ValueError
-                    self.store.forget(digest)
-                    raise search_merge.Unmergeable(f"the kept part {digest}") from None
+                    self.store.forget(kept)
+                    raise search_merge.Unmergeable(f"the kept index {kept}") from None
             else:
                 self.merges[shard.number].add(files)
         except search_merge.Unmergeable:
             self.unmergeable.add(shard.number)
         except search_index.IndexFormatError as exc:
             raise _format_error(exc) from None
-        self.read.add(digest)
+        self.read.add((shard.number, digest))
 
     def _merged(self, shard: search_shards.Shard) -> Path:
         if self.cancel is not None and self.cancel.is_set():
             raise Cancelled
-        for part in shard.parts:
+        for part in self._parts_of(shard):
             self._add(shard, part.digest, None)
         bundle = self.work / f"shard-{shard.number}" / BUNDLE_DIR
         linked: dict[str, Path] = {}
@@ -253,8 +323,40 @@ class Merging:
         if self.store is not None:
             pool = self.store.pool
             pooled = {path: f.name for path, f in linked.items() if f.parent == pool}
-            self.store.keep(shard.digest, bundle, pooled)
+            kept = self.store.keep(shard.digest, bundle, pooled)
+            fragments = self._fragments(shard, linked, kept)
+            cuts = dict(zip(shard.pages, shard.cuts, strict=True))
+            pages = {page: (cut, fragments.get(page)) for page, cut in cuts.items()}
+            self.store.keep_pages(shard.digest, self.basis, pages)
         return bundle
+
+    def _fragments(
+        self, shard: search_shards.Shard, linked: Mapping[str, Path], kept: Mapping[str, str]
+    ) -> dict[str, str]:
+        """Page -> the pool name of its fragment, where known without reading the bundle:
+        for a shard merged from its base, those the base knew and those just made."""
+        base = self.bases.get(shard.number)
+        if base is None or shard.number in self.unmergeable:
+            return {}
+        fragments = {
+            page: path.name
+            for page, path in self.fragments[shard.number].items()
+            if page not in base.gone
+        }
+        at = {source: relative for relative, source in linked.items()}
+        of_url = {page_url(page): page for page in base.added}
+        for relative, path in self.changes.get(shard.number, {}).items():
+            if _is_fragment(relative) and path in at:
+                page = of_url.get(fragment_url(path))
+                if page is not None:
+                    fragments[page] = kept[at[path]]
+        return fragments
+
+
+BASE = "base"
+"""What `Merging` names a shard's base by, among its parts."""
+CHANGES = "changes"
+"""What `Merging` names the bundle of the pages changed since a shard's base by."""
 
 
 def _format_error(exc: search_index.IndexFormatError) -> BuildError:
@@ -282,6 +384,95 @@ class Unit:
 
     name: str
     pages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Base:
+    """A shard's last index, that an edit's build merges without the pages it changed
+    with those pages indexed on their own: Pagefind reads 2 pages instead of the 41 of
+    their part (an edit of one article at 1,000 articles)."""
+
+    digest: str
+    """The digest the index is kept under."""
+    added: tuple[str, ...]
+    """The shard's pages to index: changed, or new to the shard."""
+    gone: frozenset[str]
+    """Its pages that changed or left the shard."""
+    fragments: Mapping[str, str | None]
+    """Each of its pages -> the pool name of its fragment, where it was kept."""
+
+    def fragment_files(self, files: Mapping[str, Path]) -> dict[str, Path]:
+        """Each of its pages -> its fragment file, among the index's `files` (`IndexStore.
+        files`): as kept, or else read from the fragments (an index merged from parts;
+        25 us a fragment, done while Pagefind indexes the pages added). Raises
+        IndexFormatError unless the fragments are exactly those of its pages."""
+        fragments = {path.name: path for relative, path in files.items() if _is_fragment(relative)}
+        if len(fragments) == len(self.fragments) and all(
+            name in fragments for name in self.fragments.values()
+        ):
+            return {page: fragments[str(name)] for page, name in self.fragments.items()}
+        of_url = {page_url(page): page for page in self.fragments}
+        found: dict[str, Path] = {}
+        for path in fragments.values():
+            page = of_url.get(fragment_url(path))
+            if page is None or page in found:
+                raise search_index.IndexFormatError(f"{path.name} is not a fragment of its pages")
+            found[page] = path
+        if len(found) != len(of_url):
+            raise search_index.IndexFormatError("pages without a fragment")
+        return found
+
+
+def find_base(
+    store: IndexStore, shard: search_shards.Shard, last: str | None, basis: str
+) -> Base | None:
+    """The shard's index in the site indexed last (`last`, its digest) as a `Base` for
+    its new one, when it is kept with its pages under the same `basis` and the shard
+    changed in at most one page in CHANGED_SHARE."""
+    if last is None or len(shard.cuts) != len(shard.pages) or not store.has(last):
+        return None
+    pages = store.pages(last, basis)
+    if pages is None:
+        return None
+    now = dict(zip(shard.pages, shard.cuts, strict=True))
+    added = tuple(page for page, cut in now.items() if page not in pages or pages[page][0] != cut)
+    if len(added) * CHANGED_SHARE > len(shard.pages):
+        return None
+    gone = frozenset(page for page, (cut, _) in pages.items() if now.get(page) != cut)
+    return Base(last, added, gone, {page: name for page, (_, name) in pages.items()})
+
+
+def _is_fragment(relative: str) -> bool:
+    return relative.startswith("fragment/") and relative.endswith(".pf_fragment")
+
+
+def page_url(page: str) -> str:
+    """The URL Pagefind gives the page at site path `page` (`articles/x/index.html`:
+    `/articles/x/`)."""
+    return "/" + (page.removesuffix("index.html") if page.endswith("index.html") else page)
+
+
+URL_BYTES = 4096
+"""Bytes of a fragment decompressed to read its URL, its first field."""
+_URL = re.compile(rb'\{"url":("(?:[^"\\]|\\.)*")')
+
+
+def fragment_url(path: Path) -> str:
+    """The URL of the page whose fragment is the file at `path`: only its beginning is
+    decompressed (a fragment holds the page's text)."""
+    data = path.read_bytes()
+    start = zlib.decompressobj(wbits=31).decompress(data, URL_BYTES)
+    if not start.startswith(search_index.SIGNATURE):
+        raise search_index.IndexFormatError(f"no signature in {path.name}")
+    found = _URL.match(start, len(search_index.SIGNATURE))
+    if found is not None:
+        url = json.loads(found.group(1))
+    else:
+        whole = zlib.decompress(data, wbits=31)
+        url = json.loads(whole[len(search_index.SIGNATURE) :])["url"]
+    if not isinstance(url, str):
+        raise search_index.IndexFormatError(f"no URL in {path.name}")
+    return url
 
 
 def work_folder(staging: Path) -> Path:
@@ -535,6 +726,7 @@ class IndexStore:
         self.root = root
         self.pool = root / "files"
         self.lists = root / "indexes"
+        self.page_lists = root / "pages"
         self.read = read
 
     def cuts(self) -> dict[str, search_shards.PageCut]:
@@ -562,6 +754,54 @@ class IndexStore:
 
     def has(self, digest: str) -> bool:
         return self.read and (self.lists / f"{digest}.json").is_file()
+
+    def pages(self, digest: str, basis: str) -> dict[str, tuple[str, str | None]] | None:
+        """The pages of a kept shard's index, each with its cut's digest and its
+        fragment's name in the pool where known (`keep_pages`); None when they are not
+        kept, or were kept under another `basis` (`search_shards.basis`)."""
+        if not self.read:
+            return None
+        try:
+            data = json.loads((self.page_lists / f"{digest}.json").read_text(encoding="utf-8"))
+            if data["basis"] != basis:
+                return None
+            pages = {}
+            for page, (cut, name) in data["pages"].items():
+                if not isinstance(cut, str) or not isinstance(name, str | None):
+                    return None
+                pages[page] = (cut, name)
+            return pages
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def keep_pages(
+        self, digest: str, basis: str, pages: Mapping[str, tuple[str, str | None]]
+    ) -> None:
+        """Keep the pages of the shard's index kept under `digest` (see `pages`)."""
+        self.page_lists.mkdir(parents=True, exist_ok=True)
+        data = {"basis": basis, "pages": {page: list(pages[page]) for page in sorted(pages)}}
+        listing = self.page_lists / f"{digest}.json"
+        partial = listing.with_name(f".{listing.name}.{os.getpid()}.{threading.get_ident()}")
+        partial.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(partial, listing)
+
+    def latest(self) -> dict[int, str]:
+        """Shard number -> the digest of its index in the site indexed last."""
+        if not self.read:
+            return {}
+        try:
+            data = json.loads((self.root / LATEST).read_text(encoding="utf-8"))
+            return {int(number): str(digest) for number, digest in data.items()}
+        except (OSError, ValueError, AttributeError, TypeError):
+            return {}
+
+    def keep_latest(self, shards: Iterable[search_shards.Shard]) -> None:
+        """Name the shards of the site just indexed as the last (see `latest`)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        data = {str(shard.number): shard.digest for shard in shards}
+        partial = self.root / f".{LATEST}.{os.getpid()}.{threading.get_ident()}"
+        partial.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        os.replace(partial, self.root / LATEST)
 
     def keep(
         self, digest: str, index: Path, pooled: Mapping[str, str] | None = None
@@ -622,6 +862,7 @@ class IndexStore:
             except OSError:
                 continue
         listing.unlink(missing_ok=True)
+        (self.page_lists / f"{digest}.json").unlink(missing_ok=True)
 
     def put(self, digest: str, target: Path) -> None:
         """Link the files of a kept index into the folder `target`."""
@@ -695,9 +936,15 @@ class IndexStore:
         for pooled in self.pool.iterdir():
             if pooled.name not in wanted:
                 pooled.unlink(missing_ok=True)
+        kept = {listing.name for listing in listings}
+        if self.page_lists.is_dir():
+            for pages in self.page_lists.iterdir():
+                if pages.name not in kept:
+                    pages.unlink(missing_ok=True)
         for other in self.root.iterdir():  # indexes kept the way earlier versions did
             hidden = other.name.startswith(".")
-            if other.is_dir() and not hidden and other not in (self.pool, self.lists):
+            ours = (self.pool, self.lists, self.page_lists)
+            if other.is_dir() and not hidden and other not in ours:
                 shutil.rmtree(other, ignore_errors=True)
 
 

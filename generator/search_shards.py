@@ -84,6 +84,10 @@ class Shard:
     parts: tuple[Part, ...] = ()
     """Its non-empty parts, in order: each page in the part of its anchor (as for the
     shard, by other bits of the hash), so an edit's pages are in one."""
+    cuts: tuple[str, ...] = ()
+    """The digest of each of its pages as Pagefind reads it (`PageCut.digest`), in the
+    order of `pages`: what tells the pages an edit changed from those its last index
+    holds as they are (`search.Base`)."""
 
 
 def shard_count(pages: int, per_shard: int | None = None) -> int:
@@ -221,7 +225,8 @@ def plan(
         digest = common.copy()
         _add_cuts(digest, groups[number], cuts)
         split = _parts(groups[number], parts, place_of, common, cuts)
-        shards.append(Shard(number, tuple(groups[number]), digest.hexdigest(), split))
+        pages_cuts = tuple(cuts[page].digest for page in groups[number])
+        shards.append(Shard(number, tuple(groups[number]), digest.hexdigest(), split, pages_cuts))
     learnt = {keys[page]: cuts[page] for page in pages} if keys is not None else {}
     return Plan(tuple(shards), learnt)
 
@@ -260,6 +265,12 @@ def page_cut(page: bytes) -> PageCut:
     it makes as it writes them, in both processes, instead of reading them back)."""
     cut = search_pages.cut(page)
     return PageCut(hashlib.sha256(cut.content).hexdigest(), cut.body)
+
+
+def basis(arguments: str) -> str:
+    """What every shard's and part's digest holds besides its pages (`_common_digest`):
+    an index kept under another basis was made by other code or options."""
+    return _common_digest(arguments).hexdigest()
 
 
 def _common_digest(arguments: str) -> hashlib._Hash:

@@ -254,7 +254,9 @@ def test_an_index_split_in_parts_is_the_index_of_one_run(
     golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A site indexed in parts of a few pages (merged) has the same index as in one
-    part, and an edit of a page makes only its part again."""
+    part, and an edit of a page makes only its part again (when its shard's last index
+    is not taken: `no_bases`)."""
+    no_bases(monkeypatch)
     config = load_config(GOLDEN_SITE)
     keys = {page: f"1 {page}" for page in search_shards.indexed_pages(golden_site)}
     one = tmp_path / "one"
@@ -283,6 +285,99 @@ def test_an_index_split_in_parts_is_the_index_of_one_run(
     monkeypatch.undo()
     index_site(one, config, IndexStore(tmp_path / "one-store"), keys, per_shard=4)
     assert files_of(parts / BUNDLE_DIR) == files_of(one / BUNDLE_DIR)
+
+
+def no_bases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Edits index the parts of the shards they change, not only their pages."""
+    monkeypatch.setattr(search, "find_base", lambda *args: None)
+
+
+def edit_page(site: Path, page: str, keys: dict[str, str], key: str) -> None:
+    """Add a paragraph to the page (a new file, as a build writes it) under a new key."""
+    content = (site / page).read_bytes().replace(b"</article>", b"<p>More.</p></article>", 1)
+    (site / page).unlink()
+    (site / page).write_bytes(content)
+    keys[page] = key
+
+
+def assert_a_clean_index(site: Path, config: SiteConfig, tmp_path: Path, name: str) -> None:
+    """The site's index is the one made from nothing."""
+    clean = tmp_path / name
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns(BUNDLE_DIR))
+    index_site(clean, config, per_shard=4)
+    assert files_of(site / BUNDLE_DIR) == files_of(clean / BUNDLE_DIR)
+
+
+def test_an_edit_indexes_only_the_pages_it_changed(
+    golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit's shard is indexed from its last index without the pages the edit
+    changed, and those pages indexed alone: the same index as from nothing. The first
+    time, that index's fragments are read to tell its pages apart; then they are known."""
+    config = load_config(GOLDEN_SITE)
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site)
+    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
+    store = IndexStore(tmp_path / "store")
+    index_site(site, config, store, keys, per_shard=4)
+    articles = [page for page in keys if page.startswith("articles/")]
+    runs = recorded_runs(monkeypatch)
+    read: list[Path] = []
+    url_of = search.fragment_url
+    monkeypatch.setattr(search, "fragment_url", lambda path: read.append(path) or url_of(path))
+    [shard] = [
+        s for s in search.plan_shards(site, config, keys, per_shard=4) if articles[0] in s.pages
+    ]
+
+    edit_page(site, articles[0], keys, "edit 1")
+    index_site(site, config, store, keys, per_shard=4)
+    assert runs == [[articles[0]]]
+    assert len(read) == len(shard.pages) + 1  # the last index's fragments, and the new one
+    assert_a_clean_index(site, config, tmp_path, "clean-1")
+
+    runs.clear()
+    read.clear()
+    edit_page(site, articles[0], keys, "edit 2")
+    index_site(site, config, store, keys, per_shard=4)
+    assert runs == [[articles[0]]] and len(read) == 1
+    assert_a_clean_index(site, config, tmp_path, "clean-2")
+
+    runs.clear()
+    gone = next(page for page in shard.pages if page != articles[0])
+    (site / gone).unlink()
+    del keys[gone]
+    index_site(site, config, store, keys, per_shard=4)
+    assert runs == []  # a page left the shard: its last index without it
+    assert_a_clean_index(site, config, tmp_path, "clean-3")
+
+
+def test_a_spoiled_last_index_costs_a_whole_run_not_the_build(
+    golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shard's last index with a file spoiled or gone is forgotten, and the shard
+    indexed whole: the same index as a clean run's."""
+    config = load_config(GOLDEN_SITE)
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site)
+    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
+    store = IndexStore(tmp_path / "store")
+    index_site(site, config, store, keys, per_shard=4)
+    runs = recorded_runs(monkeypatch)
+    article = next(page for page in keys if page.startswith("articles/"))
+    for edit, spoil in enumerate(("index/", search_index.ENTRY)):
+        [shard] = [
+            s for s in search.plan_shards(site, config, keys, per_shard=4) if article in s.pages
+        ]
+        assert shard.digest in store.latest().values()
+        kept = next(path for name, path in store.files(shard.digest).items() if spoil in name)
+        kept.unlink()
+        if spoil != search_index.ENTRY:
+            kept.write_bytes(b"spoiled")
+        runs.clear()
+        edit_page(site, article, keys, f"edit {edit}")
+        index_site(site, config, store, keys, per_shard=4)
+        assert not store.has(shard.digest) and list(shard.pages) in runs
+        assert_a_clean_index(site, config, tmp_path, f"clean-{edit}")
 
 
 def fragment_names(order: list[search_merge._Page]) -> list[str]:
@@ -371,6 +466,7 @@ def test_a_spoiled_kept_part_costs_a_whole_run_not_the_build(
 ) -> None:
     """A kept part whose files are spoiled or gone is forgotten and its shard indexed
     whole: the same index as a clean run's, and the next edit makes that part anew."""
+    no_bases(monkeypatch)
     monkeypatch.setattr(search_shards, "PART_PAGES", 1)
     config = load_config(GOLDEN_SITE)
     site = tmp_path / "site"
