@@ -324,20 +324,34 @@ class Merging:
             pool = self.store.pool
             pooled = {path: f.name for path, f in linked.items() if f.parent == pool}
             kept = self.store.keep(shard.digest, bundle, pooled)
-            fragments = self._fragments(shard, linked, kept)
+            fragments = self._fragments(shard, bundle, linked, kept)
             cuts = dict(zip(shard.pages, shard.cuts, strict=True))
             pages = {page: (cut, fragments.get(page)) for page, cut in cuts.items()}
             self.store.keep_pages(shard.digest, self.basis, pages)
         return bundle
 
     def _fragments(
-        self, shard: search_shards.Shard, linked: Mapping[str, Path], kept: Mapping[str, str]
+        self,
+        shard: search_shards.Shard,
+        bundle: Path,
+        linked: Mapping[str, Path],
+        kept: Mapping[str, str],
     ) -> dict[str, str]:
-        """Page -> the pool name of its fragment, where known without reading the bundle:
-        for a shard merged from its base, those the base knew and those just made."""
+        """Page -> the pool name of its fragment in the shard's `bundle` (kept as `kept`:
+        path inside it -> pool name). For a shard merged from its base, those the base
+        knew and those just made; else read from the fragments, once for each index (25
+        us a fragment: 0.4 s of CPU in a cold build at 10,000 articles), so that the
+        next edit of the shard need not read them (0.1 s of that edit)."""
         base = self.bases.get(shard.number)
         if base is None or shard.number in self.unmergeable:
-            return {}
+            of_url = {page_url(page): page for page in shard.pages}
+            found = {}
+            for relative, name in kept.items():
+                if _is_fragment(relative):
+                    page = of_url.get(fragment_url(bundle / relative))
+                    if page is not None:
+                        found[page] = name
+            return found
         fragments = {
             page: path.name
             for page, path in self.fragments[shard.number].items()

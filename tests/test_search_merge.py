@@ -312,8 +312,8 @@ def test_an_edit_indexes_only_the_pages_it_changed(
     golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An edit's shard is indexed from its last index without the pages the edit
-    changed, and those pages indexed alone: the same index as from nothing. The first
-    time, that index's fragments are read to tell its pages apart; then they are known."""
+    changed, and those pages indexed alone: the same index as from nothing. Which
+    fragment is which page's is kept with each index (read from a merge of parts)."""
     config = load_config(GOLDEN_SITE)
     site = tmp_path / "site"
     shutil.copytree(golden_site, site)
@@ -325,22 +325,23 @@ def test_an_edit_indexes_only_the_pages_it_changed(
     read: list[Path] = []
     url_of = search.fragment_url
     monkeypatch.setattr(search, "fragment_url", lambda path: read.append(path) or url_of(path))
-    [shard] = [
-        s for s in search.plan_shards(site, config, keys, per_shard=4) if articles[0] in s.pages
-    ]
+    shards = search.plan_shards(site, config, keys, per_shard=4)
+    [shard] = [s for s in shards if articles[0] in s.pages]
+    basis = search_shards.basis(
+        " ".join(search.index_arguments(Path("."), config, Path(BUNDLE_DIR)))
+    )
+    for each in shards:
+        kept = store.pages(each.digest, basis)
+        assert kept is not None and kept.keys() == set(each.pages)
+        assert all(name is not None for _, name in kept.values())
 
-    edit_page(site, articles[0], keys, "edit 1")
-    index_site(site, config, store, keys, per_shard=4)
-    assert runs == [[articles[0]]]
-    assert len(read) == len(shard.pages) + 1  # the last index's fragments, and the new one
-    assert_a_clean_index(site, config, tmp_path, "clean-1")
-
-    runs.clear()
-    read.clear()
-    edit_page(site, articles[0], keys, "edit 2")
-    index_site(site, config, store, keys, per_shard=4)
-    assert runs == [[articles[0]]] and len(read) == 1
-    assert_a_clean_index(site, config, tmp_path, "clean-2")
+    for edit in (1, 2):
+        runs.clear()
+        read.clear()
+        edit_page(site, articles[0], keys, f"edit {edit}")
+        index_site(site, config, store, keys, per_shard=4)
+        assert runs == [[articles[0]]] and len(read) == 1  # the new fragment only
+        assert_a_clean_index(site, config, tmp_path, f"clean-{edit}")
 
     runs.clear()
     gone = next(page for page in shard.pages if page != articles[0])
@@ -349,6 +350,33 @@ def test_an_edit_indexes_only_the_pages_it_changed(
     index_site(site, config, store, keys, per_shard=4)
     assert runs == []  # a page left the shard: its last index without it
     assert_a_clean_index(site, config, tmp_path, "clean-3")
+
+
+def test_an_index_kept_without_its_fragments_names_has_them_read(
+    golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(GOLDEN_SITE)
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site)
+    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
+    store = IndexStore(tmp_path / "store")
+    index_site(site, config, store, keys, per_shard=4)
+    article = next(page for page in keys if page.startswith("articles/"))
+    [shard] = [s for s in search.plan_shards(site, config, keys, per_shard=4) if article in s.pages]
+    basis = search_shards.basis(
+        " ".join(search.index_arguments(Path("."), config, Path(BUNDLE_DIR)))
+    )
+    kept = store.pages(shard.digest, basis)
+    assert kept is not None
+    store.keep_pages(shard.digest, basis, {page: (cut, None) for page, (cut, _) in kept.items()})
+    read: list[Path] = []
+    url_of = search.fragment_url
+    monkeypatch.setattr(search, "fragment_url", lambda path: read.append(path) or url_of(path))
+    runs = recorded_runs(monkeypatch)
+    edit_page(site, article, keys, "edit")
+    index_site(site, config, store, keys, per_shard=4)
+    assert runs == [[article]] and len(read) == len(shard.pages) + 1
+    assert_a_clean_index(site, config, tmp_path, "clean")
 
 
 def test_a_spoiled_last_index_costs_a_whole_run_not_the_build(
