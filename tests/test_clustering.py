@@ -506,3 +506,53 @@ def test_terms_are_keyed_by_block_as_spelled_out(
             want_left[i, column[after]] = dense[i, t]
     assert np.array_equal(left.toarray(), want_left)
     assert np.array_equal(right.toarray(), want_right)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_block_keyed_rows_are_what_scipy_makes_of_the_entries(seed: int) -> None:
+    """The keyed matrices are built in CSR order without a sort: they must be the
+    canonical matrices scipy makes of the same entries, whatever the order of the terms
+    within each input row (a product's rows come unsorted)."""
+    from scipy import sparse
+
+    rng = np.random.default_rng(seed)
+    rows, terms = 300, 400
+    dense = rng.random((rows, terms)) * (rng.random((rows, terms)) < 0.05)
+    sub = sparse.csr_matrix(dense)
+    order = np.concatenate(
+        [
+            rng.permutation(np.arange(a, b))
+            for a, b in zip(sub.indptr[:-1], sub.indptr[1:], strict=True)
+        ]
+    )
+    shuffled = sparse.csr_matrix((sub.data[order], sub.indices[order], sub.indptr), sub.shape)
+    block = np.sort(rng.integers(0, 12, rows))
+    left, right = clustering._block_keyed(shuffled, block)
+
+    # The same entries, keyed as the function's docstring says, through scipy's COO.
+    span = int(block.max()) + 2
+    entry_row = np.repeat(np.arange(rows), np.diff(sub.indptr))
+    own = sub.indices * span + block[entry_row]
+    keys, column, count = np.unique(own, return_inverse=True, return_counts=True)
+    follows = np.concatenate([keys[1:] == keys[:-1] + 1, [False]])
+    reach = count + np.concatenate([[0], np.where(follows[:-1], count[:-1], 0)])
+    distinctive = reach <= clustering.MAX_POSTING
+    nxt = np.minimum(column + 1, len(keys) - 1)
+    own_ok, next_ok = distinctive[column], follows[column] & distinctive[nxt]
+    shape = (rows, len(keys))
+    expected_right = clustering._rows_matrix(
+        entry_row[own_ok], column[own_ok], sub.data[own_ok], shape
+    )
+    expected_left = clustering._rows_matrix(
+        np.concatenate([entry_row[own_ok], entry_row[next_ok]]),
+        np.concatenate([column[own_ok], nxt[next_ok]]),
+        np.concatenate([sub.data[own_ok], sub.data[next_ok]]),
+        shape,
+    )
+    assert next_ok.any() and own_ok.any()
+    for made, expected in ((left, expected_left), (right, expected_right)):
+        expected.sort_indices()
+        assert made.shape == expected.shape
+        assert np.array_equal(made.indptr, expected.indptr)
+        assert np.array_equal(made.indices, expected.indices)
+        assert np.array_equal(made.data, expected.data)
