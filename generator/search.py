@@ -8,8 +8,9 @@ navigation stay out of the results. Filters (outlet, author, year, topic) and re
 metadata come from `data-pagefind-filter` / `data-pagefind-meta` attributes in the theme.
 The pages are indexed in shards (`search_shards`), each its own Pagefind bundle that
 the search page merges into the first. Each shard is indexed in parts, a Pagefind run
-each, whose bundles are merged into the shard's offline (`search_merge`): an edit
-re-indexes only the part it changed. Pagefind's output is made canonical
+each, whose bundles are merged into the shard's offline (`search_merge`); an edit
+indexes only the pages it changed, and merges them into its shard's last index left
+without their old versions (`Base`). Pagefind's output is made canonical
 (`search_index`, `search_merge`): the same pages, the same files.
 Each shard's index is cached under its pages as Pagefind reads them (`search_pages`), so
 a change it does not read (a stylesheet's name, the masthead) keeps the index.
