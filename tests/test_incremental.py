@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from generator.render import FirstPages
 
 from .conftest import FIXTURES
 from .test_golden import tree
+from .test_search import need_pagefind
 
 SITE = FIXTURES / "golden-site"
 ARTICLES = Path("content/articles")
@@ -302,6 +304,47 @@ def test_a_sequence_of_builds_is_always_a_clean_build(tmp_path: Path) -> None:
             assert list((site / ".cache" / "sites").iterdir()), "the replaced site is kept"
         if name == "article body":
             assert report.taken > 0
+
+
+def test_a_sequence_of_builds_with_search_is_always_a_clean_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With its search index, in shards of a few pages: each edit indexes the pages it
+    changed into their shards' last indexes (`search.Base`), and after every change of
+    the sequence the site, index included, equals a clean build's."""
+    need_pagefind()
+    from generator import search, search_shards
+
+    monkeypatch.setattr(search_shards, "SHARD_PAGES", 4)
+    bases: list[int] = []
+    find_base = search.find_base
+
+    def counted(*args: Any) -> Any:
+        found = find_base(*args)
+        bases.append(found is not None)
+        return found
+
+    monkeypatch.setattr(search, "find_base", counted)
+    site = copy_site(SITE, tmp_path / "site")
+    build(BuildOptions(site))
+    for step, name in enumerate(sorted(CHANGES)):
+        CHANGES[name](site)
+        clean = copy_site(site, tmp_path / f"clean-{step}")
+        build(BuildOptions(site))
+        build(BuildOptions(clean, cache=False))
+        incremental, fresh = tree(site / "build"), tree(clean / "build")
+        assert sorted(incremental) == sorted(fresh), name
+        assert [p for p in fresh if incremental[p] != fresh[p]] == [], name
+        assert index_of(site / "build") == index_of(clean / "build"), name
+    assert sum(bases) > 0  # edits took their shards' last indexes
+
+
+def index_of(out: Path) -> dict[str, bytes]:
+    """The files of the site's search index (`tree` leaves them out)."""
+    index = out / "pagefind"
+    return {
+        p.relative_to(index).as_posix(): p.read_bytes() for p in index.rglob("*") if p.is_file()
+    }
 
 
 def test_the_record_of_a_site_with_its_search_index_is_what_a_walk_finds(tmp_path: Path) -> None:
