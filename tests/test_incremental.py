@@ -94,6 +94,7 @@ def assert_a_clean_build(out: Path, clean: Path) -> None:
     incremental, fresh = tree(out), tree(clean / "build")
     assert sorted(incremental) == sorted(fresh)
     assert [p for p in fresh if incremental[p] != fresh[p]] == []
+    assert index_of(out) == index_of(clean / "build")  # the search index too, if any
 
 
 def no_search(site: Path) -> None:
