@@ -184,7 +184,8 @@ def render_into(
     sources = sources or Sources()
     cache = cache or BuildCache.disabled()
     asset_paths, assets = hosting.fingerprinted(theme_assets(site_templates))
-    env = make_environment(site, site_templates, asset_paths, compiled_templates(cache))
+    compiled = compiled_templates(cache)
+    env = make_environment(site, site_templates, asset_paths, compiled, read_compiled=cache.read)
     templates = template_fingerprint(site_templates)
     found, names = cache.find("template-names", key_of("template-names", templates))
     keys = PageKeys(
@@ -281,8 +282,9 @@ def _earlier_archive(previous: Previous | None, cache: BuildCache) -> archive.Ea
 
 def compiled_templates(cache: BuildCache) -> Path | None:
     """The folder of compiled templates for this code (Jinja's check of each against its
-    source does not cover the environment's options), or None for a cold build."""
-    if cache.path is None or not cache.read:
+    source does not cover the environment's options), or None for a build without a
+    cache. A cold build writes into it but takes nothing from it."""
+    if cache.path is None:
         return None
     root = cache.path.parent / "templates"
     folder = root / code_version()[:16]

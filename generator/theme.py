@@ -35,17 +35,34 @@ def template_dirs(site_templates: Path) -> list[Path]:
     return [site_templates, TEMPLATES_DIR] if site_templates.is_dir() else [TEMPLATES_DIR]
 
 
+class _WrittenOnly(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept for the next build, none taken: a cold build compiles
+    every template from its source, and the first build after it need not (compiling
+    them took 0.045 s of that build at 1,000 articles)."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        return None
+
+
+def _bytecode_cache(compiled: Path | None, read: bool) -> jinja2.BytecodeCache | None:
+    if compiled is None:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(compiled)) if read else _WrittenOnly(str(compiled))
+
+
 def make_environment(
     site: Site,
     site_templates: Path,
     assets: Mapping[str, str],
     compiled: Path | None = None,
+    read_compiled: bool = True,
 ) -> jinja2.Environment:
     """An environment bound to one Site: its links, labels and dates. `compiled`: a
     folder where compiled templates are kept for the next build (Jinja checks each
-    against its template's source, and its own and Python's version)."""
+    against its template's source, and its own and Python's version), and taken from
+    unless `read_compiled` is false (a cold build compiles every template anew)."""
     env = _Environment(
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
+        bytecode_cache=_bytecode_cache(compiled, read_compiled),
         loader=jinja2.FileSystemLoader([str(p) for p in template_dirs(site_templates)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

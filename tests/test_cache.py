@@ -205,6 +205,31 @@ def test_no_cache_option_parses_everything(site: Path, monkeypatch: pytest.Monke
     assert parsed.count == 2
 
 
+def test_a_cold_build_compiles_every_template_and_keeps_them_for_the_next(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--no-cache` takes no compiled template from `.cache/templates/`, but writes them
+    there: the first build after it does not compile them again."""
+    import jinja2
+
+    build(BuildOptions(site))
+    kept = site / ".cache" / "templates"
+    spoiled = sorted(kept.rglob("*.cache"))
+    assert spoiled
+    for path in spoiled:  # what a cold build must not read
+        path.write_bytes(b"not a compiled template")
+    loaded = Calls(monkeypatch, jinja2.FileSystemBytecodeCache, "load_bytecode")
+    compiled = Calls(monkeypatch, jinja2.Environment, "compile")
+    build(BuildOptions(site, cache=False))
+    assert loaded.count == 0 and compiled.count > 0
+    assert all(path.read_bytes() != b"not a compiled template" for path in spoiled)
+    compiled.count = 0
+    write(site, "a1", "The Post", BODY.format(n=8))
+    build(BuildOptions(site))
+    assert loaded.count > 0 and compiled.count == 0  # each taken from the cold build's
+    assert "8 metres" in page(site, "a1")
+
+
 def test_memory_serves_a_long_lived_process_without_the_file(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
