@@ -133,7 +133,7 @@ def index_site(
             shutil.rmtree(staging / BUNDLE_DIR, ignore_errors=True)
             return
         wanted = [s for s in shards if store is None or not store.has(s.digest)]
-        basis = search_shards.basis(" ".join(index_arguments(Path("."), config, Path(BUNDLE_DIR))))
+        basis = search_shards.basis(digest_arguments(config))
         bases = _bases(store, wanted, basis)
         parts = [
             p
@@ -215,14 +215,7 @@ class Merging:
         self.shards = list(shards)
         self.bases, self.basis = bases or {}, basis
         self.unmade = {part.digest for part in missing}
-        self.waiting = {
-            s.number: (
-                ({CHANGES} if self.bases[s.number].added else set())
-                if s.number in self.bases
-                else {p.digest for p in s.parts} & self.unmade
-            )
-            for s in self.shards
-        }
+        self.waiting = {s.number: self._missing(s) for s in self.shards}
         self.changes: dict[int, dict[str, Path]] = {}
         self.fragments: dict[int, dict[str, Path]] = {}
         self.shard_of = {p.digest: s for s in self.shards for p in s.parts}
@@ -230,6 +223,14 @@ class Merging:
         self.read: set[tuple[int, str]] = set()
         self.unmergeable: set[int] = set()
         self.bundles: dict[int, Path] = {}
+
+    def _missing(self, shard: search_shards.Shard) -> set[str]:
+        """What the shard's merge waits for: the bundle of the pages changed since its
+        base (if any changed), else its parts not kept."""
+        base = self.bases.get(shard.number)
+        if base is not None:
+            return {CHANGES} if base.added else set()
+        return {p.digest for p in shard.parts} & self.unmade
 
     def prepare(self) -> None:
         """Read the kept parts of the shards, and their bases."""
@@ -345,26 +346,19 @@ class Merging:
         next edit of the shard need not read them (0.1 s of that edit)."""
         base = self.bases.get(shard.number)
         if base is None or shard.number in self.unmergeable:
-            of_url = {page_url(page): page for page in shard.pages}
-            found = {}
-            for relative, name in kept.items():
-                if _is_fragment(relative):
-                    page = of_url.get(fragment_url(bundle / relative))
-                    if page is not None:
-                        found[page] = name
-            return found
+            mine = {bundle / r: name for r, name in kept.items() if _is_fragment(r)}
+            found = _fragments_by_page(mine, shard.pages)
+            return {page: mine[path] for page, path in found.items() if page is not None}
         fragments = {
             page: path.name
             for page, path in self.fragments[shard.number].items()
             if page not in base.gone
         }
-        at = {source: relative for relative, source in linked.items()}
-        of_url = {page_url(page): page for page in base.added}
-        for relative, path in self.changes.get(shard.number, {}).items():
-            if _is_fragment(relative) and path in at:
-                page = of_url.get(fragment_url(path))
-                if page is not None:
-                    fragments[page] = kept[at[path]]
+        at = {source: kept[relative] for relative, source in linked.items()}
+        made = [p for r, p in self.changes.get(shard.number, {}).items() if _is_fragment(r)]
+        for page, path in _fragments_by_page([p for p in made if p in at], base.added).items():
+            if page is not None:
+                fragments[page] = at[path]
         return fragments
 
 
@@ -426,16 +420,10 @@ class Base:
             name in fragments for name in self.fragments.values()
         ):
             return {page: fragments[str(name)] for page, name in self.fragments.items()}
-        of_url = {page_url(page): page for page in self.fragments}
-        found: dict[str, Path] = {}
-        for path in fragments.values():
-            page = of_url.get(fragment_url(path))
-            if page is None or page in found:
-                raise search_index.IndexFormatError(f"{path.name} is not a fragment of its pages")
-            found[page] = path
-        if len(found) != len(of_url):
-            raise search_index.IndexFormatError("pages without a fragment")
-        return found
+        found = _fragments_by_page(fragments.values(), self.fragments)
+        if None in found or len(found) != len(fragments) or len(found) != len(self.fragments):
+            raise search_index.IndexFormatError("fragments that are not those of its pages")
+        return {page: path for page, path in found.items() if page is not None}
 
 
 def find_base(
@@ -459,6 +447,13 @@ def find_base(
 
 def _is_fragment(relative: str) -> bool:
     return relative.startswith("fragment/") and relative.endswith(".pf_fragment")
+
+
+def _fragments_by_page(fragments: Iterable[Path], pages: Iterable[str]) -> dict[str | None, Path]:
+    """Each of `pages` (site paths) -> its fragment among the files `fragments`, read
+    from each fragment's URL; a fragment of none of them is under None (the last one)."""
+    of_url = {page_url(page): page for page in pages}
+    return {of_url.get(fragment_url(path)): path for path in fragments}
 
 
 def page_url(page: str) -> str:
@@ -527,7 +522,7 @@ def planned_shards(
 ) -> tuple[list[search_shards.Shard], Mapping[str, search_shards.PageCut] | None]:
     """`plan_shards`, leaving the store as it is: the shards, and the cuts the store is
     to keep (None when it has them already)."""
-    arguments = " ".join(index_arguments(Path("."), config, Path(BUNDLE_DIR)))
+    arguments = digest_arguments(config)
     keep = store is not None and keys is not None
     kept = store.cuts() if store is not None and keep else {}
     known = {**kept, **cuts} if cuts and keys is not None else kept
@@ -1045,6 +1040,12 @@ def _run(
                 process.wait()
         output.seek(0)
         return process.returncode, output.read().decode("utf-8", "replace")
+
+
+def digest_arguments(config: SiteConfig) -> str:
+    """Pagefind's arguments as the shards' digests hold them: with the site and the
+    index named relatively, so that they do not depend on where the build runs."""
+    return " ".join(index_arguments(Path("."), config, Path(BUNDLE_DIR)))
 
 
 def index_arguments(site: Path, config: SiteConfig, bundle: Path) -> list[str]:

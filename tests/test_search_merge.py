@@ -300,6 +300,28 @@ def edit_page(site: Path, page: str, keys: dict[str, str], key: str) -> None:
     keys[page] = key
 
 
+def indexed_copy(
+    golden_site: Path, tmp_path: Path
+) -> tuple[SiteConfig, Path, dict[str, str], IndexStore]:
+    """A copy of the golden site indexed in shards of ~4 pages into a store: its
+    configuration, folder, pages' keys and store."""
+    config = load_config(GOLDEN_SITE)
+    site = tmp_path / "site"
+    shutil.copytree(golden_site, site)
+    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
+    store = IndexStore(tmp_path / "store")
+    index_site(site, config, store, keys, per_shard=4)
+    return config, site, keys, store
+
+
+def fragments_read(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The fragments whose URL the indexing reads from now on, in a list that grows."""
+    read: list[Path] = []
+    url_of = search.fragment_url
+    monkeypatch.setattr(search, "fragment_url", lambda path: read.append(path) or url_of(path))
+    return read
+
+
 def assert_a_clean_index(site: Path, config: SiteConfig, tmp_path: Path, name: str) -> None:
     """The site's index is the one made from nothing."""
     clean = tmp_path / name
@@ -314,22 +336,13 @@ def test_an_edit_indexes_only_the_pages_it_changed(
     """An edit's shard is indexed from its last index without the pages the edit
     changed, and those pages indexed alone: the same index as from nothing. Which
     fragment is which page's is kept with each index (read from a merge of parts)."""
-    config = load_config(GOLDEN_SITE)
-    site = tmp_path / "site"
-    shutil.copytree(golden_site, site)
-    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
-    store = IndexStore(tmp_path / "store")
-    index_site(site, config, store, keys, per_shard=4)
+    config, site, keys, store = indexed_copy(golden_site, tmp_path)
     articles = [page for page in keys if page.startswith("articles/")]
     runs = recorded_runs(monkeypatch)
-    read: list[Path] = []
-    url_of = search.fragment_url
-    monkeypatch.setattr(search, "fragment_url", lambda path: read.append(path) or url_of(path))
+    read = fragments_read(monkeypatch)
     shards = search.plan_shards(site, config, keys, per_shard=4)
     [shard] = [s for s in shards if articles[0] in s.pages]
-    basis = search_shards.basis(
-        " ".join(search.index_arguments(Path("."), config, Path(BUNDLE_DIR)))
-    )
+    basis = search_shards.basis(search.digest_arguments(config))
     for each in shards:
         kept = store.pages(each.digest, basis)
         assert kept is not None and kept.keys() == set(each.pages)
@@ -355,23 +368,14 @@ def test_an_edit_indexes_only_the_pages_it_changed(
 def test_an_index_kept_without_its_fragments_names_has_them_read(
     golden_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = load_config(GOLDEN_SITE)
-    site = tmp_path / "site"
-    shutil.copytree(golden_site, site)
-    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
-    store = IndexStore(tmp_path / "store")
-    index_site(site, config, store, keys, per_shard=4)
+    config, site, keys, store = indexed_copy(golden_site, tmp_path)
     article = next(page for page in keys if page.startswith("articles/"))
     [shard] = [s for s in search.plan_shards(site, config, keys, per_shard=4) if article in s.pages]
-    basis = search_shards.basis(
-        " ".join(search.index_arguments(Path("."), config, Path(BUNDLE_DIR)))
-    )
+    basis = search_shards.basis(search.digest_arguments(config))
     kept = store.pages(shard.digest, basis)
     assert kept is not None
     store.keep_pages(shard.digest, basis, {page: (cut, None) for page, (cut, _) in kept.items()})
-    read: list[Path] = []
-    url_of = search.fragment_url
-    monkeypatch.setattr(search, "fragment_url", lambda path: read.append(path) or url_of(path))
+    read = fragments_read(monkeypatch)
     runs = recorded_runs(monkeypatch)
     edit_page(site, article, keys, "edit")
     index_site(site, config, store, keys, per_shard=4)
@@ -384,12 +388,7 @@ def test_a_spoiled_last_index_costs_a_whole_run_not_the_build(
 ) -> None:
     """The shard's last index with a file spoiled or gone is forgotten, and the shard
     indexed whole: the same index as a clean run's."""
-    config = load_config(GOLDEN_SITE)
-    site = tmp_path / "site"
-    shutil.copytree(golden_site, site)
-    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
-    store = IndexStore(tmp_path / "store")
-    index_site(site, config, store, keys, per_shard=4)
+    config, site, keys, store = indexed_copy(golden_site, tmp_path)
     runs = recorded_runs(monkeypatch)
     article = next(page for page in keys if page.startswith("articles/"))
     for edit, spoil in enumerate(("index/", search_index.ENTRY)):
@@ -510,11 +509,7 @@ def test_a_spoiled_kept_part_costs_a_whole_run_not_the_build(
     store.files(gone.digest)[search_index.ENTRY].unlink()
     runs = recorded_runs(monkeypatch)
     for edit, dropped in enumerate((spoiled, gone, None)):
-        page = edited.pages[0]
-        content = (site / page).read_bytes().replace(b"</article>", b"<p>More.</p></article>")
-        (site / page).unlink()
-        (site / page).write_bytes(content)
-        keys[page] = f"edit {edit}"
+        edit_page(site, edited.pages[0], keys, f"edit {edit}")
         runs.clear()
         index_site(site, config, store, keys, per_shard=100)
         if dropped is not None:  # read first of the shard's kept parts, and forgotten
