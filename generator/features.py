@@ -42,6 +42,9 @@ spawned process counts half of them; below, starting it (a new interpreter, the 
 pickled to it) costs more than it saves."""
 LEAD_CHUNKS = 8
 """Parts the texts are cut into for the two processes to take (`parallel`)."""
+RUN_ROWS = 64
+"""Kept rows are copied run by run (`_copy_rows`) when their runs are this long on
+average; shorter runs (rows reordered) are copied entry by entry."""
 HAPAX_ARCHIVE = 100
 """Archive size from which HAPAX_WEIGHT holds in full. In a smaller archive most words
 occur once because it is small, not because they are noise: their weight rises toward 1."""
@@ -341,12 +344,7 @@ def _entries_again(
     columns = np.empty(indptr[-1], dtype=np.int64)
     counts = np.empty(indptr[-1], dtype=np.float64)
     if last is not None and len(taken):
-        size = lengths[taken]
-        within = np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size)
-        source = np.repeat(last.indptr[old[taken]], size) + within
-        target = np.repeat(indptr[taken], size) + within
-        columns[target] = last.columns[source]
-        counts[target] = last.counts[source]
+        _copy_rows(last, old, taken, indptr, columns, counts)
     for position, found, terms in zip(missing, fresh_columns, fresh, strict=True):
         columns[indptr[position] : indptr[position + 1]] = found
         counts[indptr[position] : indptr[position + 1]] = np.frombuffer(terms.counts)
@@ -362,6 +360,39 @@ def _entries_again(
     number = np.empty(len(terms_of), dtype=np.int64)
     number[in_order] = np.arange(len(in_order))
     return Entries(indptr, number[columns], counts, tuple(terms_of[i] for i in in_order.tolist()))
+
+
+def _copy_rows(
+    last: Entries,
+    old: npt.NDArray[np.int64],
+    taken: npt.NDArray[np.int64],
+    indptr: npt.NDArray[np.int64],
+    columns: npt.NDArray[np.int64],
+    counts: npt.NDArray[np.float64],
+) -> None:
+    """Copy row `old[p]` of `last` into row p of `columns` and `counts` (laid out by
+    `indptr`), for each p in `taken`. Rows that follow each other in both are copied as
+    one slice: after an edit the kept rows are a few long runs. Indexing every entry
+    instead (three index arrays as long as the entries, 5.3 million words at 100,000
+    articles) made `counted_again` take 0.85-1.03 s there, against 0.13 s, most of it
+    spent backing the arrays' new memory (this machine's VM backs each fresh megabyte
+    in 3-5 ms)."""
+    apart = (np.diff(taken) != 1) | (np.diff(old[taken]) != 1)
+    starts = np.flatnonzero(np.concatenate([[True], apart]))
+    if len(starts) <= 1 + len(taken) // RUN_ROWS:
+        ends = np.append(starts[1:], len(taken)) - 1
+        for first, final in zip(taken[starts].tolist(), taken[ends].tolist(), strict=True):
+            source = slice(last.indptr[old[first]], last.indptr[old[final] + 1])
+            target = slice(indptr[first], indptr[final + 1])
+            columns[target] = last.columns[source]
+            counts[target] = last.counts[source]
+        return
+    size = np.diff(indptr)[taken]
+    within = np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size)
+    source_at = np.repeat(last.indptr[old[taken]], size) + within
+    target_at = np.repeat(indptr[taken], size) + within
+    columns[target_at] = last.columns[source_at]
+    counts[target_at] = last.counts[source_at]
 
 
 def matrix_of(entries: Entries) -> Counts:

@@ -339,11 +339,18 @@ def test_features_from_kept_counts_are_those_made_from_scratch(seed: int) -> Non
         features_module._lead_terms_in_two = spy  # type: ignore[assignment]
 
 
+@pytest.mark.parametrize("run_rows", [1, 10**9], ids=["by-runs", "by-entries"])
+@pytest.mark.parametrize("edited", [False, True], ids=["any", "edited"])
 @pytest.mark.parametrize("seed", range(20))
-def test_kept_counts_give_the_assembled_matrix(seed: int) -> None:
+def test_kept_counts_give_the_assembled_matrix(
+    seed: int, edited: bool, run_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`counted_again` of any kept counts (rows dropped, repeated, reordered, new rows,
-    empty rows) numbers and lays out the terms as `assembled` does: the same matrix and
-    terms, and counts kept for the next time equal to counting afresh."""
+    empty rows), or of the counts of the same texts edited in a few places, numbers and
+    lays out the terms as `assembled` does: the same matrix and terms, and counts kept
+    for the next time equal to counting afresh. Kept rows copied run by run or entry by
+    entry (`RUN_ROWS`) alike."""
+    monkeypatch.setattr(features_module, "RUN_ROWS", run_rows)
     rng = random.Random(seed)
     pool = [" ".join(rng.choices("a b c d e f g h i j k".split(), k=rng.randrange(0, 6)))]
     pool += [
@@ -358,10 +365,10 @@ def test_kept_counts_give_the_assembled_matrix(seed: int) -> None:
     def count_of(texts: Sequence[str]) -> Callable[[list[int]], list[Any]]:
         return lambda positions: [terms_of(texts[p]) for p in positions]
 
-    first = rng.choices(pool, k=rng.randrange(0, 10))
+    first = rng.choices(pool, k=rng.randrange(0, 10) if not edited else 200)
     # As the cache keeps them: pickled small (`Entries.__reduce__`).
     last = pickle.loads(pickle.dumps(features_module.counted_again(None, first, count_of(first))))
-    texts = rng.choices(pool, k=rng.randrange(0, 12))
+    texts = rng.choices(pool, k=rng.randrange(0, 12)) if not edited else edits_of(first, rng)
     again = features_module.counted_again(last, texts, count_of(texts))
     afresh = features_module.counted_again(None, texts, count_of(texts))
     expected = features_module.assembled([terms_of(t).words for t in texts])
@@ -375,6 +382,22 @@ def test_kept_counts_give_the_assembled_matrix(seed: int) -> None:
             (kept.counts, made.counts),
         ]:
             assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def edits_of(texts: Sequence[str], rng: random.Random) -> list[str]:
+    """`texts` with a few of them changed, inserted or removed: the kept rows come in long
+    runs, as after an edit of an archive. A changed text is new, so it is counted."""
+    edited = list(texts)
+    for number in range(rng.randrange(1, 4)):
+        at = rng.randrange(len(edited))
+        match rng.randrange(3):
+            case 0:
+                edited[at] = f"{edited[at]} new{number}"
+            case 1:
+                edited.insert(at, f"inserted{number} a")
+            case _:
+                del edited[at]
+    return edited
 
 
 LOOKAHEAD_NAME = re.compile(
