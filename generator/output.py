@@ -10,7 +10,6 @@ itself, its content or templates, `/` and the home directory.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import os
 import shutil
@@ -213,11 +212,10 @@ def _swap(staging: Path, out: Path) -> None:
 
 
 def exchange(first: Path, second: Path) -> bool:
-    """Swap two paths in one step when the kernel can; False when it cannot."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
+    """Swap two paths in one step when the kernel can; False when it cannot. The C
+    library is found among the symbols the process has loaded (`CDLL(None)`), not by
+    `ctypes.util.find_library`, which runs `ldconfig` (1.5-4 ms of every build)."""
+    libc = ctypes.CDLL(None, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False

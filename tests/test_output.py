@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,23 @@ def test_refuses_root_and_home(tmp_path: Path) -> None:
     for place in (Path("/"), Path.home()):
         with pytest.raises(BuildError, match="refusing"):
             output.check_output_dir(place, tmp_path, [])
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="renameat2 is Linux's")
+def test_two_folders_are_exchanged_in_one_step(tmp_path: Path) -> None:
+    """On Linux the swap is one `renameat2(RENAME_EXCHANGE)`, found in the C library the
+    process has loaded: each path then holds what the other held."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "one.html").write_text("1")
+    (second / "two.html").write_text("2")
+    assert output.exchange(first, second)
+    assert [p.name for p in first.iterdir()] == ["two.html"]
+    assert [p.name for p in second.iterdir()] == ["one.html"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="renameat2 is Linux's")
+def test_an_exchange_the_kernel_refuses_names_the_path(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="second"):
+        output.exchange(tmp_path / "first", tmp_path / "second")

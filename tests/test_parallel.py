@@ -4,6 +4,8 @@ and the same site."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -129,3 +131,48 @@ def test_parsing_and_summarising_in_two_processes_build_the_same_site(
     monkeypatch.setattr(build_module, "PARALLEL_FROM", 2)
     build(BuildOptions(site, out=tmp_path / "two", cache=False))
     assert tree(tmp_path / "two") == tree(tmp_path / "one")
+
+
+CHILD_OF_A_KILLED_BUILD = """
+import os, sys, time
+from generator import parallel
+
+def report_and_wait(n):
+    if os.getpid() != parent:
+        print(os.getpid(), flush=True)
+    time.sleep(60)
+    return n
+
+parent = os.getpid()
+parallel.os.cpu_count = lambda: 2
+parallel.on_both_cores(report_and_wait, list(range(4)), 2)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_child_dies_with_a_killed_build() -> None:
+    """A build killed outright (SIGKILL: no handler runs) takes its forked child with it,
+    so that no child goes on writing into a staging folder the next build removes."""
+    build_process = subprocess.Popen(
+        [sys.executable, "-c", CHILD_OF_A_KILLED_BUILD], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert build_process.stdout is not None
+        child = int(build_process.stdout.readline())
+        os.kill(child, 0)  # alive
+    finally:
+        build_process.kill()
+        build_process.wait()
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, dead but not reaped by init yet, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
