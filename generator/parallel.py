@@ -12,7 +12,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from traceback import format_exc
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from generator.errors import GeneratorError
 
@@ -75,6 +75,57 @@ def on_both_cores(
     return [done[index] for index in range(len(items))]
 
 
+def beside(here: Callable[[], None], there: Callable[[], Out]) -> Out:
+    """`there()`, computed by a forked child while `here()` runs in this process, and its
+    result sent back: two processes, where two threads would take turns with the
+    interpreter's lock. Neither is stopped by the other's error: `here`'s is raised once
+    `there` has ended, `there`'s once `here` has. Where no child can be forked, `here`
+    runs in a thread beside `there` instead."""
+    if not can_fork():
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside") as pool:
+            running = pool.submit(here)
+            result = there()
+            running.result()
+        return result
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_result_into, args=(there, sender, os.getpid()), daemon=True)
+    child.start()
+    sender.close()
+    outcome: Any = None
+    try:
+        here()
+    finally:
+        try:
+            outcome = receiver.recv()
+        except EOFError:
+            outcome = RuntimeError("a worker process ended without its result")
+        finally:
+            receiver.close()
+            child.join()
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return cast(Out, outcome)
+
+
+def _result_into(there: Callable[[], Out], sender: Connection, parent: int) -> None:
+    """The child of `beside`: the result of `there`, or its error as `_compute_into`
+    sends one."""
+    _die_with_parent(parent)
+    try:
+        sender.send(there())
+    except (GeneratorError, OSError) as exc:
+        sender.send(_portable(exc))
+    except Exception:
+        sender.send(RuntimeError(f"failed in a worker process:\n{format_exc()}"))
+    finally:
+        sender.close()
+
+
 class _Counter:
     """The next item to take, shared by the processes (in memory mapped for both)."""
 
@@ -130,7 +181,8 @@ def _compute_into(
     parent: int,
 ) -> None:
     """The child's share: its (index, result) pairs in chunks of `CHUNK` then None, or a
-    user error as it is, or a bug with its traceback. In chunks, not at once: the parent
+    user error or an error of the system (a file that cannot be written) as it is, or a
+    bug with its traceback. In chunks, not at once: the parent
     then never holds the pickle of a whole share beside what it unpickles (the articles
     of 50,000 files were 0.6 GB of it). All are made before the first is sent: the
     parent reads only once its own share is done, and a send waits for the reader."""
@@ -140,7 +192,7 @@ def _compute_into(
         for start in range(0, len(results), CHUNK):
             sender.send(results[start : start + CHUNK])
         sender.send(None)
-    except GeneratorError as exc:
+    except (GeneratorError, OSError) as exc:
         sender.send(_portable(exc))
     except Exception:
         sender.send(RuntimeError(f"failed in a worker process:\n{format_exc()}"))
@@ -165,7 +217,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _portable(exc: GeneratorError) -> BaseException:
+def _portable(exc: BaseException) -> BaseException:
     """The error itself when it survives pickling, else its message as the same kind."""
     import pickle
 

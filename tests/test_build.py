@@ -14,6 +14,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from generator import parallel
 from generator.build import BuildOptions, build, swept_while
 from generator.errors import BuildError, ContentError, GeneratorError
 from generator.models import BuildReport
@@ -258,7 +259,18 @@ def test_the_garbage_collector_is_paused_during_a_build_and_restored(
     assert gc.isenabled()  # an error restores it too
 
 
-def test_strays_are_swept_while_the_index_is_made_beside_them(tmp_path: Path) -> None:
+@pytest.fixture(params=[True, False], ids=["forked", "threaded"])
+def forked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """The sweep in a forked child (a build), or in this process beside a thread (the
+    preview, whose process runs threads)."""
+    if not request.param:
+        monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    elif not parallel.can_fork():
+        pytest.skip("no child can be forked here")
+    return bool(request.param)
+
+
+def test_strays_are_swept_while_the_index_is_made_beside_them(tmp_path: Path, forked: bool) -> None:
     """The sweep leaves the folders the indexing writes into, and records only kept files."""
     for name in ("kept.html", "stray.html", "old/stray.html", "work/part", "pagefind/x.js"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -275,7 +287,7 @@ def test_strays_are_swept_while_the_index_is_made_beside_them(tmp_path: Path) ->
     assert left == {"kept.html", "work/part", "work/more", "pagefind/x.js"}
 
 
-def test_a_failed_sweep_is_raised_once_the_indexing_has_ended(tmp_path: Path) -> None:
+def test_a_failed_sweep_is_raised_once_the_indexing_has_ended(tmp_path: Path, forked: bool) -> None:
     ended = []
 
     def index() -> None:
@@ -286,7 +298,7 @@ def test_a_failed_sweep_is_raised_once_the_indexing_has_ended(tmp_path: Path) ->
     assert ended == [True]
 
 
-def test_a_failed_indexing_is_raised_after_the_sweep(tmp_path: Path) -> None:
+def test_a_failed_indexing_is_raised_after_the_sweep(tmp_path: Path, forked: bool) -> None:
     (tmp_path / "stray.html").write_text("x")
 
     def index() -> None:

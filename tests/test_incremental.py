@@ -426,7 +426,7 @@ def test_the_first_build_keeps_a_linked_copy_that_the_next_build_updates(
     a clean build, search index included."""
     import os
 
-    from generator import freshness, render
+    from generator import freshness, parallel, render
 
     monkeypatch.setattr(freshness, "RACY_NS", 0)
     site = copy_site(SITE, tmp_path / "site")
@@ -443,6 +443,8 @@ def test_the_first_build_keeps_a_linked_copy_that_the_next_build_updates(
     real_put, scandir = render._put_file, os.scandir
     monkeypatch.setattr(render, "_put_file", lambda s, t: (put.append(t), real_put(s, t)))
     monkeypatch.setattr(render.os, "scandir", lambda path: (listed.append(path), scandir(path))[1])
+    # The spies see this process only: the sweep runs in it, not in a forked child.
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
     replace_in(site, BRIDGE, "12 cracks", "14 cracks")
     report = build(BuildOptions(site))
     monkeypatch.undo()

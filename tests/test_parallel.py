@@ -176,3 +176,41 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_beside_computes_there_in_a_child_while_here_runs_here() -> None:
+    parent = os.getpid()
+    ran_here = []
+    result = parallel.beside(lambda: ran_here.append(os.getpid()), lambda: ("there", os.getpid()))
+    assert ran_here == [parent]
+    assert result[0] == "there" and result[1] != parent
+
+
+def test_beside_raises_an_error_of_the_system_in_the_child_as_itself(tmp_path: Path) -> None:
+    """An error of the system (a file missing, a folder that cannot be written) comes back
+    as the build would raise it without a child: the same kind, the same path."""
+    with pytest.raises(FileNotFoundError, match="missing"):
+        parallel.beside(lambda: None, lambda: (tmp_path / "missing").read_text())
+
+
+def test_beside_raises_here_s_error_once_there_has_ended(tmp_path: Path) -> None:
+    def there() -> None:
+        time.sleep(0.3)
+        (tmp_path / "done").write_text("the child ended its work")
+
+    def here() -> None:
+        raise BuildError("here failed")
+
+    with pytest.raises(BuildError, match="here failed"):
+        parallel.beside(here, there)
+    assert (tmp_path / "done").is_file()
+
+
+def test_an_error_of_the_system_in_a_child_s_share_comes_back_as_itself(
+    tmp_path: Path,
+) -> None:
+    def read(n: int) -> str:
+        return (tmp_path / f"missing-{n}").read_text()
+
+    with pytest.raises(FileNotFoundError, match="missing-"):
+        parallel.on_both_cores(read, list(range(40)), 2)
