@@ -118,10 +118,8 @@ def _result_into(there: Callable[[], Out], sender: Connection, parent: int) -> N
     _die_with_parent(parent)
     try:
         sender.send(there())
-    except (GeneratorError, OSError) as exc:
-        sender.send(_portable(exc))
-    except Exception:
-        sender.send(RuntimeError(f"failed in a worker process:\n{format_exc()}"))
+    except Exception as exc:
+        sender.send(_sendable(exc))
     finally:
         sender.close()
 
@@ -192,10 +190,8 @@ def _compute_into(
         for start in range(0, len(results), CHUNK):
             sender.send(results[start : start + CHUNK])
         sender.send(None)
-    except (GeneratorError, OSError) as exc:
-        sender.send(_portable(exc))
-    except Exception:
-        sender.send(RuntimeError(f"failed in a worker process:\n{format_exc()}"))
+    except Exception as exc:
+        sender.send(_sendable(exc))
     finally:
         sender.close()
 
@@ -215,6 +211,14 @@ def _die_with_parent(parent: int) -> None:
     prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+
+
+def _sendable(exc: Exception) -> BaseException:
+    """What a child sends of its error: a user error or an error of the system as it is
+    (as the parent would have raised it), a bug as a RuntimeError holding its traceback."""
+    if isinstance(exc, GeneratorError | OSError):
+        return _portable(exc)
+    return RuntimeError(f"failed in a worker process:\n{format_exc()}")
 
 
 def _portable(exc: BaseException) -> BaseException:
