@@ -13,6 +13,7 @@ import ctypes
 import errno
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -214,7 +215,10 @@ def _swap(staging: Path, out: Path) -> None:
 def exchange(first: Path, second: Path) -> bool:
     """Swap two paths in one step when the kernel can; False when it cannot. The C
     library is found among the symbols the process has loaded (`CDLL(None)`), not by
-    `ctypes.util.find_library`, which runs `ldconfig` (1.5-4 ms of every build)."""
+    `ctypes.util.find_library`, which runs `ldconfig` (1.5-4 ms of every build).
+    `renameat2` is Linux's: elsewhere there is no such step to look for."""
+    if not sys.platform.startswith("linux"):
+        return False
     libc = ctypes.CDLL(None, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:

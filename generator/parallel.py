@@ -1,4 +1,5 @@
-"""Both cores for the heavy stages: a forked child computes items of a list beside us.
+"""Both cores for the heavy stages: a forked child computes items of a list beside us
+(`on_both_cores`), or one task while we do another (`beside`).
 
 Forking shares the inputs with the child without pickling them (only the results come
 back through a pipe), which is what makes it pay for rendering pages and summarising

@@ -76,3 +76,17 @@ def test_two_folders_are_exchanged_in_one_step(tmp_path: Path) -> None:
 def test_an_exchange_the_kernel_refuses_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="second"):
         output.exchange(tmp_path / "first", tmp_path / "second")
+
+
+def test_without_renameat2_the_swap_is_two_renames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the system is not Linux, `exchange` looks for no `renameat2` (no C library
+    is loaded) and the swap keeps the old site until the new one is in, by renames."""
+    monkeypatch.setattr(output.sys, "platform", "darwin")
+    assert not output.exchange(tmp_path / "first", tmp_path / "second")
+    out = tmp_path / "build"
+    output.write_site(out, files("one"))
+    output.write_site(out, [OutputFile("index.html", b"two")])
+    assert (out / "index.html").read_text() == "two"
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]
