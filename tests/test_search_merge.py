@@ -301,16 +301,16 @@ def edit_page(site: Path, page: str, keys: dict[str, str], key: str) -> None:
 
 
 def indexed_copy(
-    golden_site: Path, tmp_path: Path
+    golden_site: Path, tmp_path: Path, per_shard: int = 4
 ) -> tuple[SiteConfig, Path, dict[str, str], IndexStore]:
-    """A copy of the golden site indexed in shards of ~4 pages into a store: its
-    configuration, folder, pages' keys and store."""
+    """A copy of the golden site indexed in shards of ~`per_shard` pages into a store:
+    its configuration, folder, pages' keys and store."""
     config = load_config(GOLDEN_SITE)
     site = tmp_path / "site"
     shutil.copytree(golden_site, site)
     keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
     store = IndexStore(tmp_path / "store")
-    index_site(site, config, store, keys, per_shard=4)
+    index_site(site, config, store, keys, per_shard=per_shard)
     return config, site, keys, store
 
 
@@ -495,12 +495,7 @@ def test_a_spoiled_kept_part_costs_a_whole_run_not_the_build(
     whole: the same index as a clean run's, and the next edit makes that part anew."""
     no_bases(monkeypatch)
     monkeypatch.setattr(search_shards, "PART_PAGES", 1)
-    config = load_config(GOLDEN_SITE)
-    site = tmp_path / "site"
-    shutil.copytree(golden_site, site)
-    keys = {page: f"1 {page}" for page in search_shards.indexed_pages(site)}
-    store = IndexStore(tmp_path / "store")
-    index_site(site, config, store, keys, per_shard=100)
+    config, site, keys, store = indexed_copy(golden_site, tmp_path, per_shard=100)
     [shard] = search.plan_shards(site, config, keys, per_shard=100)
     edited, spoiled, gone = shard.parts[0], shard.parts[1], shard.parts[2]
     chunk = next(path for name, path in store.files(spoiled.digest).items() if "index/" in name)
