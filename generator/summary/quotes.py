@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import repeat
 
 from generator.summary.model import Citation, Difference, Quote, Ref, Variant
 from generator.summary.people import People
@@ -117,10 +118,15 @@ def group_quotes(mentions: Sequence[QuoteMention]) -> list[list[QuoteMention]]:
     """Mentions of one quote across sources, at most one per source, most similar first."""
     scored = []
     texts = [m.words for m in mentions]
+    sources = [m.source for m in mentions]
+    speakers = [m.speaker for m in mentions]
     for i, j in _candidates(mentions):
-        a, b = mentions[i], mentions[j]
-        if a.source != b.source and _same_speaker(a, b):
-            value = overlap(texts[i], texts[j])
+        if sources[i] == sources[j]:
+            continue
+        # `_same_speaker`, inline: this loop meets every candidate pair of the topic
+        one, other = speakers[i], speakers[j]
+        if one is None or other is None or one == other:
+            value = _overlap(texts[i], texts[j])
             if value >= SAME_QUOTE:
                 scored.append((value, i, j))
     groups: list[list[int]] = [[i] for i in range(len(mentions))]
@@ -147,7 +153,7 @@ def _candidates(mentions: Sequence[QuoteMention]) -> set[tuple[int, int]]:
     pairs: set[tuple[int, int]] = set()
     for members in postings.values():
         for x, i in enumerate(members[:MAX_POSTINGS]):
-            pairs.update((i, j) for j in members[x + 1 : MAX_POSTINGS])
+            pairs.update(zip(repeat(i), members[x + 1 : MAX_POSTINGS]))
     return pairs
 
 

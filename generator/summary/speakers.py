@@ -17,7 +17,10 @@ from functools import lru_cache
 
 from generator.summary.sentences import Sentence
 
-QUOTE = re.compile(r"“[^“”]+”|\"[^\"]+\"|(?<!\w)‘[^‘’]+’(?!\w)")
+# Every branch starts with its quote mark, the look-behind after it ("‘" not after a
+# letter): a pattern whose branches all start with a character lets `re` skip to the
+# next quote mark instead of trying each position (masking took a third of the time).
+QUOTE = re.compile(r"“[^“”]+”|\"[^\"]+\"|‘(?<!\w‘)[^‘’]+’(?!\w)")
 _VERB = re.compile(
     r"\b(?:said|says|told|tells|added|adds|stated|claimed|claims|concluded|explained|noted|"
     r"warned|warns|argued|insisted|wrote|writes|tweeted|asked|called|declared|announced|"
@@ -66,7 +69,10 @@ _APPOSITION_END = re.compile(
     r"\s+([^,“”\"]{1,80}?),?\s*$"
 )
 _NAME_ONLY = re.compile(r"^(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'-]*[a-z][\w’'-]*$")
-_ABBREVIATED = re.compile(r"\b(Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|St|Prof)\.")
+_TITLED = "Mr Mrs Ms Dr Sen Rep Gov Gen Lt Col Capt St Prof".split()
+# `\b(Mr|Mrs|...)\.`, with each title first and its word boundary checked after it, for
+# the same reason as QUOTE (a quarter of the time).
+_ABBREVIATED = re.compile("(" + "|".join(rf"{t}(?<!\w{t})" for t in _TITLED) + r")\.")
 _PRONOUNS = frozenset("he she they i we".split())
 _INDEFINITE = re.compile(r"^(?:a|an|some|one|another|two|three|several|many)\b", re.I)
 MAX_SUBJECT_WORDS = 8
