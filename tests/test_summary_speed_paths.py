@@ -9,15 +9,18 @@ direct Python computation of what it replaced, on fictional texts written for th
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from itertools import pairwise
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator import markup
 from generator.models import Article, Body
-from generator.summary import align, arrays, dates, figures, lead, sources, speakers
+from generator.summary import align, arrays, dates, figures, lead, names, sources, speakers
 from generator.summary.sentences import Sentence, article_sentences, stem, terms_of, words_of
 
 TEXTS = (
@@ -247,3 +250,34 @@ def test_lazy_figures_match_the_eager_walk(articles: list[Article]) -> None:
         shown = [(tuple(v.value for v in d.variants), d.subject) for d in found]
         assert shown == plain_figure_differences(sentences, related, label_of, 0.25)
     assert len(shown) == figures.MAX_DIFFERENCES  # the walk stopped early
+
+
+# Patterns written with their first character ahead of the word boundary or look-behind
+# (so that `re` skips to it) against the forms they replaced, which read as meant.
+_NAME_WORD = (
+    r"(?<![\w’'\-])(?:[A-Z][a-zA-Z0-9’']*(?:-(?:[A-Z][a-zA-Z0-9’']*|[a-z]{1,3}(?![a-z])))*|[A-Z])"
+)
+PLAIN_PATTERNS = {
+    "quote": (speakers.QUOTE, r"“[^“”]+”|\"[^\"]+\"|(?<!\w)‘[^‘’]+’(?!\w)"),
+    "title": (speakers._ABBREVIATED, r"\b(Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|St|Prof)\."),
+    "name run": (
+        names._RUN,
+        rf"{_NAME_WORD}(?:(?:\s+(?:of|for|the|de|du|da|al|bin|van|von|der|le|la))*\s+{_NAME_WORD})*",
+    ),
+}
+# Pieces that meet each pattern's edges: quote marks, titles, joiners, word characters
+# on either side (letters, digits, "_", accented), apostrophes, hyphens and spaces.
+PIECES = st.sampled_from(
+    ["“", "”", '"', "‘", "’", "'", "-", ".", " ", "_", "1", "é", "x", "Mr", "Mrs", "St", "Prof",
+     "Port", "of", "A"]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN_PATTERNS))
+@settings(max_examples=600, deadline=None)
+@given(st.lists(PIECES, max_size=12).map("".join))
+@example("x‘a’ ‘b’ “c” St. Mr. xMr. The Port of Alder-based A")
+def test_reordered_patterns_match_as_the_plain_ones(name: str, text: str) -> None:
+    fast, plain = PLAIN_PATTERNS[name]
+    expected = [(m.span(), m.groups()) for m in re.finditer(plain, text)]
+    assert [(m.span(), m.groups()) for m in fast.finditer(text)] == expected
