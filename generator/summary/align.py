@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import mul
 
 import numpy as np
 import numpy.typing as npt
@@ -113,7 +115,9 @@ class Alignment:
     def similarity(self, a: int, b: int) -> float:
         """Cosine of two sentences, by key: the same sum, in the same order, as `cosine`."""
         weights, other = self._weights(a), self._weights(b)
-        return sum(weights.get(term, 0.0) * value for term, value in other.items())
+        # sum(weights.get(term, 0.0) * value for term, value in other.items()), in maps
+        found = map(weights.get, other.keys(), repeat(0.0))
+        return sum(map(mul, found, other.values()))
 
     def _weights(self, key: int) -> dict[int, float]:
         row = self.rows.get(key)

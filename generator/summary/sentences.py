@@ -8,6 +8,7 @@ paragraph, less a leading dateline ("WASHINGTON (AP) -").
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -30,6 +31,7 @@ _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’]+(?:[ ,]+[A-Z][A-Za-z.'’]+){0,3},?\s*(?:\([^)]{1,30}\))?|\([A-Z]{2,10}\))"
     r"\s*[—–-]{1,2}\s+"
 )
+_LETTERS_AND_STOPS = string.ascii_letters + "."
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![^\W_])|[^\W_]+(?:['’][^\W_]+)*")
 # Labels of page parts: furniture when the text is only the label or the label and a colon.
 _LABEL = re.compile(
@@ -151,14 +153,8 @@ def split_sentences(text: str) -> list[str]:
 
 def _last_word(text: str, start: int, end: int) -> str | None:
     """The letters and full stops just before `end`, from their first letter ("U.S")."""
-    begin = end
-    while begin > start and (
-        (text[begin - 1].isascii() and text[begin - 1].isalpha()) or text[begin - 1] == "."
-    ):
-        begin -= 1
-    while begin < end and text[begin] == ".":
-        begin += 1
-    return text[begin:end] or None
+    piece = text[start:end]
+    return piece[len(piece.rstrip(_LETTERS_AND_STOPS)) :].lstrip(".") or None
 
 
 def _quotes_balanced(text: str) -> bool:
