@@ -117,7 +117,8 @@ class Alignment:
         weights, other = self._weights(a), self._weights(b)
         # sum(weights.get(term, 0.0) * value for term, value in other.items()), in maps
         found = map(weights.get, other.keys(), repeat(0.0))
-        return sum(map(mul, found, other.values()))
+        products: Iterator[float] = map(mul, found, other.values())
+        return sum(products)
 
     def _weights(self, key: int) -> dict[int, float]:
         row = self.rows.get(key)
