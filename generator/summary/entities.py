@@ -68,6 +68,9 @@ def gather_entities(
     words = {w for m in mentions for w in m.text.split()}
     adjectives = demonyms(words)
     longer = {m.text for m in mentions if " " in m.text}
+    # Each name that a longer one starts with, then a space ("Richard Moore" of "Richard
+    # Moore Jr"): a look-up per mention instead of a walk over every longer name.
+    starts = {name[:i] for name in longer for i, char in enumerate(name) if char == " "}
     for mention in mentions:
         name = people.spelled(HONORIFIC.sub("", mention.text))
         last = name.split()[-1]
@@ -82,7 +85,7 @@ def gather_entities(
         entry.refs.setdefault(sentence.article_id, Ref(sentence.article_id, sentence.paragraph))
         entry.sources.add(source_of[sentence.article_id])
         entry.cues.update(_cues(mention, sentence, adjectives))
-        if _looks_like_person(mention, sentence, longer):
+        if _looks_like_person(mention, sentence, starts):
             entry.cues.add("maybe person")
     return _entities(seen, people)
 
@@ -101,12 +104,13 @@ def demonyms(words: set[str]) -> set[str]:
     return found
 
 
-def _looks_like_person(mention: NameMention, sentence: Sentence, longer: set[str]) -> bool:
-    """Two or three capitalised words, not after "the", not the start of a longer name."""
+def _looks_like_person(mention: NameMention, sentence: Sentence, starts: set[str]) -> bool:
+    """Two or three capitalised words, not after "the", not the start of a longer name
+    (`starts`: the starts of longer names, each followed by a space in its name)."""
     parts = mention.text.split()
     if not 2 <= len(parts) <= 3 or any(p.isupper() for p in parts):
         return False
-    if any(other != mention.text and other.startswith(mention.text + " ") for other in longer):
+    if mention.text in starts:
         return False
     return not _THE_BEFORE.search(sentence.text, 0, mention.start)
 
