@@ -278,10 +278,16 @@ def _canonical_order(pages: list[_Page], language: str) -> list[_Page]:
     return ordered
 
 
-def _absolute(pages: list[Any], new: list[int]) -> list[tuple[int, list[int], list[int]]]:
+def _absolute(
+    pages: list[Any], new: list[int], drops: bool = True
+) -> list[tuple[int, list[int], list[int]]]:
     """A word's pages with their numbers made absolute and then renumbered by `new`,
-    without the pages left out (DROPPED)."""
-    numbers = itertools.accumulate(page[0] for page in pages)
+    without the pages left out (DROPPED; `drops` false: `new` leaves out none)."""
+    numbers = itertools.accumulate(map(_number, pages))
+    if not drops:  # every page kept (a cold build's parts): zipped without a loop of ours
+        return list(
+            zip(map(new.__getitem__, numbers), map(_LOCS, pages), map(_META, pages), strict=True)
+        )
     return [
         (new[number], page[1], page[2])
         for number, page in zip(numbers, pages, strict=True)
@@ -303,10 +309,11 @@ def _add_words(words: dict[str, _Word], part: _Part, new: list[int], field_of: l
     """Add the part's words, each with the pages the merge keeps (a word or form that
     only pages left out had is not added)."""
     same_fields = field_of == list(range(len(field_of)))
+    drops = DROPPED in new
     for chunk in part.chunks:
         for word, pages, variants in chunk:
-            here = _absolute(pages, new)
-            forms = [(form, _absolute(forms_pages, new)) for form, forms_pages in variants]
+            here = _absolute(pages, new, drops)
+            forms = [(form, _absolute(forms_pages, new, drops)) for form, forms_pages in variants]
             forms = [(form, found) for form, found in forms if found]
             if not here and not forms:
                 continue
@@ -371,11 +378,12 @@ def _packed(
     """Pages sorted by number (each once in a word's list), each numbered by the
     difference from the one before."""
     pages.sort(key=_number)  # by an int: list.sort's fast path, not tuple comparisons
-    lasts = itertools.chain((0,), (page[0] for page in pages))
-    return [(page[0] - last, page[1], page[2]) for last, page in zip(lasts, pages, strict=False)]
+    numbers = list(map(_number, pages))
+    deltas = map(operator.sub, numbers, itertools.chain((0,), numbers))
+    return list(zip(deltas, map(_LOCS, pages), map(_META, pages), strict=True))
 
 
-_number = operator.itemgetter(0)
+_number, _LOCS, _META = operator.itemgetter(0), operator.itemgetter(1), operator.itemgetter(2)
 
 
 def _variants(word: _Word) -> list[list[Any]]:
@@ -390,7 +398,8 @@ def _chunk_size(word: list[Any]) -> int:
     metadata positions, plus one, and one a form."""
     _, pages, variants = word
     every = [*pages, *(page for _, forms_pages in variants for page in forms_pages)]
-    return sum(len(page[1]) + len(page[2]) for page in every) + len(every) + len(variants)
+    positions = sum(map(len, map(_LOCS, every))) + sum(map(len, map(_META, every)))
+    return positions + len(every) + len(variants)
 
 
 def _write_words(target: Path, words: dict[str, _Word], language: str) -> list[list[str]]:
