@@ -123,7 +123,8 @@ def group_quotes(mentions: Sequence[QuoteMention]) -> list[list[QuoteMention]]:
     for i, j in _candidates(mentions):
         if sources[i] == sources[j]:
             continue
-        # `_same_speaker`, inline: this loop meets every candidate pair of the topic
+        # Speakers that do not contradict: either unnamed, or the same (tested inline:
+        # this loop meets every candidate pair of the topic).
         one, other = speakers[i], speakers[j]
         if one is None or other is None or one == other:
             value = _overlap(texts[i], texts[j])
@@ -155,10 +156,6 @@ def _candidates(mentions: Sequence[QuoteMention]) -> set[tuple[int, int]]:
         for x, i in enumerate(members[:MAX_POSTINGS]):
             pairs.update(zip(repeat(i), members[x + 1 : MAX_POSTINGS]))
     return pairs
-
-
-def _same_speaker(a: QuoteMention, b: QuoteMention) -> bool:
-    return a.speaker is None or b.speaker is None or a.speaker == b.speaker
 
 
 def make_quotes(
