@@ -15,6 +15,7 @@ from functools import cache
 from types import SimpleNamespace
 
 from markdown_it import MarkdownIt, helpers
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -170,10 +171,53 @@ def _parser() -> MarkdownIt:
 
 def render(text: str) -> Rendered:
     """Render Markdown safely and collect its paragraphs."""
+    plain = _plain_paragraphs(text)
+    return plain if plain is not None else parsed(text)
+
+
+def parsed(text: str) -> Rendered:
+    """`render` by the parser, whatever the text."""
     md = _parser()
     tokens = md.parse(text)
     html = md.renderer.render(tokens, md.options, {})
     return Rendered(html, tuple(_paragraphs(tokens)))
+
+
+# Characters that can start or take part in markup in a line (emphasis, code, links and
+# images, autolinks and HTML, entities, escapes, strikethrough, tables), or that the
+# parser rewrites (NUL, carriage returns) or counts as indentation (tabs).
+_MARKUP_CHARACTERS = re.compile(r"[\\`*_\[\]!<>&~|\t\r\x00]")
+# What may start a block when it starts a line: a heading, quote, list item, rule,
+# setext underline, fence or ordered list item.
+_BLOCK_START = re.compile(r"[#>+\-=]|\d{1,9}[.)]")
+
+
+def _plain_paragraphs(text: str) -> Rendered | None:
+    """The rendering of a text that is only paragraphs of plain lines, without the
+    parser: each paragraph as `<p id="pN">` with its lines, `"` escaped. None for any
+    other text, which the parser renders. A plain line has no markup character, starts
+    no block, and has no space at either end (so the parser strips nothing from it and
+    sees no hard break); lines of spaces only are blank. Most imported articles are such
+    texts, and parsing them was most of the load stage of a cold build
+    (tests/test_markup.py holds this to the parser's output on generated texts)."""
+    if _MARKUP_CHARACTERS.search(text):
+        return None
+    blocks: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if not line.strip(" "):
+            if blocks[-1]:
+                blocks.append([])
+        elif line != line.strip() or _BLOCK_START.match(line):
+            return None
+        else:
+            blocks[-1].append(line)
+    html: list[str] = []
+    paragraphs: list[Paragraph] = []
+    for number, lines in enumerate((b for b in blocks if b), start=1):
+        content = "\n".join(lines)
+        html.append(f'<p id="p{number}">{escapeHtml(content)}</p>\n')
+        paragraphs.append(Paragraph(number, " ".join(lines)))
+    return Rendered("".join(html), tuple(paragraphs))
 
 
 def render_inline(text: str) -> str:

@@ -13,7 +13,15 @@ from markdown_it import MarkdownIt, helpers
 from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_inline import StateInline
 
-from generator.markup import NO_OP_RULES, _parser, is_safe_url, parse_link_label, render
+from generator.markup import (
+    NO_OP_RULES,
+    _parser,
+    _plain_paragraphs,
+    is_safe_url,
+    parse_link_label,
+    parsed,
+    render,
+)
 
 SAFE = [
     "https://x.org/a",
@@ -161,3 +169,35 @@ def test_unclosed_labels_take_linear_time(text: str, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(ParserInline, "skipToken", counted)
     render(text)
     assert steps[0] <= 2 * len(text)
+
+
+# Texts near the edge of the parser's fast path: plain words and lines, and each thing
+# that makes a text more than paragraphs of plain lines (markup characters, block starts,
+# spaces at either end of a line, blank lines of spaces, non-breaking spaces, "\r").
+LINE_PIECES = st.sampled_from(
+    ["word", "Word", " ", "  ", "\u00a0", '"', "'", "“”", "—", "1.", "2)", "10", ":", "#", "-",
+     "+", "=", ">", "*", "_", "`", "~~", "[x]", "!", "<b>", "&amp;", "&", "|", "\\", "\t",
+     "\r", "{", "@", "$", "%", "é", "\u2028"]
+)  # fmt: skip
+PLAIN_TEXTS = st.lists(st.lists(LINE_PIECES, max_size=6).map("".join), min_size=0, max_size=8).map(
+    "\n".join
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(PLAIN_TEXTS)
+@example('First "line"\nsecond line\n\n  \nA second paragraph: 10 of them.\n')
+@example("Title\n===\n")
+@example("Title\n--\n\n# Heading\n\n> quoted\n\n+ item\n\n12. item\n\n3) item\n")
+@example("Line  \nbreak")
+@example("Line\n    indented")
+def test_plain_paragraphs_render_as_the_parser_renders_them(text: str) -> None:
+    assert render(text) == parsed(text)
+
+
+def test_an_article_of_plain_paragraphs_takes_the_fast_path() -> None:
+    text = 'He said: "It is 10:30 — we go."\nA second line.\n\n \nAnother paragraph, 2024.\n'
+    assert _plain_paragraphs(text) is not None
+    assert render(text) == parsed(text)
+    for unplain in ("A *word*.", "1. One", "Line  \nbreak", "Tab\tbed", " lead", "x &amp; y"):
+        assert _plain_paragraphs(unplain) is None
