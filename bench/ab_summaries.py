@@ -7,16 +7,17 @@ the other (`taskset`), and swaps the cores for the next round. On a shared machi
 speed moves by 20-40% within an hour, more than a change to the summaries does; two runs
 side by side meet the same machine, so their ratio is what can be compared (one after
 the other, four runs each way could not tell a 6% change from the machine). Each
-process loads and groups the site as a build does (not timed), then summarises every
-`--every`-th topic; its CPU seconds are printed, and whether the two checkouts wrote the
-same summaries, byte for byte (their archive.json forms).
+process is this checkout's `summary_speed.py` with `--code` naming its checkout: it loads
+and groups the site as a build does (not timed), then summarises every `--every`-th
+topic. Both CPU times are printed, and whether the two checkouts wrote the same
+summaries, byte for byte (their archive.json forms).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -24,49 +25,31 @@ import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parents[1]
-
-# Run in each checkout's process: its own `generator` first on the path.
-PROGRAM = """
-import json, sys, time
-from pathlib import Path
-checkout, site, every, out = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-sys.path.insert(0, checkout)
-from generator.config import load_config
-from generator.content import load_content
-from generator.summarize import summarize_topic
-from generator.topics import group_topics
-config = load_config(site)
-content = load_content(site / config.paths.content, config.zone)
-topics = group_topics(content.articles, content.notes, config.topics)[::every]
-by_id = {a.id: a for a in content.articles}
-started = time.process_time()
-dumped = {
-    t.id: summarize_topic(t, [by_id[i] for i in t.article_ids], config.zone).to_json()
-    for t in topics
-}
-seconds = time.process_time() - started
-Path(out).write_text(json.dumps(dumped, sort_keys=True), encoding="utf-8")
-print(json.dumps({"topics": len(topics), "cpu": seconds}))
-"""
+SPEED = Path(__file__).resolve().parent / "summary_speed.py"
+_CPU = re.compile(r"\(([\d.]+) s CPU\)")
 
 
 def start(
     checkout: Path, site: Path, every: int, out: Path, core: int | None
 ) -> subprocess.Popen[str]:
-    """One checkout's run, pinned to `core` where `taskset` is there to pin it."""
-    command = [sys.executable, "-c", PROGRAM, str(checkout), str(site), str(every), str(out)]
+    """One checkout's run of `summary_speed.py`, pinned to `core` where `taskset` is there
+    to pin it."""
+    command = [
+        sys.executable, str(SPEED), str(site), "--code", str(checkout), "--every", str(every),
+        "--dump", str(out), "--slowest", "0",
+    ]  # fmt: skip
     if core is not None:
         command = ["taskset", "-c", str(core), *command]
     return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
 
 
-def finished(run: subprocess.Popen[str]) -> dict[str, float]:
+def finished(run: subprocess.Popen[str]) -> tuple[int, float]:
+    """The topics summarised and the CPU seconds it took, from the run's report."""
     output, _ = run.communicate()
-    if run.returncode != 0:
-        raise SystemExit(f"a run failed (exit {run.returncode})")
-    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
-    return result
+    found = _CPU.search(output)
+    if run.returncode != 0 or found is None:
+        raise SystemExit(f"a run failed (exit {run.returncode}):\n{output}")
+    return int(output.split()[0]), float(found.group(1))
 
 
 def main() -> None:
@@ -83,15 +66,14 @@ def main() -> None:
         for number in range(args.rounds):
             here, there = (0, 1) if number % 2 == 0 else (1, 0)
             runs = [
-                start(HERE, args.site, args.every, ours, here if pin else None),
+                start(SPEED.parents[1], args.site, args.every, ours, here if pin else None),
                 start(args.other.resolve(), args.site, args.every, theirs, there if pin else None),
             ]
-            mine, other = (finished(run) for run in runs)
-            ratios.append(mine["cpu"] / other["cpu"])
+            (topics, mine), (_, other) = (finished(run) for run in runs)
+            ratios.append(mine / other)
             print(
-                f"round {number + 1}: {int(mine['topics'])} topics, this checkout "
-                f"{mine['cpu']:.2f} s CPU, the other {other['cpu']:.2f} s "
-                f"(ratio {ratios[-1]:.3f})"
+                f"round {number + 1}: {topics} topics, this checkout {mine:.2f} s CPU, "
+                f"the other {other:.2f} s (ratio {ratios[-1]:.3f})"
             )
             same = ours.read_bytes() == theirs.read_bytes()
             print("  summaries: " + ("the same, byte for byte" if same else "DIFFERENT"))

@@ -1,6 +1,7 @@
 """Time the summary stage alone: `summarize_topic` over every topic of a site.
 
-    python bench/summary_speed.py SITE [--dump out.json] [--slowest 5]
+    python bench/summary_speed.py SITE [--dump out.json] [--slowest 5] [--every N]
+        [--code CHECKOUT]
 
 Loads content/ and groups it as a build does, then summarises each topic and prints the
 total time, the number of topics and articles, and the slowest topics (with their size),
@@ -8,7 +9,8 @@ so that a topic's cost can be checked against its own article count. `--dump` wr
 summary's archive.json form, to compare the output of two versions of the code. CPU
 seconds are printed beside wall seconds: on a shared machine they move less with other
 people's load. (Run it several times for a median: a second run in one process would find
-the memos of stems and quote overlaps warm, unlike a build.)
+the memos of stems and quote overlaps warm, unlike a build.) `--every N` summarises every
+N-th topic only; `--code` times another checkout's generator (bench/ab_summaries.py).
 """
 
 from __future__ import annotations
@@ -19,12 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from generator.config import load_config
-from generator.content import load_content
-from generator.summarize import summarize_topic
-from generator.topics import group_topics
+HERE = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
@@ -32,10 +29,18 @@ def main() -> None:
     parser.add_argument("site", type=Path)
     parser.add_argument("--dump", type=Path, help="write every summary as JSON here")
     parser.add_argument("--slowest", type=int, default=5)
+    parser.add_argument("--every", type=int, default=1, help="summarise every N-th topic")
+    parser.add_argument("--code", type=Path, default=HERE, help="the checkout whose code runs")
     args = parser.parse_args()
+    sys.path.insert(0, str(args.code.resolve()))  # before the generator is imported
+    from generator.config import load_config
+    from generator.content import load_content
+    from generator.summarize import summarize_topic
+    from generator.topics import group_topics
+
     config = load_config(args.site)
     content = load_content(args.site / config.paths.content, config.zone)
-    topics = group_topics(content.articles, content.notes, config.topics)
+    topics = group_topics(content.articles, content.notes, config.topics)[:: args.every]
     by_id = {a.id: a for a in content.articles}
     timings = []
     dumped = {}
