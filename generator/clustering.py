@@ -32,6 +32,7 @@ from generator.config import TopicsConfig
 from generator.features import Features, Memo, extract_leads
 from generator.leads import Leads, leads_of
 from generator.models import Article
+from generator.sparse_import import import_sparse
 
 WORD_WEIGHT = 0.7
 NAME_WEIGHT = 0.3
@@ -116,7 +117,8 @@ def combined(features: Features) -> Matrix:
         features.names * math.sqrt(NAME_WEIGHT),
         features.figures * math.sqrt(FIGURE_WEIGHT),
     ]
-    from scipy import sparse  # not at the top: see generator.features
+    import_sparse()  # not at the top: see generator.features
+    from scipy import sparse
 
     stacked: Matrix = sparse.hstack(parts, format="csr")
     return stacked
@@ -205,6 +207,7 @@ def _undated_pairs(vectors: Matrix, undated: Indices, settings: TopicsConfig) ->
 def _rows_matrix(
     rows: Indices, columns: Indices, values: npt.NDArray[np.float64], shape: tuple[int, int]
 ) -> Matrix:
+    import_sparse()
     from scipy import sparse
 
     return sparse.csr_matrix((values, (rows, columns)), shape=shape)

@@ -29,6 +29,7 @@ import snowballstemmer
 from generator import parallel
 from generator.leads import LEAD_CHARS, LEAD_TERMS, lead_text
 from generator.models import Article, pickled_by_fields
+from generator.sparse_import import import_sparse
 
 HAPAX_WEIGHT = 0.3
 """Weight of terms found in one article only (typos, slugs, asides): they never match
@@ -81,7 +82,8 @@ if TYPE_CHECKING:
 
     Matrix: TypeAlias = sparse.csr_matrix
 # scipy is imported where a matrix is made: a build whose grouping comes from its cache
-# (most edits) needs none, and importing scipy.sparse took a tenth of a second.
+# (most edits) needs none, and importing scipy.sparse took a tenth of a second (by
+# `import_sparse`, which leaves out numpy submodules scipy never uses: twice that without).
 T = TypeVar("T")
 
 
@@ -221,6 +223,7 @@ def assembled(parts: Sequence[TermCounts]) -> Counts:
         indptr.append(len(indices))
     data = np.frombuffer(b"".join(p.counts for p in parts), dtype=np.float64).copy()
     shape = (len(parts), len(vocabulary))
+    import_sparse()
     from scipy import sparse
 
     matrix = sparse.csr_matrix((data, np.asarray(indices), np.asarray(indptr)), shape=shape)
@@ -397,6 +400,7 @@ def _copy_rows(
 
 def matrix_of(entries: Entries) -> Counts:
     """The `Counts` of `Entries` (its arrays are not changed)."""
+    import_sparse()
     from scipy import sparse
 
     shape = (len(entries.indptr) - 1, len(entries.terms))
@@ -517,6 +521,7 @@ def tfidf(counts: Counts, hapax_weight: float = 1.0) -> Matrix:
 def _unit_rows(matrix: Matrix) -> Matrix:
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
+    import_sparse()
     from scipy import sparse
 
     scaled: Matrix = sparse.diags(1 / norms) @ matrix
