@@ -519,10 +519,22 @@ def tfidf(counts: Counts, hapax_weight: float = 1.0) -> Matrix:
 
 
 def _unit_rows(matrix: Matrix) -> Matrix:
+    """Each row divided by its length: the arrays of `sparse.diags(1 / norms) @ matrix`.
+
+    Made directly, as scipy's product makes them: each entry times its row's factor, and
+    each row's entries in reverse order (the product lists a row's columns last seen
+    first), which the later sums over rows follow. Building the diagonal matrix imported
+    numpy.ma (through np.unique), a tenth of the grouping of an edit at 1,000 articles."""
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
+    indptr = matrix.indptr
+    row_of = np.repeat(np.arange(len(norms)), np.diff(indptr))
+    reversed_at = (indptr[:-1] + indptr[1:] - 1)[row_of] - np.arange(len(row_of))
+    data = (1 / norms)[row_of] * matrix.data[reversed_at]
     import_sparse()
     from scipy import sparse
 
-    scaled: Matrix = sparse.diags(1 / norms) @ matrix
-    return scaled.tocsr()
+    scaled: Matrix = sparse.csr_matrix(
+        (data, matrix.indices[reversed_at], indptr.copy()), shape=matrix.shape
+    )
+    return scaled

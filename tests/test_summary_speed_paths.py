@@ -129,6 +129,20 @@ def test_among_keeps_order_and_membership(sentences: tuple[Sentence, ...]) -> No
     assert list(pairs.among(keys, 0.25)) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(-50, 50), max_size=40),
+    st.lists(st.integers(-50, 50), max_size=20),
+)
+def test_found_in_is_membership(values: list[int], table: list[int]) -> None:
+    """`found_in` (binary search in a sorted table) is np.isin, duplicates and all."""
+    found = arrays.found_in(
+        np.array(values, dtype=np.int64), np.sort(np.array(table, dtype=np.int64))
+    )
+    assert found.dtype == np.bool_
+    assert found.tolist() == [value in table for value in values]
+
+
 def test_wire_copies_found_and_distinct_texts_not() -> None:
     story = " ".join(
         f"Sentence {w} of the long wire story about the flood." for w in TEXTS[0].split()

@@ -18,7 +18,7 @@ from operator import mul
 import numpy as np
 import numpy.typing as npt
 
-from generator.summary.arrays import Indices, SparseRows, met
+from generator.summary.arrays import Indices, SparseRows, found_in, met
 from generator.summary.model import Ref
 from generator.summary.sentences import Sentence, stem
 
@@ -70,9 +70,11 @@ class Pairs:
 
     def among(self, keys: Collection[int], floor: float) -> Iterator[Pair]:
         """The pairs at or above `floor` whose two sentences are both in `keys`, in order."""
-        wanted = np.fromiter(keys, dtype=np.int64, count=len(keys))
+        wanted = np.sort(np.fromiter(keys, dtype=np.int64, count=len(keys)))
         keep = (
-            (self.similarity >= floor) & np.isin(self.first, wanted) & np.isin(self.second, wanted)
+            (self.similarity >= floor)
+            & found_in(self.first, wanted)
+            & found_in(self.second, wanted)
         )
         return self.where(keep).pairs()
 

@@ -35,7 +35,7 @@ import numpy as np
 
 from generator.models import Article
 from generator.summary.align import Alignment, codes_of, sorted_distinct
-from generator.summary.arrays import Indices
+from generator.summary.arrays import Indices, found_in
 from generator.summary.sentences import Sentence, stem_token, terms_of, words_of
 
 LEAD_WORDS = 110
@@ -163,7 +163,7 @@ def _shared_pairs(
     source_codes = codes_of(sources)
     used, _ = _distinct_rows(codes, source_codes[owner])
     values, users = np.unique(used, return_counts=True)
-    several = np.isin(codes, values[users > 1])
+    several = found_in(codes, values[users > 1])  # values: sorted
     shared = np.bincount(owner, weights=several, minlength=len(texts))
     total = np.bincount(owner, minlength=len(texts))
     return [float(v) for v in (shared / np.maximum(total, 1))[: len(heads)]]
