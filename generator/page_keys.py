@@ -25,6 +25,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -145,6 +146,21 @@ def _groups(site: Site) -> tuple[tuple[str, tuple[Any, ...]], ...]:
     return (("outlets", site.outlets), ("authors", site.authors), ("tags", site.tags))
 
 
+_SEQUENCES = frozenset({tuple, list})
+_MAPPINGS = frozenset({dict, MappingProxyType})
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a dataclass, in order (`dataclasses.fields` builds a tuple each call)."""
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
+    return names
+
+
 class _Walk:
     """Turns a context into a digest, standing in keys for articles and topics.
 
@@ -176,7 +192,24 @@ class _Walk:
 
     def _value(self, value: Any, parts: list[str]) -> None:
         add = parts.append
-        if isinstance(value, str):
+        kind = type(value)
+        # The types a page's context is made of, by their exact type first: keying every
+        # page is most of an edit's render stage, and the isinstance chain (an ABC check
+        # for each mapping) was a third of it. Subclasses go the general way below.
+        if kind is str:
+            add("s" + value)
+            if value in self.article_keys:
+                self._article(value, None, parts)
+        elif kind is Article:
+            self._article(value.id, value, parts)
+        elif kind is Topic:
+            self._topic(value, parts)
+        elif kind in _SEQUENCES or kind in _MAPPINGS:
+            if len(value) >= self.LONG:
+                add("H" + self._remembered(value))
+            else:
+                self._items(value, parts)
+        elif isinstance(value, str):
             add("s" + value)
             if value in self.article_keys:
                 self._article(value, None, parts)
@@ -185,10 +218,7 @@ class _Walk:
         elif isinstance(value, Article):
             self._article(value.id, value, parts)
         elif isinstance(value, Topic):
-            key = self.topic_keys.get(value.id)
-            if key is None:
-                raise Unkeyable(f"topic {value.id} without a key")
-            add("T" + key)
+            self._topic(value, parts)
         elif isinstance(value, tuple | list | Mapping):
             if len(value) >= self.LONG:
                 add("H" + self._remembered(value))
@@ -197,22 +227,38 @@ class _Walk:
         elif isinstance(value, datetime | date | ZoneInfo):
             add(repr(value))
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            add(type(value).__qualname__)
-            for field in dataclasses.fields(value):
-                self._value(getattr(value, field.name), parts)
+            add(kind.__qualname__)
+            for name in _field_names(kind):
+                self._value(getattr(value, name), parts)
         else:
-            raise Unkeyable(type(value).__qualname__)
+            raise Unkeyable(kind.__qualname__)
+
+    def _topic(self, topic: Topic, parts: list[str]) -> None:
+        key = self.topic_keys.get(topic.id)
+        if key is None:
+            raise Unkeyable(f"topic {topic.id} without a key")
+        parts.append("T" + key)
 
     def _items(self, value: Any, parts: list[str]) -> None:
+        add, walk = parts.append, self._value
         if isinstance(value, Mapping):
-            parts.append(f"{{{len(value)}")
+            add(f"{{{len(value)}")
             for key, item in value.items():
-                self._value(key, parts)
-                self._value(item, parts)
-        else:
-            parts.append(f"({len(value)}")
-            for item in value:
-                self._value(item, parts)
+                walk(key, parts)
+                walk(item, parts)
+            return
+        add(f"({len(value)}")
+        article_keys, topic_key_of, topical = self.article_keys, self.topic_key_of, self.topical
+        for item in value:
+            if type(item) is str:  # most items: `_value` and `_article`, without the calls
+                add("s" + item)
+                key = article_keys.get(item)
+                if key is not None:
+                    add("A" + key)
+                    if topical:
+                        add("t" + topic_key_of.get(item, "-"))
+            else:
+                walk(item, parts)
 
     def _remembered(self, value: Any) -> str:
         found = self.known.get(id(value))

@@ -55,8 +55,8 @@ class Built:
         """Whether the file at `path` was made under `key` and is untouched since."""
         if key is None or self.keys.get(path) != key:
             return False
-        try:
-            info = os.stat(self.root / path)
+        try:  # a string, not a Path: this runs for every file of every build
+            info = os.stat(os.path.join(self.root, path))
         except OSError:
             return False
         return [info.st_size, info.st_mtime_ns] == list(self.files.get(path, ()))
