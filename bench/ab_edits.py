@@ -1,0 +1,101 @@
+"""Edit builds of two checkouts of briefing, timed in turn on two copies of one archive.
+
+    .venv/bin/python bench/ab_edits.py OTHER_CHECKOUT ARCHIVE [--rounds 8]
+        [--part lead|body|any] [--work DIR]
+
+ARCHIVE is a site folder (`build_scale.py` writes them: `--work`/archive-N). It is copied
+twice into --work, once for each checkout, each copy with its own `.cache/` (a cache
+made by one checkout's code is of no use to the other's). Each copy is built twice first
+(the first may rebuild everything for its code). Then each round makes the same edit to
+both copies (`build_scale.edit_one` with the round's seed: a sentence added to one
+article, in its lead, past it, or anywhere) and builds each, in an order that alternates
+between rounds, so that the two checkouts meet the same machine: on a shared machine
+the speed moves by 20-40% within an hour, more than most changes do. Each build is a
+whole `briefing build` process under /usr/bin/time. It prints both checkouts' median
+wall and CPU seconds, every round's wall seconds, and whether the two sites were the
+same byte for byte at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from build_scale import edit_one
+
+HERE = Path(__file__).resolve().parents[1]
+
+
+def build(checkout: Path, site: Path) -> tuple[float, float]:
+    """One `briefing build` of `site` by `checkout`'s code: wall and CPU seconds. Run
+    from the site's parent folder: `python -m` puts the working folder first on the path,
+    before PYTHONPATH, so a checkout there would be the one imported."""
+    command = ["/usr/bin/time", "-f", "TIME %e %U %S", sys.executable, "-m", "generator"]
+    command += ["build", "--site", str(site)]
+    environment = dict(os.environ, PYTHONPATH=str(checkout))
+    result = subprocess.run(
+        command, capture_output=True, text=True, env=environment, cwd=site.parent, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"a build by {checkout} failed:\n{result.stderr[-3000:]}")
+    line = [row for row in result.stderr.splitlines() if row.startswith("TIME ")][-1]
+    wall, user, system = (float(value) for value in line.split()[1:])
+    return wall, user + system
+
+
+def same_sites(first: Path, second: Path) -> bool:
+    """Whether two built sites hold the same files with the same bytes."""
+    compared = filecmp.dircmp(first, second)
+    if compared.left_only or compared.right_only or compared.funny_files:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(first, second, compared.common_files, shallow=False)
+    if mismatch or errors:
+        return False
+    return all(same_sites(first / name, second / name) for name in compared.common_dirs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("other", type=Path, help="the other checkout (its folder)")
+    parser.add_argument("archive", type=Path, help="a site folder to copy")
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--part", choices=("lead", "body", "any"), default="lead")
+    parser.add_argument("--work", type=Path, default=None, help="where the copies go")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="ab-edits-"))
+    checkouts = {"this": HERE, "other": args.other.resolve()}
+    sites: dict[str, Path] = {}
+    for name in checkouts:
+        sites[name] = work / f"site-{name}"
+        shutil.rmtree(sites[name], ignore_errors=True)
+        shutil.copytree(args.archive, sites[name], symlinks=True)
+        for _ in range(2):
+            build(checkouts[name], sites[name])
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in checkouts}
+    for round_number in range(args.rounds):
+        for site in sites.values():
+            edit_one(site, random.Random(1000 + round_number), args.part)
+        order = list(checkouts) if round_number % 2 == 0 else list(checkouts)[::-1]
+        for name in order:
+            runs[name].append(build(checkouts[name], sites[name]))
+    for name, found in runs.items():
+        wall = statistics.median(run[0] for run in found)
+        cpu = statistics.median(run[1] for run in found)
+        rounds = " ".join(f"{run[0]:.2f}" for run in found)
+        print(f"{name} ({checkouts[name]}): wall {wall:.3f} s, CPU {cpu:.3f} s; rounds {rounds}")
+    same = same_sites(sites["this"] / "build", sites["other"] / "build")
+    print("the two sites are", "the same byte for byte" if same else "DIFFERENT")
+
+
+if __name__ == "__main__":
+    main()
