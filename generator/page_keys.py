@@ -25,7 +25,6 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
-from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -146,11 +145,31 @@ def _groups(site: Site) -> tuple[tuple[str, tuple[Any, ...]], ...]:
     return (("outlets", site.outlets), ("authors", site.authors), ("tags", site.tags))
 
 
-_SEQUENCES = frozenset({tuple, list})
-_MAPPINGS = frozenset({dict, MappingProxyType})
-
-
+_CATEGORIES: dict[type, str] = {}
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _category(kind: type) -> str:
+    """How `_Walk` hashes a value of this type (remembered in `_CATEGORIES`); Unkeyable
+    for a type it cannot hash."""
+    if issubclass(kind, str):
+        category = "text"
+    elif kind is type(None) or issubclass(kind, bool | int | float):
+        category = "repr"
+    elif issubclass(kind, Article):
+        category = "article"
+    elif issubclass(kind, Topic):
+        category = "topic"
+    elif issubclass(kind, tuple | list | Mapping):
+        category = "items"
+    elif issubclass(kind, datetime | date | ZoneInfo):
+        category = "repr"
+    elif dataclasses.is_dataclass(kind):
+        category = "dataclass"
+    else:
+        raise Unkeyable(kind.__qualname__)
+    _CATEGORIES[kind] = category
+    return category
 
 
 def _field_names(kind: type) -> tuple[str, ...]:
@@ -193,45 +212,29 @@ class _Walk:
     def _value(self, value: Any, parts: list[str]) -> None:
         add = parts.append
         kind = type(value)
-        # The types a page's context is made of, by their exact type first: keying every
-        # page is most of an edit's render stage, and the isinstance chain (an ABC check
-        # for each mapping) was a third of it. Subclasses go the general way below.
-        if kind is str:
+        # What a value is depends on its type alone: found once per type (keying every
+        # page is most of an edit's render stage, and a chain of isinstance checks, an
+        # ABC check for each mapping, was a third of it).
+        category = _CATEGORIES.get(kind) or _category(kind)
+        if category == "text":
             add("s" + value)
             if value in self.article_keys:
                 self._article(value, None, parts)
-        elif kind is Article:
+        elif category == "article":
             self._article(value.id, value, parts)
-        elif kind is Topic:
+        elif category == "topic":
             self._topic(value, parts)
-        elif kind in _SEQUENCES or kind in _MAPPINGS:
+        elif category == "items":
             if len(value) >= self.LONG:
                 add("H" + self._remembered(value))
             else:
                 self._items(value, parts)
-        elif isinstance(value, str):
-            add("s" + value)
-            if value in self.article_keys:
-                self._article(value, None, parts)
-        elif value is None or isinstance(value, bool | int | float):
+        elif category == "repr":
             add(repr(value))
-        elif isinstance(value, Article):
-            self._article(value.id, value, parts)
-        elif isinstance(value, Topic):
-            self._topic(value, parts)
-        elif isinstance(value, tuple | list | Mapping):
-            if len(value) >= self.LONG:
-                add("H" + self._remembered(value))
-            else:
-                self._items(value, parts)
-        elif isinstance(value, datetime | date | ZoneInfo):
-            add(repr(value))
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        else:  # a dataclass
             add(kind.__qualname__)
             for name in _field_names(kind):
                 self._value(getattr(value, name), parts)
-        else:
-            raise Unkeyable(kind.__qualname__)
 
     def _topic(self, topic: Topic, parts: list[str]) -> None:
         key = self.topic_keys.get(topic.id)
