@@ -20,6 +20,11 @@ from __future__ import annotations
 
 import importlib
 import sys
+import threading
+
+_ONE_AT_A_TIME = threading.Lock()
+"""The preview builds in threads: two imports at once would each put back what the
+other had changed, leaving numpy changed."""
 
 
 def import_sparse() -> None:
@@ -28,6 +33,12 @@ def import_sparse() -> None:
     layout than numpy 2's), scipy is imported as it is."""
     if "scipy.sparse" in sys.modules:
         return
+    with _ONE_AT_A_TIME:
+        if "scipy.sparse" not in sys.modules:
+            _import_with_numpy_trimmed()
+
+
+def _import_with_numpy_trimmed() -> None:
     import numpy
 
     namespace = vars(numpy)

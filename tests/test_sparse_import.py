@@ -57,3 +57,32 @@ def test_numpy_is_left_as_it_was_and_sparse_products_work() -> None:
     assert found["same_dir"] is True
     assert found["product"] == [[10.0, 4.0], [0.0, 0.0]]
     assert found["sum"] == 14.0
+
+
+_THREADS = """
+import json, threading
+import numpy
+before = (list(numpy.__all__), sorted(dir(numpy)))
+from generator.sparse_import import import_sparse
+start = threading.Barrier(8)
+
+def run():
+    start.wait()
+    import_sparse()
+
+threads = [threading.Thread(target=run) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+from scipy import sparse
+print(json.dumps((list(numpy.__all__), sorted(dir(numpy))) == before))
+"""
+
+
+def test_imports_in_several_threads_at_once_leave_numpy_as_it_was() -> None:
+    """The preview builds in threads: numpy must come out of any interleaving as it was."""
+    result = subprocess.run(
+        [sys.executable, "-c", _THREADS], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert json.loads(result.stdout) is True
