@@ -20,37 +20,18 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_scale import edit_one
+from build_scale import build_once, edit_one
 
 HERE = Path(__file__).resolve().parents[1]
-
-
-def build(checkout: Path, site: Path) -> tuple[float, float]:
-    """One `briefing build` of `site` by `checkout`'s code: wall and CPU seconds. Run
-    from the site's parent folder: `python -m` puts the working folder first on the path,
-    before PYTHONPATH, so a checkout there would be the one imported."""
-    command = ["/usr/bin/time", "-f", "TIME %e %U %S", sys.executable, "-m", "generator"]
-    command += ["build", "--site", str(site)]
-    environment = dict(os.environ, PYTHONPATH=str(checkout))
-    result = subprocess.run(
-        command, capture_output=True, text=True, env=environment, cwd=site.parent, check=False
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"a build by {checkout} failed:\n{result.stderr[-3000:]}")
-    line = [row for row in result.stderr.splitlines() if row.startswith("TIME ")][-1]
-    wall, user, system = (float(value) for value in line.split()[1:])
-    return wall, user + system
 
 
 def same_sites(first: Path, second: Path) -> bool:
@@ -80,14 +61,15 @@ def main() -> None:
         shutil.rmtree(sites[name], ignore_errors=True)
         shutil.copytree(args.archive, sites[name], symlinks=True)
         for _ in range(2):
-            build(checkouts[name], sites[name])
+            build_once(sites[name], code=checkouts[name])
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in checkouts}
     for round_number in range(args.rounds):
         for site in sites.values():
             edit_one(site, random.Random(1000 + round_number), args.part)
         order = list(checkouts) if round_number % 2 == 0 else list(checkouts)[::-1]
         for name in order:
-            runs[name].append(build(checkouts[name], sites[name]))
+            run = build_once(sites[name], code=checkouts[name])
+            runs[name].append((run.seconds, run.cpu_seconds))
     for name, found in runs.items():
         wall = statistics.median(run[0] for run in found)
         cpu = statistics.median(run[1] for run in found)

@@ -81,11 +81,18 @@ def machine() -> str:
     )
 
 
-def build_once(site: Path, *flags: str) -> Run:
-    """One `briefing build` in a fresh process, measured by /usr/bin/time."""
+def build_once(site: Path, *flags: str, code: Path | None = None) -> Run:
+    """One `briefing build` in a fresh process, measured by /usr/bin/time; by the
+    checkout `code` when given (first on the path; the build runs from the site's parent
+    folder, as `python -m` puts the working folder before PYTHONPATH)."""
     command = ["/usr/bin/time", "-f", "TIME %e %M %U %S", PYTHON, "-m", "generator", "build"]
     command += ["--site", str(site), "--timings", *flags]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    environment, folder = None, None
+    if code is not None:
+        environment, folder = dict(os.environ, PYTHONPATH=str(code)), site.resolve().parent
+    result = subprocess.run(
+        command, capture_output=True, text=True, env=environment, cwd=folder, check=False
+    )
     if result.returncode != 0:
         raise SystemExit(f"build failed:\n{result.stdout}\n{result.stderr}")
     seconds, kilobytes, user, system = _TIME.findall(result.stderr)[-1]

@@ -154,7 +154,7 @@ def _category(kind: type) -> str:
     for a type it cannot hash."""
     if issubclass(kind, str):
         category = "text"
-    elif kind is type(None) or issubclass(kind, bool | int | float):
+    elif kind is type(None) or issubclass(kind, bool | int | float | datetime | date | ZoneInfo):
         category = "repr"
     elif issubclass(kind, Article):
         category = "article"
@@ -162,8 +162,6 @@ def _category(kind: type) -> str:
         category = "topic"
     elif issubclass(kind, tuple | list | Mapping):
         category = "items"
-    elif issubclass(kind, datetime | date | ZoneInfo):
-        category = "repr"
     elif dataclasses.is_dataclass(kind):
         category = "dataclass"
     else:
@@ -251,15 +249,12 @@ class _Walk:
                 walk(item, parts)
             return
         add(f"({len(value)}")
-        article_keys, topic_key_of, topical = self.article_keys, self.topic_key_of, self.topical
+        article_keys = self.article_keys
         for item in value:
-            if type(item) is str:  # most items: `_value` and `_article`, without the calls
+            if type(item) is str:  # most items: `_value`'s first case, without the call
                 add("s" + item)
-                key = article_keys.get(item)
-                if key is not None:
-                    add("A" + key)
-                    if topical:
-                        add("t" + topic_key_of.get(item, "-"))
+                if item in article_keys:
+                    self._article(item, None, parts)
             else:
                 walk(item, parts)
 
