@@ -129,7 +129,9 @@ def time_factor(
 ) -> npt.NDArray[np.float64]:
     """How much similarity counts at these time distances: it halves every half-life."""
     apart = np.abs(first - second)
-    factor = np.exp2(-np.nan_to_num(apart) / settings.half_life_days)
+    # An undated pair's NaN goes through exp2 as NaN (no warning) and is then replaced:
+    # the same factors as clearing the NaNs first, without a copy of every distance.
+    factor = np.exp2(-apart / settings.half_life_days)
     factor[apart > settings.window_days] = 0.0
     factor[np.isnan(apart)] = UNDATED_FACTOR
     return factor
@@ -237,14 +239,27 @@ def _chunk_pairs(
     """`_products` of the CHUNK_ROWS rows of `keyed.left` from `start`."""
     floor = settings.threshold * KEEP_FRACTION
     product = (keyed.left[start : start + CHUNK_ROWS] @ transposed).tocoo()
-    strong = product.data >= floor  # time only lowers similarity: filter first
-    first, second = keyed.rows[product.row[strong] + start], keyed.columns[product.col[strong]]
-    once = (rank[first] < rank[second]) | ((rank[first] == rank[second]) & (first < second))
-    similarity = product.data[strong][once] * time_factor(
-        days[first[once]], days[second[once]], settings
-    )
-    keep = similarity >= floor
-    return Pairs(first[once][keep], second[once][keep], similarity[keep])
+    # Each step keeps positions, and values are taken once at the end: a mask and a copy
+    # of every array at every step took twice as long (2.2 s against 1.2 s of CPU over
+    # the 83 million entries of the products of 100,000 articles).
+    at = np.flatnonzero(product.data >= floor)  # time only lowers similarity: filter first
+    first = _taken(keyed.rows, product.row[at].astype(np.int64) + start)
+    second = _taken(keyed.columns, product.col[at].astype(np.int64))
+    ranks = rank[first], rank[second]
+    once = np.flatnonzero((ranks[0] < ranks[1]) | ((ranks[0] == ranks[1]) & (first < second)))
+    first, second, at = first[once], second[once], at[once]
+    similarity = product.data[at] * time_factor(days[first], days[second], settings)
+    keep = np.flatnonzero(similarity >= floor)
+    return Pairs(first[keep], second[keep], similarity[keep])
+
+
+def _taken(rows: Indices, positions: Indices) -> Indices:
+    """`rows[positions]`, where `rows` is usually every row in order (all articles
+    dated): then the positions themselves."""
+    if len(rows) and rows[0] == 0 and rows[-1] == len(rows) - 1:  # sorted and unique
+        return positions
+    taken: Indices = rows[positions]
+    return taken
 
 
 def _strongest(pairs: Pairs, size: int, count: int) -> Pairs:

@@ -506,3 +506,47 @@ def test_terms_are_keyed_by_block_as_spelled_out(
             want_left[i, column[after]] = dense[i, t]
     assert np.array_equal(left.toarray(), want_left)
     assert np.array_equal(right.toarray(), want_right)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_products_keep_the_pairs_spelled_out(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_products` against its rule written out pair by pair: an entry of left @ right.T
+    that reaches the floor, taken once (the lower rank first, or of equal ranks the lower
+    article), scaled by the time factor, kept when it still reaches the floor. Whole and
+    half values keep every sum exact, so the pairs must match to the bit; some keyed rows
+    are subsets (undated articles), some days undated, and the slices are small."""
+    from scipy import sparse
+
+    monkeypatch.setattr(clustering, "CHUNK_ROWS", int(np.random.default_rng(seed).integers(1, 9)))
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(2, 40))
+    days = np.floor(rng.random(size) * 40) / 2
+    days[rng.random(size) < [0.0, 0.3][seed % 2]] = np.nan
+    subset = seed % 3 == 0
+    rows = np.flatnonzero(rng.random(size) < 0.6) if subset else np.arange(size)
+    columns = np.arange(size)
+    terms = int(rng.integers(1, 6))
+    values = lambda count: np.where(  # noqa: E731
+        rng.random((count, terms)) < 0.5, rng.integers(1, 4, (count, terms)) / 8, 0.0
+    )
+    left, right = values(len(rows)), values(size)
+    rank = rng.integers(0, 3, size)
+    settings = TopicsConfig(threshold=float(rng.choice([0.02, 0.1, 0.3])))
+    keyed = clustering._Keyed(sparse.csr_matrix(left), sparse.csr_matrix(right), rows, columns)
+    found = clustering._products(keyed, days, rank, settings)
+
+    floor = settings.threshold * clustering.KEEP_FRACTION
+    want = set()
+    for i, first in enumerate(rows.tolist()):
+        for second in columns.tolist():
+            value = float(left[i] @ right[second])
+            if value == 0 or value < floor:
+                continue
+            if not (rank[first] < rank[second] or (rank[first] == rank[second] and first < second)):
+                continue
+            factor = clustering.time_factor(days[[first]], days[[second]], settings)[0]
+            if value * factor >= floor:
+                want.add((first, second, value * factor))
+    got = zip(found.left.tolist(), found.right.tolist(), found.similarity.tolist(), strict=True)
+    assert sorted(got) == sorted(want)
+    assert found.left.dtype == found.right.dtype == np.int64
