@@ -169,7 +169,7 @@ def _block_keyed(sub: Matrix, block: Indices) -> tuple[Matrix, Matrix]:
     span = int(block.max(initial=0)) + 2
     entry_row = np.repeat(np.arange(len(block), dtype=np.int64), np.diff(sub.indptr))
     own = sub.indices.astype(np.int64) * span + block[entry_row]
-    keys, column, count = np.unique(own, return_inverse=True, return_counts=True)
+    keys, column, count = unique_keys(own)
     # The keys are sorted and unique: the key one above key i, if there is one, is key
     # i + 1 (no search: a binary search per entry took a third of this at 100,000).
     follows = np.concatenate([keys[1:] == keys[:-1] + 1, [False]])
@@ -181,14 +181,36 @@ def _block_keyed(sub: Matrix, block: Indices) -> tuple[Matrix, Matrix]:
     own_ok = distinctive[column]
     next_ok = has_after & distinctive[next_column]
     shape = (len(block), len(keys))
-    right = _rows_matrix(entry_row[own_ok], column[own_ok], sub.data[own_ok], shape)
-    left = _rows_matrix(
-        np.concatenate([entry_row[own_ok], entry_row[next_ok]]),
-        np.concatenate([column[own_ok], next_column[next_ok]]),
-        np.concatenate([sub.data[own_ok], sub.data[next_ok]]),
+    right = _rows_in_order(entry_row[own_ok], column[own_ok], sub.data[own_ok], shape)
+    # Each entry's own key and then its next one: the entries stay in order of rows.
+    both = np.stack([own_ok, next_ok], axis=1).ravel()
+    left = _rows_in_order(
+        np.repeat(entry_row, 2)[both],
+        np.stack([column, next_column], axis=1).ravel()[both],
+        np.repeat(sub.data, 2)[both],
         shape,
     )
     return left, right
+
+
+def unique_keys(values: Indices) -> tuple[Indices, Indices, Indices]:
+    """`np.unique(values, return_inverse=True, return_counts=True)` of non-negative
+    integers: each value packed with its position into one integer and the packed values
+    sorted, where numpy's sort of plain integers is several times faster than the
+    argsort that np.unique does (at 100,000 articles, 6.2 million keys: 0.15 s against
+    0.9 s). Values too large to pack with their positions go to np.unique."""
+    size = len(values)
+    bits = max(1, size.bit_length())
+    if size == 0 or int(values.max()).bit_length() + bits > 62:
+        found = np.unique(values, return_inverse=True, return_counts=True)
+        return found[0], found[1].ravel(), found[2]
+    packed = np.sort((values << bits) | np.arange(size, dtype=np.int64))
+    ordered = packed >> bits
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    counts = np.diff(np.append(starts, size))
+    inverse = np.empty(size, dtype=np.int64)
+    inverse[packed & ((1 << bits) - 1)] = np.repeat(np.arange(len(starts)), counts)
+    return ordered[starts], inverse, counts
 
 
 def _undated_pairs(vectors: Matrix, undated: Indices, settings: TopicsConfig) -> Pairs:
@@ -204,6 +226,22 @@ def _undated_pairs(vectors: Matrix, undated: Indices, settings: TopicsConfig) ->
     dated = np.ones(vectors.shape[0], dtype=np.int64)
     dated[undated] = 0
     return _products(keyed, days, dated, settings)
+
+
+def _rows_in_order(
+    rows: Indices, columns: Indices, values: npt.NDArray[np.float64], shape: tuple[int, int]
+) -> Matrix:
+    """`_rows_matrix` of entries given in order of rows, no two at one place: the rows
+    are cut where they are and each row's columns sorted, without scipy's conversion
+    from coordinates and its search for duplicates (the same arrays)."""
+    import_sparse()
+    from scipy import sparse
+
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+    matrix: Matrix = sparse.csr_matrix((values, columns, indptr), shape=shape)
+    matrix.sort_indices()
+    return matrix
 
 
 def _rows_matrix(

@@ -550,3 +550,18 @@ def test_products_keep_the_pairs_spelled_out(seed: int, monkeypatch: pytest.Monk
     got = zip(found.left.tolist(), found.right.tolist(), found.similarity.tolist(), strict=True)
     assert sorted(got) == sorted(want)
     assert found.left.dtype == found.right.dtype == np.int64
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_unique_keys_are_numpys(seed: int) -> None:
+    """Sorted unique values, where each value went and how often each occurs, as
+    np.unique gives them; values too wide to pack with their positions included."""
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(0, 2000))
+    top = [1, 5, 10**6, 2**40, 2**62][seed % 5]
+    values = rng.integers(0, top, size, dtype=np.int64)
+    found = clustering.unique_keys(values)
+    want = np.unique(values, return_inverse=True, return_counts=True)
+    for mine, numpys in zip(found, want, strict=True):
+        assert np.array_equal(mine, numpys.ravel())
+        assert mine.dtype == np.int64
