@@ -178,6 +178,18 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return names
 
 
+def _hash_parts(parts: list[str]) -> str:
+    """The SHA-256 of a list of texts, in hex, one list to one hash.
+
+    The texts joined by NUL characters when none holds one (a third of the time of
+    `json.dumps`, which was a tenth of keying a page), else their JSON. The two forms
+    are told apart by their first character, so no joined list reads as another's JSON."""
+    joined = "\0".join(parts)
+    unambiguous = joined.count("\0") == len(parts) - 1  # no text has a NUL of its own
+    text = "z" + joined if unambiguous else "j" + json.dumps(parts)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class _Walk:
     """Turns a context into a digest, standing in keys for articles and topics.
 
@@ -205,7 +217,7 @@ class _Walk:
         """The hash of a value's texts."""
         parts: list[str] = []
         self._value(value, parts)
-        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+        return _hash_parts(parts)
 
     def _value(self, value: Any, parts: list[str]) -> None:
         add = parts.append
@@ -264,7 +276,7 @@ class _Walk:
             return found[1]
         parts: list[str] = []
         self._items(value, parts)
-        digest = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+        digest = _hash_parts(parts)
         self.known[id(value)] = (value, digest)  # holding the value keeps its id unique
         return digest
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from generator.page_keys import Unkeyable, _Walk
+from generator.page_keys import Unkeyable, _hash_parts, _Walk
 
 
 class Text(str):
@@ -60,10 +60,31 @@ def test_a_subclass_or_another_container_is_hashed_as_the_plain_value(
         (date(2024, 1, 1), date(2024, 1, 2)),
         (Link("a", "b"), Link("a", "c")),
         (None, "None"),
+        # Texts holding NUL, the character that separates the parts when none does:
+        (("a\0sb",), ("a", "b")),
+        (("a", "b"), ("a\0sb",)),
+        (("a\0",), ("a", "")),
+        ("\0", ""),
+        (tuple("abcdefghijklmnopq"), ("abcdefghijklmnopq",)),  # long ones too
+        (("a\0sb", *"cdefghijklmnopq"), ("a", "b", *"cdefghijklmnopq")),
+        (("\ud800",), ("\ud801",)),  # lone surrogates are encoded, not refused
     ],
 )
 def test_different_values_give_different_digests(value: Any, other: Any) -> None:
     assert walk().digest(value) != walk().digest(other)
+
+
+@pytest.mark.parametrize(
+    ("parts", "other"),
+    [
+        (["a", "b"], ["a\0b"]),
+        (["a\0b"], ["a", "b"]),
+        ([], [""]),
+        (["x"], ['["x"]']),  # a list's JSON is not another list joined
+    ],
+)
+def test_lists_of_texts_hash_apart(parts: list[str], other: list[str]) -> None:
+    assert _hash_parts(parts) != _hash_parts(other)
 
 
 @pytest.mark.parametrize("value", [object(), {1, 2}, [b"bytes"], {"a": Link}, (lambda: 0)])
