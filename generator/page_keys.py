@@ -102,7 +102,7 @@ class PageKeys:
             parts.append(walk.digest(page.context))
         except Unkeyable:
             return None
-        return key_of(*parts)
+        return _hash_parts(parts)  # `base` holds the code version, as key_of would add
 
     def feed(self, path: str, page: str, title: str, articles: tuple[Article, ...]) -> str:
         """A feed's key: its place, title, the site's last change and its entries."""
