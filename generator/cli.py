@@ -24,7 +24,15 @@ def run() -> None:
     process ends at once. Python's usual exit frees every object one by one and unloads
     every module, which took 0.15 s of a build after a one-article edit, at 1,000
     articles as at 10,000; nothing is left to do by then (files are written and closed,
-    child processes joined), so only the output streams are flushed."""
+    child processes joined), so only the output streams are flushed.
+
+    numpy's BLAS (OpenBLAS) is held to one thread unless the user says otherwise: on
+    import it starts a thread per core, and nothing here calls BLAS on anything larger
+    than a vector (the work is shared between forked processes, `parallel`). The
+    threads cost nothing measurable on an idle machine (numpy's import took 70 ms with
+    one or two on the benchmark machine), but 60 ms more while its other core was busy
+    (130 ms against 70 ms)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     code = main(ends_process=True)
     sys.stdout.flush()
     sys.stderr.flush()

@@ -151,3 +151,21 @@ def test_an_edit_that_leaves_every_lead_as_it_was_imports_no_grouping(tmp_path: 
     regrouped = set(imported())  # a lead changed
     assert {"generator.clustering", "scipy"} <= regrouped
     assert not {"markdown_it", "numpy.f2py", "numpy.ma"} & regrouped
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "1"), ("3", "3")])
+def test_the_command_holds_blas_to_one_thread_unless_told(given: str | None, seen: str) -> None:
+    """Set before numpy is imported, so that its OpenBLAS starts no thread per core;
+    a user's own setting is left as it is."""
+    script = (
+        "import os, sys, generator.cli as cli; "
+        "cli.main = lambda **_: print(os.environ.get('OPENBLAS_NUM_THREADS'), "
+        "'numpy' in sys.modules) or 0; cli.run()"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
+    assert result.stdout.split() == [seen, "False"]
