@@ -160,7 +160,9 @@ def _category(kind: type) -> str:
         category = "article"
     elif issubclass(kind, Topic):
         category = "topic"
-    elif issubclass(kind, tuple | list | Mapping):
+    elif issubclass(kind, Mapping):
+        category = "mapping"
+    elif issubclass(kind, tuple | list):
         category = "items"
     elif dataclasses.is_dataclass(kind):
         category = "dataclass"
@@ -239,6 +241,11 @@ class _Walk:
                 add("H" + self._remembered(value))
             else:
                 self._items(value, parts)
+        elif category == "mapping":
+            if len(value) >= self.LONG:
+                add("H" + self._remembered(value))
+            else:
+                self._mapping(value, parts)
         elif category == "repr":
             add(repr(value))
         else:  # a dataclass
@@ -252,14 +259,22 @@ class _Walk:
             raise Unkeyable(f"topic {topic.id} without a key")
         parts.append("T" + key)
 
-    def _items(self, value: Any, parts: list[str]) -> None:
+    def _mapping(self, value: Mapping[Any, Any], parts: list[str]) -> None:
         add, walk = parts.append, self._value
-        if isinstance(value, Mapping):
-            add(f"{{{len(value)}")
-            for key, item in value.items():
+        add(f"{{{len(value)}")
+        article_keys = self.article_keys
+        for key, item in value.items():
+            if type(key) is str:  # most keys: `_value`'s first case, without the call
+                add("s" + key)
+                if key in article_keys:
+                    self._article(key, None, parts)
+            else:
                 walk(key, parts)
-                walk(item, parts)
-            return
+            walk(item, parts)
+
+    def _items(self, value: Any, parts: list[str]) -> None:
+        """A tuple's or a list's items (`_mapping` for a mapping's)."""
+        add, walk = parts.append, self._value
         add(f"({len(value)}")
         article_keys = self.article_keys
         for item in value:
@@ -275,7 +290,10 @@ class _Walk:
         if found is not None and found[0] is value:
             return found[1]
         parts: list[str] = []
-        self._items(value, parts)
+        if _CATEGORIES[type(value)] == "mapping":
+            self._mapping(value, parts)
+        else:
+            self._items(value, parts)
         digest = _hash_parts(parts)
         self.known[id(value)] = (value, digest)  # holding the value keeps its id unique
         return digest
