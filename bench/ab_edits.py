@@ -13,12 +13,15 @@ between rounds, so that the two checkouts meet the same machine: on a shared mac
 the speed moves by 20-40% within an hour, more than most changes do. Each build is a
 whole `briefing build` process under /usr/bin/time. It prints both checkouts' median
 wall and CPU seconds, every round's wall seconds, and whether the two sites were the
-same byte for byte at the end.
+same byte for byte at the end. Both checkouts' modules are compiled to bytecode first
+(as `build_scale.py` does its own); before 2026-12-04, 21:00, the other checkout's were
+not, and where PYTHONDONTWRITEBYTECODE was set its builds compiled them every time.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import filecmp
 import random
 import shutil
@@ -55,6 +58,10 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ab-edits-"))
     checkouts = {"this": HERE, "other": args.other.resolve()}
+    for code in checkouts.values():
+        # As installing does: where PYTHONDONTWRITEBYTECODE is set, a checkout without
+        # bytecode would compile its modules in every build (0.1-0.2 s of an edit's).
+        compileall.compile_dir(code / "generator", quiet=1)
     sites: dict[str, Path] = {}
     for name in checkouts:
         sites[name] = work / f"site-{name}"
