@@ -60,7 +60,7 @@ def main() -> None:
     checkouts = {"this": HERE, "other": args.other.resolve()}
     for code in checkouts.values():
         # As installing does: where PYTHONDONTWRITEBYTECODE is set, a checkout without
-        # bytecode would compile its modules in every build (0.1-0.2 s of an edit's).
+        # bytecode would compile its modules in every build (0.1-0.3 s of an edit's).
         compileall.compile_dir(code / "generator", quiet=1)
     sites: dict[str, Path] = {}
     for name in checkouts:

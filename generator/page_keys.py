@@ -23,7 +23,7 @@ import dataclasses
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -236,16 +236,12 @@ class _Walk:
             self._article(value.id, value, parts)
         elif category == "topic":
             self._topic(value, parts)
-        elif category == "items":
+        elif category == "items" or category == "mapping":
+            fill = self._items if category == "items" else self._mapping
             if len(value) >= self.LONG:
-                add("H" + self._remembered(value))
+                add("H" + self._remembered(value, fill))
             else:
-                self._items(value, parts)
-        elif category == "mapping":
-            if len(value) >= self.LONG:
-                add("H" + self._remembered(value))
-            else:
-                self._mapping(value, parts)
+                fill(value, parts)
         elif category == "repr":
             add(repr(value))
         else:  # a dataclass
@@ -285,15 +281,12 @@ class _Walk:
             else:
                 walk(item, parts)
 
-    def _remembered(self, value: Any) -> str:
+    def _remembered(self, value: Any, fill: Callable[[Any, list[str]], None]) -> str:
         found = self.known.get(id(value))
         if found is not None and found[0] is value:
             return found[1]
         parts: list[str] = []
-        if _CATEGORIES[type(value)] == "mapping":
-            self._mapping(value, parts)
-        else:
-            self._items(value, parts)
+        fill(value, parts)
         digest = _hash_parts(parts)
         self.known[id(value)] = (value, digest)  # holding the value keeps its id unique
         return digest
