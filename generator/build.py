@@ -48,7 +48,7 @@ from generator.topic_ids import (
 if TYPE_CHECKING:
     from generator.content import Content
     from generator.features import LeadCounts
-    from generator.render import Built, FirstPages, Rendered, Sources, Swept
+    from generator.render import Built, FirstPages, Rendered, SitePlan, Sources, Swept
     from generator.site import Site
 
 # The stages that need numpy, scipy, markdown-it or Jinja2 are imported where they run,
@@ -202,13 +202,20 @@ def _build(options: BuildOptions) -> BuildReport:
             unchanged=True,
         )
     cache = BuildCache(cache_dir, read=options.cache, memory=options.memory)
+    speculation: Speculation | None = None
     try:
         content = read_content(paths, config, options, cache, scan)
         warnings = check_diagnostics(content.diagnostics, options.strict, config.paths.content)
         clock.lap("load")
         trimmed_after(cache, 0)
         registry = read_registry(paths.content)
-        site, sources = assemble_keyed(config, content, registry, cache, clock)
+        speculation = Speculation(cache)
+        assembling = partial(assemble_keyed, config, content, registry, cache, clock, speculation)
+        site, sources = assembling()
+        planned = None
+        if speculation.pending:
+            settling = settled(site, sources, paths.templates, speculation, assembling)
+            site, sources, planned = settling
         live = last_built(cache_dir, paths.output, record=last) if options.cache else None
         later = options.search_later or not config.search.enabled
         anchors = search_anchors(site) if config.search.enabled else {}
@@ -217,7 +224,7 @@ def _build(options: BuildOptions) -> BuildReport:
             rendered = update_in_place(paths, site, sources, live, cache, clock, options.first)
         else:
             rendered = write_staged(
-                paths, config, options, site, sources, live, cache, clock, anchors
+                paths, config, options, site, sources, live, cache, clock, anchors, planned
             )
         report = BuildReport(
             pages=rendered.pages,
@@ -238,6 +245,8 @@ def _build(options: BuildOptions) -> BuildReport:
         cache.save()
         clock.lap("write")
     finally:
+        if speculation is not None:
+            speculation.cancel()  # after an error its grouping is of no use
         cache.close()  # after save() a no-op; after an error it frees the database
     if options.ends_process:
         LEFT_TO_EXIT.append((content, site, sources, rendered, scan, cache))
@@ -341,10 +350,11 @@ def state_after(live: Built, moved: Iterable[str], removed: Iterable[str]) -> di
 def write_staged(
     paths: SitePaths, config: SiteConfig, options: BuildOptions, site: Site,
     sources: Sources, live: Built | None, cache: BuildCache, clock: Stopwatch,
-    anchors: Mapping[str, str] | None = None,
+    anchors: Mapping[str, str] | None = None, planned: SitePlan | None = None,
 ) -> Rendered:  # fmt: skip
     """Update the kept site into the new one beside the output, index it (its article
-    pages in their topics' shards, `anchors`), swap it in."""
+    pages in their topics' shards, `anchors`), swap it in. `planned`: the site's
+    `render.plan_site`, when it was made already."""
     from generator.render import Previous, render_into, sweep
     from generator.search import BUNDLE_DIR
 
@@ -352,7 +362,9 @@ def write_staged(
     with staged(paths.output, kept_site(cache_dir, paths.output)) as staging:
         here = last_built(cache_dir, paths.output, staging) if options.cache else None
         previous = Previous(live=live, here=here)
-        rendered = render_into(staging, site, paths.templates, sources, previous, cache)
+        rendered = render_into(
+            staging, site, paths.templates, sources, previous, cache, planned=planned
+        )
         clock.lap("render")
         keep = rendered.paths | {MARKER}
         if config.search.enabled and not options.search_later:
@@ -580,15 +592,17 @@ def assemble_keyed(
     registry: TopicRegistry | None = None,
     cache: BuildCache | None = None,
     clock: Stopwatch | None = None,
+    speculation: Speculation | None = None,
 ) -> tuple[Site, Sources]:
     """The Site, and what its pages are keyed by. The clustering of articles into stories
     is taken from `cache` when the articles and settings are as before; a topic's summary
-    when the topic and its articles are."""
+    when the topic and its articles are. With a `speculation`, a clustering to make may
+    be left to it, and the Site assembled with its guess (see `Speculation`)."""
     from generator.topics import group_topics
 
     cache = cache or BuildCache.disabled()
     clock = clock or Stopwatch()
-    clusterer = partial(cached_cluster, cache, digests=content.digests)
+    clusterer = partial(cached_cluster, cache, digests=content.digests, speculation=speculation)
     misses = cache.misses
     topics = group_topics(content.articles, content.notes, config.topics, registry, clusterer)
     clock.lap("group")
@@ -609,6 +623,7 @@ def cached_cluster(
     articles: Sequence[Article],
     settings: TopicsConfig,
     digests: Mapping[str, str] | None = None,
+    speculation: Speculation | None = None,
 ) -> list[list[Article]]:
     """`clustering.cluster`, kept in the cache as article ids under what it reads of the
     articles and the settings (not the topic id registry: naming is redone every build).
@@ -616,8 +631,9 @@ def cached_cluster(
     What clustering reads of an article is kept in the cache under the article's own key
     (`Content.digests`), since cutting and hashing 10,000 leads took a third of a second
     of every build (both processes cut those the cache lacks); and remembered for a
-    preview's next build (the same article object)."""
-    from generator.leads import LEAD_TERMS, lead_in, leads_of, reads_of
+    preview's next build (the same article object). A clustering to make may be left to
+    `speculation`, which then gives its guess."""
+    from generator.leads import LEAD_TERMS, reads_of
 
     by_id = {a.id: a for a in articles}
     read = partial(reads_of, lead=partial(key_of, LEAD_TERMS))
@@ -638,19 +654,165 @@ def cached_cluster(
         return [next(kept) if a.id in known else read(a) for a in unread]
 
     ordered = sorted(articles, key=lambda a: (a.id, a.path))  # clustering's order
-    reads = cache.derive_many("cluster-reads", ordered, read_all)
-    key = key_of("clusters", as_text(settings), *reads)
+    stories = speculation.known(ordered) if speculation is not None else None
+    if stories is None:
+        reads = cache.derive_many("cluster-reads", ordered, read_all)
+        key = key_of("clusters", as_text(settings), *reads)
+        found, stories = cache.find("clusters", key)
+        if not found:
+            stories = _clustered(cache, articles, settings, reads, key, speculation)
+    return [[by_id[i] for i in story] for story in stories]
 
-    def make() -> list[list[str]]:
-        from generator.clustering import cluster_leads
 
-        # The reads hold each lead's key: the memo finds the lead's terms without its
-        # text, and only an article whose terms it lacks has its body read.
-        known = CacheMemo(cache, {LEAD_TERMS: [lead_in(r) for r in reads]})
-        stories = cluster_leads(leads_of(articles), settings, known)
-        return [[a.id for a in story] for story in stories]
+def _clustered(
+    cache: BuildCache,
+    articles: Sequence[Article],
+    settings: TopicsConfig,
+    reads: Sequence[str],
+    key: str,
+    speculation: Speculation | None,
+) -> list[list[str]]:
+    """The clustering of `cached_cluster` made (and kept under `key`), or left to
+    `speculation` when it has a guess (then the guess)."""
+    from generator.clustering import cluster_leads, labels_of_counted
+    from generator.features import counted_leads
+    from generator.leads import LEAD_TERMS, lead_in, leads_of
 
-    return [[by_id[i] for i in story] for story in cache.get_or_make("clusters", key, make)]
+    # The reads hold each lead's key: the memo finds the lead's terms without its text,
+    # and only an article whose terms it lacks has its body read.
+    memo = CacheMemo(cache, {LEAD_TERMS: [lead_in(r) for r in reads]})
+    leads = leads_of(articles)
+    same_articles = key_of("clustered-ids", as_text(settings), *(a.id for a in leads.articles))
+    guess = speculation.guess(same_articles) if speculation is not None else None
+    if guess is not None and speculation is not None and len(leads.articles) > 1:
+        # The counts read and keep cache entries: made here, not in the child.
+        counted = counted_leads(leads.articles, leads.texts, memo)
+        later = parallel.Later(partial(labels_of_counted, counted, settings))
+        speculation.start(later, key, same_articles, leads.articles, guess)
+        return guess
+    stories = [[a.id for a in story] for story in cluster_leads(leads, settings, memo)]
+    cache.keep("clusters", key, stories)
+    if len(leads.articles) > 1:
+        cache.keep_large(LAST_CLUSTERS, (same_articles, stories))
+    return stories
+
+
+LAST_CLUSTERS = "last-clusters"
+"""Cache kind of the last clustering made of two articles or more: (a key of the ids it
+grouped and the settings, its stories). A build clusters the articles not pinned to a
+topic, then those that notes exclude from theirs, if any: it is the first clustering
+that an edit makes again, and the second seldom has two articles."""
+
+
+class Speculation:
+    """A clustering left to a forked child while the build goes on with a guess.
+
+    An edit in an article's lead changes what grouping reads, so the articles are
+    grouped again (at 10,000 articles 0.7 s, at 100,000 5-8 s), yet the stories seldom
+    change. When the same articles were grouped before, the guess is that grouping: the
+    build summarises and keys its pages with it while the child groups, on the other
+    core. `settle` then waits for the child, keeps its clustering in the cache and says
+    whether the guess held; when it did not, the build assembles the site again, with
+    the clustering made (`known`). What a build writes is always what the clustering
+    gives: only the work done with a wrong guess is lost."""
+
+    def __init__(self, cache: BuildCache) -> None:
+        self.cache = cache
+        self._pending: _Pending | None = None
+        self._settled: tuple[tuple[Article, ...], list[list[str]]] | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Whether a clustering is being made (and `settle` must be called)."""
+        return self._pending is not None
+
+    def guess(self, same_articles: str) -> list[list[str]] | None:
+        """The last clustering made, when it grouped the same articles (`same_articles`
+        is the key of their ids and the settings) and a child can be forked for this
+        one; only the first clustering of a build is guessed."""
+        if self._pending is not None or self._settled is not None or not parallel.can_fork():
+            return None
+        last = self.cache.find_large(LAST_CLUSTERS)
+        if isinstance(last, tuple) and len(last) == 2 and last[0] == same_articles:
+            stories: list[list[str]] = last[1]
+            return stories
+        return None
+
+    def start(
+        self,
+        later: parallel.Later[list[int]],
+        key: str,
+        same_articles: str,
+        ordered: Sequence[Article],
+        guess: list[list[str]],
+    ) -> None:
+        """The clustering under `key` is being made by `later` (labels of `ordered`).
+        The cache recalls what it gives from now on, for a second assembly."""
+        self._pending = _Pending(later, key, same_articles, tuple(ordered), guess)
+        self.cache.recall()
+
+    def ready(self) -> bool:
+        """Whether the clustering is made (`settle` will not wait)."""
+        return self._pending is None or self._pending.later.ready()
+
+    def settle(self) -> bool:
+        """Wait for the clustering, keep it; whether it is the guess."""
+        from generator.clustering import stories_of
+
+        pending, self._pending = self._pending, None
+        assert pending is not None, "nothing to settle"
+        labels = pending.later.result()
+        stories = [[a.id for a in story] for story in stories_of(pending.ordered, labels)]
+        self.cache.keep("clusters", pending.key, stories)
+        self.cache.keep_large(LAST_CLUSTERS, (pending.same_articles, stories))
+        self._settled = (pending.ordered, stories)
+        return stories == pending.guess
+
+    def known(self, ordered: Sequence[Article]) -> list[list[str]] | None:
+        """The clustering settled of these very articles (in clustering order), if any:
+        a second assembly takes it without reading the articles' leads again."""
+        if self._settled is not None and self._settled[0] == tuple(ordered):
+            return self._settled[1]
+        return None
+
+    def cancel(self) -> None:
+        """Stop the child of a clustering not settled (after an error)."""
+        if self._pending is not None:
+            self._pending.later.cancel()
+            self._pending = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A clustering being made: by whom, under which key, of which articles, and the
+    guess the build goes on with."""
+
+    later: parallel.Later[list[int]]
+    key: str
+    same_articles: str
+    ordered: tuple[Article, ...]
+    guess: list[list[str]]
+
+
+def settled(
+    site: Site,
+    sources: Sources,
+    templates: Path,
+    speculation: Speculation,
+    assembling: Callable[[], tuple[Site, Sources]],
+) -> tuple[Site, Sources, SitePlan | None]:
+    """The site once the pending clustering is settled, and its plan with the pages keyed
+    meanwhile: keying is most of an edit's render stage, and what the guess gives is
+    right unless the stories changed. Otherwise the site assembled again (`assembling`),
+    and no plan."""
+    from generator.render import plan_site
+
+    planned = plan_site(site, templates, sources, speculation.cache)
+    planned.key_until(speculation.ready)
+    if speculation.settle():
+        return site, sources, planned
+    site, sources = assembling()
+    return site, sources, None
 
 
 T = TypeVar("T")

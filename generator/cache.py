@@ -166,8 +166,17 @@ class BuildCache:
         self._derived: dict[str, dict[int, tuple[object, Any]]] = {}
         self._file_is_current: bool | None = None
         """Whether the file's entries were written by this code (read once)."""
+        self._recalled: dict[str, dict[str, Any]] | None = None
+        """kind -> key -> value found or kept since `recall` (None before it)."""
         self.hits = 0
         self.misses = 0
+
+    def recall(self) -> None:
+        """From now on, remember each value found or kept, and find it again: a value is
+        otherwise taken out of the cache on use (`_look_up`), and a build that assembles
+        its site a second time (`build.Speculation`) would make it anew."""
+        if self._recalled is None:
+            self._recalled = {}
 
     @classmethod
     def disabled(cls) -> BuildCache:
@@ -222,7 +231,7 @@ class BuildCache:
         """`find` of each key, in order, in one loop: a build of 100,000 articles looks
         up 100,000 keys of a kind, and `find`'s calls per key cost a second of it."""
         remembered = self.memory.values.get(kind) if self.memory is not None else None
-        if remembered and self.read:
+        if (remembered and self.read) or self._recalled is not None:
             return [self.find(kind, key) for key in keys]
         stored = self._entries(kind)
         used = self._used.setdefault(kind, set())
@@ -311,6 +320,8 @@ class BuildCache:
     def _look_up(self, kind: str, key: str) -> tuple[bool, Any, bytes | None]:
         """(True, value, None) for a value in memory, (False, None, its pickle) for one
         in the file, else (False, None, None)."""
+        if self._recalled is not None and key in self._recalled.get(kind, {}):
+            return True, self._hit(kind, key, self._recalled[kind][key]), None
         remembered = self.memory.values.get(kind, {}) if self.memory is not None else {}
         if remembered and self.read:
             if key in remembered:
@@ -333,6 +344,8 @@ class BuildCache:
             self._made.setdefault(kind, {})[key] = data
         if self.memory is not None:
             self._kept.setdefault(kind, {})[key] = value
+        if self._recalled is not None:
+            self._recalled.setdefault(kind, {})[key] = value
 
     def find_large(self, kind: str) -> Any:
         """The value `keep_large` kept last under `kind` with this code, or None."""
@@ -427,6 +440,8 @@ class BuildCache:
         self._used.setdefault(kind, set()).add(key)
         if self.memory is not None:
             self._kept.setdefault(kind, {})[key] = value
+        if self._recalled is not None:
+            self._recalled.setdefault(kind, {})[key] = value
         return value
 
     def save(self) -> None:

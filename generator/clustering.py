@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from generator import parallel
 from generator.config import TopicsConfig
-from generator.features import Features, Memo, extract_leads
+from generator.features import Counted, Features, Memo, extract_leads, features_of
 from generator.leads import Leads, leads_of
 from generator.models import Article
 from generator.sparse_import import import_sparse
@@ -85,10 +85,24 @@ def cluster_leads(
     if len(leads.articles) < 2:
         return [[a] for a in leads.articles]
     features = extract_leads(leads.articles, leads.texts, memo)
-    pairs = similar_pairs(features, settings)
-    labels = agglomerate(len(leads.articles), pairs, settings.threshold)
+    return stories_of(leads.articles, labels_of(features, settings))
+
+
+def labels_of(features: Features, settings: TopicsConfig) -> list[int]:
+    """Each article's story (the lowest row in it), from its features."""
+    return agglomerate(len(features), similar_pairs(features, settings), settings.threshold)
+
+
+def labels_of_counted(counted: Counted, settings: TopicsConfig) -> list[int]:
+    """`labels_of` the counted leads: the part of grouping that reads no cache (and the
+    only one that needs scipy), which a build can leave to a forked child."""
+    return labels_of(features_of(counted), settings)
+
+
+def stories_of(articles: Sequence[Article], labels: Sequence[int]) -> list[list[Article]]:
+    """The articles (in clustering order) grouped by label, in order of label."""
     groups: dict[int, list[Article]] = {}
-    for article, label in zip(leads.articles, labels, strict=True):
+    for article, label in zip(articles, labels, strict=True):
         groups.setdefault(label, []).append(article)
     return [groups[label] for label in sorted(groups)]
 

@@ -118,23 +118,54 @@ def extract_leads(
     articles: Sequence[Article], texts: Sequence[str], memo: Memo | None = None
 ) -> Features:
     """`extract` of articles whose lead texts are cut already."""
+    return features_of(counted_leads(articles, texts, memo))
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """The term counts of leads before any weighting: what `features_of` needs, made
+    without the memo (or scipy) by whichever process groups."""
+
+    kinds: tuple[Counts | Entries, ...]
+    """Words, names and figures: as `assembled` or as `LeadCounts` keeps them."""
+    days: npt.NDArray[np.float64]
+    hapax: float
+    """The weight of the words found in one lead only (see HAPAX_WEIGHT)."""
+
+
+def counted_leads(
+    articles: Sequence[Article], texts: Sequence[str], memo: Memo | None = None
+) -> Counted:
+    """The term counts of the leads `texts` of `articles` (in their order). With a `memo`
+    (the build cache), each lead text is counted only when no earlier build counted the
+    same text."""
     memo = memo or Recount()
     count = partial(_lead_terms_in_two, texts)
     kept = memo.counted(texts)
+    kinds: tuple[Counts | Entries, ...]
     if kept is None:
         found = memo.values(LEAD_TERMS, texts, count)
-        words, names, figures = (assembled([getattr(f, k) for f in found]) for k in KINDS)
+        kinds = tuple(assembled([getattr(f, k) for f in found]) for k in KINDS)
     else:
         keys, last = kept
         counted = counted_again(last, keys, count)
         memo.keep_counted(counted)
-        words, names, figures = (matrix_of(entries) for entries in counted.kinds)
+        kinds = counted.kinds
     hapax = 1 - (1 - HAPAX_WEIGHT) * min(1.0, len(articles) / HAPAX_ARCHIVE)
+    days = np.array([_days(article) for article in articles], dtype=np.float64)
+    return Counted(kinds, days, hapax)
+
+
+def features_of(counted: Counted) -> Features:
+    """The weighted features of counted leads."""
+    words, names, figures = (
+        kind if isinstance(kind, Counts) else matrix_of(kind) for kind in counted.kinds
+    )
     return Features(
-        words=tfidf(words, hapax),
+        words=tfidf(words, counted.hapax),
         names=tfidf(names),
         figures=tfidf(figures),
-        days=np.array([_days(article) for article in articles], dtype=np.float64),
+        days=counted.days,
     )
 
 

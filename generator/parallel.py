@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from traceback import format_exc
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from generator.errors import GeneratorError
 
@@ -111,6 +111,47 @@ def beside(here: Callable[[], None], there: Callable[[], Out]) -> Out:
     if isinstance(outcome, BaseException):
         raise outcome
     return cast(Out, outcome)
+
+
+class Later(Generic[Out]):
+    """`there()`, computed by a forked child from now on while this process goes on (the
+    caller checks `can_fork` first): `ready` says whether it has ended, `result` waits
+    for its value (or raises its error, as `beside` does), `cancel` stops it."""
+
+    def __init__(self, there: Callable[[], Out]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._child = context.Process(
+            target=_result_into, args=(there, sender, os.getpid()), daemon=True
+        )
+        self._child.start()
+        sender.close()
+
+    def ready(self) -> bool:
+        """Whether the child has sent its result (or ended without one)."""
+        return self._receiver.closed or self._receiver.poll()
+
+    def result(self) -> Out:
+        """The child's result, once it has sent it; its error raised."""
+        try:
+            outcome: Any = self._receiver.recv()
+        except EOFError:
+            outcome = RuntimeError("a worker process ended without its result")
+        finally:
+            self._receiver.close()
+            self._child.join()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return cast(Out, outcome)
+
+    def cancel(self) -> None:
+        """Stop the child: its result is of no use now."""
+        if not self._receiver.closed:
+            self._receiver.close()
+            self._child.kill()
+            self._child.join()
 
 
 def _result_into(there: Callable[[], Out], sender: Connection, parent: int) -> None:

@@ -177,17 +177,50 @@ class _Plan:
     make: Callable[[], bytes]
 
 
-def render_into(
-    staging: Path,
+class SitePlan:
+    """Every file of a site to take or make, and how to key each, before anything is
+    written (`plan_site`); `render_into` goes on from here. A build can key pages ahead
+    (`key_until`) while something else still decides whether this site is the one to
+    write (see `build.Speculation`)."""
+
+    def __init__(
+        self,
+        site: Site,
+        plans: list[_Plan],
+        pages: list[PageSpec],
+        assets: list[OutputFile],
+        keys: PageKeys,
+        templates: str,
+    ) -> None:
+        self.site, self.plans, self.pages, self.assets = site, plans, pages, assets
+        self.keys, self.templates = keys, templates
+        self.keyed = 0
+        """How many plans, from the first, have their key already (`key_until`)."""
+
+    def key_until(self, stop: Callable[[], bool], every: int = 32) -> None:
+        """Key the plans in order until all are keyed or `stop()` says to stop (asked
+        every `every` plans); the keys stay with the plans."""
+        plans = self.plans
+        while self.keyed < len(plans) and not stop():
+            for position in range(self.keyed, min(self.keyed + every, len(plans))):
+                plan = plans[position]
+                plans[position] = _Plan(plan.path, partial(_known, plan.key()), plan.make)
+            self.keyed = min(self.keyed + every, len(plans))
+
+
+def _known(key: str | None) -> str | None:
+    """A key computed ahead (`SitePlan.key_until`)."""
+    return key
+
+
+def plan_site(
     site: Site,
     site_templates: Path,
     sources: Sources | None = None,
-    previous: Previous | None = None,
     cache: BuildCache | None = None,
-    first: FirstPages | None = None,
-) -> Rendered:
-    """Write every file of the built site into `staging` (an empty folder); the pages
-    `first` names before the others."""
+) -> SitePlan:
+    """The `SitePlan` of `site`: its theme assets, its pages and feeds with their keys
+    still to compute."""
     sources = sources or Sources()
     cache = cache or BuildCache.disabled()
     asset_paths, assets = hosting.fingerprinted(theme_assets(site_templates))
@@ -210,6 +243,28 @@ def render_into(
         key = partial(keys.feed, feed.path, feed.page, feed.title, feed.articles)
         plans.append(_Plan(feed.path, key, partial(_feed_bytes, site, feed)))
     _check_unique([p.path for p in plans] + [f.path for f in assets])
+    return SitePlan(site, plans, pages, assets, keys, templates)
+
+
+def render_into(
+    staging: Path,
+    site: Site,
+    site_templates: Path,
+    sources: Sources | None = None,
+    previous: Previous | None = None,
+    cache: BuildCache | None = None,
+    first: FirstPages | None = None,
+    planned: SitePlan | None = None,
+) -> Rendered:
+    """Write every file of the built site into `staging` (an empty folder); the pages
+    `first` names before the others. `planned`: the `plan_site` of this site, when the
+    caller made it already."""
+    sources = sources or Sources()
+    cache = cache or BuildCache.disabled()
+    if planned is None:
+        planned = plan_site(site, site_templates, sources, cache)
+    plans, pages, assets, keys = planned.plans, planned.pages, planned.assets, planned.keys
+    templates = planned.templates
     _write_changed(staging, previous, assets)
     make_one = partial(_key_and_make, staging, previous, site.config.search.enabled)
     early = _render_first(staging, make_one, plans, first)

@@ -553,3 +553,27 @@ def test_a_large_value_is_held_in_memory_for_the_next_build(tmp_path: Path) -> N
     BuildCache(tmp_path, memory=kept).keep_large("counts", [5])
     (tmp_path / "counts.pickle").unlink()
     assert BuildCache(tmp_path, memory=kept).find_large("counts") == [5]
+
+
+def test_a_value_is_taken_on_use_unless_the_cache_recalls_it(tmp_path: Path) -> None:
+    """A build finds each stored value once (it is taken out); after `recall`, what it
+    found or kept is found again, as a second assembly of its site needs."""
+    first = BuildCache(tmp_path)
+    for key in "abcd":
+        first.keep("k", key, key.upper())
+    first.save()
+    cache = BuildCache(tmp_path)
+    assert cache.find("k", "a") == (True, "A")
+    assert cache.find("k", "a") == (False, None)
+    cache.recall()
+    assert cache.find("k", "b") == (True, "B")
+    assert cache.find_many("k", ["b", "c"]) == [(True, "B"), (True, "C")]
+    assert cache.find_many("k", ["c", "a"]) == [(True, "C"), (False, None)]
+    lazily = cache.get_or_make_many_lazily("k", ["d", "d"], lambda missing: [], lambda p: "?")
+    assert lazily[0] is lazily[1] and lazily[0] == "D"
+    cache.keep("k", "e", "E")
+    assert cache.find("k", "e") == (True, "E")
+    cache.save()
+    assert sorted(BuildCache(tmp_path).find_many("k", list("abcde"))) == sorted(
+        [(True, "A"), (True, "B"), (True, "C"), (True, "D"), (True, "E")]
+    )

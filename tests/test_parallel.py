@@ -214,3 +214,38 @@ def test_an_error_of_the_system_in_a_child_s_share_comes_back_as_itself(
 
     with pytest.raises(FileNotFoundError, match="missing-"):
         parallel.on_both_cores(read, list(range(40)), 2)
+
+
+def test_later_computes_in_a_child_while_this_process_goes_on(tmp_path: Path) -> None:
+    parent = os.getpid()
+    gate = tmp_path / "go"
+
+    def there() -> tuple[str, int]:
+        while not gate.exists():  # held until this process says so
+            time.sleep(0.01)
+        return "there", os.getpid()
+
+    later = parallel.Later(there)
+    time.sleep(0.1)
+    assert not later.ready()
+    gate.write_text("go")
+    result = later.result()
+    assert result[0] == "there" and result[1] != parent
+    assert later.ready()
+
+
+def test_later_raises_the_child_s_error_as_beside_does(tmp_path: Path) -> None:
+    later = parallel.Later(lambda: (tmp_path / "missing").read_text())
+    with pytest.raises(FileNotFoundError, match="missing"):
+        later.result()
+    with pytest.raises(RuntimeError, match="failed in a worker process"):
+        parallel.Later(lambda: 1 // 0).result()
+
+
+def test_a_cancelled_later_leaves_no_child(tmp_path: Path) -> None:
+    import multiprocessing
+
+    later = parallel.Later(lambda: time.sleep(30))
+    later.cancel()
+    assert multiprocessing.active_children() == []
+    later.cancel()  # twice is once

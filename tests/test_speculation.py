@@ -1,0 +1,156 @@
+"""An edit in an article's lead groups the articles again in a forked child, while the
+build goes on with the last grouping as its guess (`build.Speculation`). Whether the
+guess holds or not, the site is the one a clean build gives; an error on either side
+stops the child and leaves the previous site as it was."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import build as build_module
+from generator import clustering, parallel, render
+from generator.build import LAST_CLUSTERS, BuildOptions, Speculation, build
+from generator.cache import BuildCache
+from generator.errors import BuildError
+
+from .test_golden import tree
+from .test_incremental import BRIDGE, SITE, copy_site, no_search, replace_in
+
+
+@pytest.fixture(autouse=True)
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    assert threading.active_count() == 1, "these tests need a process without other threads"
+
+
+def edit_lead(site: Path) -> None:
+    replace_in(site, BRIDGE, "shut for weeks", "closed for weeks")
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each speculation of the builds held its guess, in order."""
+    held: list[bool] = []
+    settle = Speculation.settle
+
+    def spied(self: Speculation) -> bool:
+        held.append(settle(self))
+        return held[-1]
+
+    monkeypatch.setattr(Speculation, "settle", spied)
+    return held
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site))
+    return site
+
+
+def assert_clean_build(site: Path, tmp_path: Path) -> None:
+    clean = copy_site(site, tmp_path / "clean")
+    build(BuildOptions(clean, cache=False))
+    incremental, fresh = tree(site / "build"), tree(clean / "build")
+    assert sorted(incremental) == sorted(fresh)
+    assert [p for p in fresh if incremental[p] != fresh[p]] == []
+
+
+def guess_apart(site: Path) -> None:
+    """Make the last clustering kept a wrong one: every article a story of its own."""
+    cache = BuildCache(site / ".cache")
+    same_articles, stories = cache.find_large(LAST_CLUSTERS)
+    assert any(len(story) > 1 for story in stories), "the fixture has related coverage"
+    cache.keep_large(LAST_CLUSTERS, (same_articles, [[i] for s in stories for i in s]))
+
+
+def test_a_lead_edit_keeps_its_guess_and_builds_the_clean_site(
+    built: Path, tmp_path: Path, settled: list[bool]
+) -> None:
+    edit_lead(built)
+    build(BuildOptions(built))
+    assert settled == [True]
+    assert_clean_build(built, tmp_path)
+
+
+def test_no_guess_without_a_change_to_what_grouping_reads(
+    built: Path, tmp_path: Path, settled: list[bool]
+) -> None:
+    replace_in(built, BRIDGE, '"Northern Ledger"', '"Southern Ledger"')
+    build(BuildOptions(built))
+    assert settled == []
+
+
+def test_a_wrong_guess_is_replaced_and_what_was_found_is_not_made_again(
+    built: Path, tmp_path: Path, settled: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site is assembled again with the grouping the child made; summaries the first
+    assembly found in the cache are found again (`BuildCache.recall`), so only the topic
+    the edit changed is summarised after the grouping is known."""
+    made: list[tuple[str, bool]] = []
+    summary_of_topic = build_module.summary_of_topic
+
+    def counted(*args: Any) -> Any:
+        made.append((args[-1].id, bool(settled)))
+        return summary_of_topic(*args)
+
+    monkeypatch.setattr(build_module, "summary_of_topic", counted)
+    guess_apart(built)
+    edit_lead(built)
+    build(BuildOptions(built))
+    assert settled == [False]
+    assert_clean_build(built, tmp_path)
+    assert [topic for topic, after in made if after] == [
+        "harbour-bridge-closed-after-cracks-found-in-main-span"
+    ]
+    replace_in(built, BRIDGE, "closed for weeks", "shut for weeks")
+    build(BuildOptions(built))
+    assert settled == [False, True]  # the next build guesses from the grouping made
+
+
+def test_an_error_while_the_child_groups_stops_it_and_keeps_the_site(
+    built: Path, settled: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree(built / "build")
+
+    def failing(*args: Any) -> Any:
+        raise BuildError("templates: broken")
+
+    monkeypatch.setattr(render, "plan_site", failing)
+    edit_lead(built)
+    with pytest.raises(BuildError, match="broken"):
+        build(BuildOptions(built))
+    assert multiprocessing.active_children() == []
+    assert tree(built / "build") == before
+
+
+def test_an_error_in_the_child_is_the_build_s_error(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree(built / "build")
+
+    def failing(*args: Any) -> Any:
+        raise ValueError("grouping broke")
+
+    monkeypatch.setattr(clustering, "labels_of_counted", failing)  # the child is a fork
+    edit_lead(built)
+    with pytest.raises(RuntimeError, match="grouping broke"):
+        build(BuildOptions(built))
+    assert multiprocessing.active_children() == []
+    assert tree(built / "build") == before
+
+
+def test_no_guess_where_no_child_can_be_forked(
+    built: Path, tmp_path: Path, settled: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    edit_lead(built)
+    build(BuildOptions(built))
+    assert settled == []
+    assert_clean_build(built, tmp_path)
