@@ -682,26 +682,29 @@ def _clustered(
     # and only an article whose terms it lacks has its body read.
     memo = CacheMemo(cache, {LEAD_TERMS: [lead_in(r) for r in reads]})
     leads = leads_of(articles)
-    same_articles = key_of("clustered-ids", as_text(settings), *(a.id for a in leads.articles))
-    guess = speculation.guess(same_articles) if speculation is not None else None
+    same_settings = key_of("clustered-with", as_text(settings))
+    ids = [a.id for a in leads.articles]
+    guess = speculation.guess(same_settings, ids) if speculation is not None else None
     if guess is not None and speculation is not None and len(leads.articles) > 1:
         # The counts read and keep cache entries: made here, not in the child.
         counted = counted_leads(leads.articles, leads.texts, memo)
-        later = parallel.Later(partial(labels_of_counted, counted, settings))
-        speculation.start(later, key, same_articles, leads.articles, guess)
+        labels = partial(labels_of_counted, counted, settings)
+        speculation.start(parallel.Later(labels), labels, key, same_settings, leads.articles, guess)
         return guess
     stories = [[a.id for a in story] for story in cluster_leads(leads, settings, memo)]
     cache.keep("clusters", key, stories)
     if len(leads.articles) > 1:
-        cache.keep_large(LAST_CLUSTERS, (same_articles, stories))
+        cache.keep_large(LAST_CLUSTERS, (same_settings, stories))
     return stories
 
 
 LAST_CLUSTERS = "last-clusters"
-"""Cache kind of the last clustering made of two articles or more: (a key of the ids it
-grouped and the settings, its stories). A build clusters the articles not pinned to a
+"""Cache kind of the last clustering made of two articles or more: (a key of the
+settings it was made with, its stories). A build clusters the articles not pinned to a
 topic, then those that notes exclude from theirs, if any: it is the first clustering
 that an edit makes again, and the second seldom has two articles."""
+GUESS_NEW = 10
+"""New articles (not in the last clustering) from which a clustering is not guessed."""
 
 
 class Speculation:
@@ -709,12 +712,13 @@ class Speculation:
 
     An edit in an article's lead changes what grouping reads, so the articles are
     grouped again (at 10,000 articles 0.7 s, at 100,000 5-8 s), yet the stories seldom
-    change. When the same articles were grouped before, the guess is that grouping: the
-    build summarises and keys its pages with it while the child groups, on the other
-    core. `settle` then waits for the child, keeps its clustering in the cache and says
-    whether the guess held; when it did not, the build assembles the site again, with
-    the clustering made (`known`). What a build writes is always what the clustering
-    gives: only the work done with a wrong guess is lost."""
+    change; an article added changes them little. The guess is the last grouping, with
+    any new article a story of its own (`guess`): the build summarises and keys its
+    pages with it while the child groups, on the other core. `settle` then waits for
+    the child, keeps its clustering in the cache and says whether the guess held; when
+    it did not, the build assembles the site again, with the clustering made (`known`).
+    What a build writes is always what the clustering gives: only the work done with a
+    wrong guess is lost."""
 
     def __init__(self, cache: BuildCache) -> None:
         self.cache = cache
@@ -726,29 +730,40 @@ class Speculation:
         """Whether a clustering is being made (and `settle` must be called)."""
         return self._pending is not None
 
-    def guess(self, same_articles: str) -> list[list[str]] | None:
-        """The last clustering made, when it grouped the same articles (`same_articles`
-        is the key of their ids and the settings) and a child can be forked for this
-        one; only the first clustering of a build is guessed."""
+    def guess(self, same_settings: str, ids: Sequence[str]) -> list[list[str]] | None:
+        """The clustering of the articles `ids` (in clustering order) as the last one made
+        with the same settings (`same_settings`, their key) had it: articles gone are
+        left out, and each new one is a story of its own, up to GUESS_NEW of them (a
+        guess that summarises many new topics would cost more than it could save).
+        None when there is no such clustering, or no child can be forked; only the
+        first clustering of a build is guessed."""
         if self._pending is not None or self._settled is not None or not parallel.can_fork():
             return None
         last = self.cache.find_large(LAST_CLUSTERS)
-        if isinstance(last, tuple) and len(last) == 2 and last[0] == same_articles:
-            stories: list[list[str]] = last[1]
-            return stories
-        return None
+        if not (isinstance(last, tuple) and len(last) == 2 and last[0] == same_settings):
+            return None
+        position = {article: at for at, article in enumerate(ids)}
+        stories = [[i for i in story if i in position] for story in last[1]]
+        found = {i for story in stories for i in story}
+        new = [[i] for i in ids if i not in found]
+        if len(new) > GUESS_NEW:
+            return None
+        # As clustering orders its stories: by their first article, each in id order.
+        guessed = [sorted(story, key=position.__getitem__) for story in stories if story]
+        return sorted(guessed + new, key=lambda story: position[story[0]])
 
     def start(
         self,
         later: parallel.Later[list[int]],
+        remake: Callable[[], list[int]],
         key: str,
-        same_articles: str,
+        same_settings: str,
         ordered: Sequence[Article],
         guess: list[list[str]],
     ) -> None:
         """The clustering under `key` is being made by `later` (labels of `ordered`).
         The cache recalls what it gives from now on, for a second assembly."""
-        self._pending = _Pending(later, key, same_articles, tuple(ordered), guess)
+        self._pending = _Pending(later, remake, key, same_settings, tuple(ordered), guess)
         self.cache.recall()
 
     def ready(self) -> bool:
@@ -761,10 +776,16 @@ class Speculation:
 
         pending, self._pending = self._pending, None
         assert pending is not None, "nothing to settle"
-        labels = pending.later.result()
+        try:
+            labels = pending.later.result()
+        except Exception:
+            # The child ended without its result (killed, out of memory) or failed:
+            # grouping here gives the result, or raises the error as a build without
+            # a guess would.
+            labels = pending.remake()
         stories = [[a.id for a in story] for story in stories_of(pending.ordered, labels)]
         self.cache.keep("clusters", pending.key, stories)
-        self.cache.keep_large(LAST_CLUSTERS, (pending.same_articles, stories))
+        self.cache.keep_large(LAST_CLUSTERS, (pending.same_settings, stories))
         self._settled = (pending.ordered, stories)
         return stories == pending.guess
 
@@ -788,8 +809,10 @@ class _Pending:
     guess the build goes on with."""
 
     later: parallel.Later[list[int]]
+    remake: Callable[[], list[int]]
+    """What the child computes, to compute here if the child fails."""
     key: str
-    same_articles: str
+    same_settings: str
     ordered: tuple[Article, ...]
     guess: list[list[str]]
 

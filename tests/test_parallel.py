@@ -249,3 +249,13 @@ def test_a_cancelled_later_leaves_no_child(tmp_path: Path) -> None:
     later.cancel()
     assert multiprocessing.active_children() == []
     later.cancel()  # twice is once
+
+
+def test_a_child_computes_its_items_alone() -> None:
+    """A child's own `on_both_cores` (grouping many articles in a `Later`) starts no
+    child of its own: its parent uses the other core."""
+
+    def squares() -> tuple[list[int], bool]:
+        return parallel.on_both_cores(lambda n: n * n, list(range(20)), 2), parallel.can_fork()
+
+    assert parallel.Later(squares).result() == ([n * n for n in range(20)], False)

@@ -19,7 +19,16 @@ from generator.cache import BuildCache
 from generator.errors import BuildError
 
 from .test_golden import tree
-from .test_incremental import BRIDGE, SITE, copy_site, no_search, replace_in
+from .test_incremental import (
+    ARTICLES,
+    BRIDGE,
+    SITE,
+    copy_site,
+    no_search,
+    replace_in,
+)
+
+MARATHON = ARTICLES / "2024/04/coastline-marathon.md"
 
 
 @pytest.fixture(autouse=True)
@@ -65,9 +74,9 @@ def assert_clean_build(site: Path, tmp_path: Path) -> None:
 def guess_apart(site: Path) -> None:
     """Make the last clustering kept a wrong one: every article a story of its own."""
     cache = BuildCache(site / ".cache")
-    same_articles, stories = cache.find_large(LAST_CLUSTERS)
+    same_settings, stories = cache.find_large(LAST_CLUSTERS)
     assert any(len(story) > 1 for story in stories), "the fixture has related coverage"
-    cache.keep_large(LAST_CLUSTERS, (same_articles, [[i] for s in stories for i in s]))
+    cache.keep_large(LAST_CLUSTERS, (same_settings, [[i] for s in stories for i in s]))
 
 
 def test_a_lead_edit_keeps_its_guess_and_builds_the_clean_site(
@@ -105,10 +114,9 @@ def test_a_wrong_guess_is_replaced_and_what_was_found_is_not_made_again(
     edit_lead(built)
     build(BuildOptions(built))
     assert settled == [False]
+    after_the_grouping = [topic for topic, after in made if after]
     assert_clean_build(built, tmp_path)
-    assert [topic for topic, after in made if after] == [
-        "harbour-bridge-closed-after-cracks-found-in-main-span"
-    ]
+    assert after_the_grouping == ["harbour-bridge-closed-after-cracks-found-in-main-span"]
     replace_in(built, BRIDGE, "closed for weeks", "shut for weeks")
     build(BuildOptions(built))
     assert settled == [False, True]  # the next build guesses from the grouping made
@@ -130,9 +138,11 @@ def test_an_error_while_the_child_groups_stops_it_and_keeps_the_site(
     assert tree(built / "build") == before
 
 
-def test_an_error_in_the_child_is_the_build_s_error(
+def test_an_error_in_grouping_is_the_build_s_error(
     built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The child fails, and so does grouping in the build's process: its error ends the
+    build, and the previous site stays."""
     before = tree(built / "build")
 
     def failing(*args: Any) -> Any:
@@ -140,10 +150,30 @@ def test_an_error_in_the_child_is_the_build_s_error(
 
     monkeypatch.setattr(clustering, "labels_of_counted", failing)  # the child is a fork
     edit_lead(built)
-    with pytest.raises(RuntimeError, match="grouping broke"):
+    with pytest.raises(ValueError, match="grouping broke"):
         build(BuildOptions(built))
     assert multiprocessing.active_children() == []
     assert tree(built / "build") == before
+
+
+def test_a_child_that_dies_is_replaced_by_grouping_here(
+    built: Path, tmp_path: Path, settled: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    labels_of_counted = clustering.labels_of_counted
+    parent = os.getpid()
+
+    def dies_in_the_child(*args: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(9)  # as if killed for want of memory
+        return labels_of_counted(*args)
+
+    monkeypatch.setattr(clustering, "labels_of_counted", dies_in_the_child)
+    edit_lead(built)
+    build(BuildOptions(built))
+    assert settled == [True]
+    assert_clean_build(built, tmp_path)
 
 
 def test_no_guess_where_no_child_can_be_forked(
@@ -154,3 +184,59 @@ def test_no_guess_where_no_child_can_be_forked(
     build(BuildOptions(built))
     assert settled == []
     assert_clean_build(built, tmp_path)
+
+
+def add_unrelated(site: Path) -> None:
+    (site / ARTICLES / "2024/04/ledger-garden-show.md").write_text(
+        '---\ntitle: "Rose growers crowd the spring garden show"\noutlet: "Northern Ledger"\n'
+        "date: 2024-04-20T09:00:00+02:00\n---\n\nTwo hundred growers showed roses.\n",
+        encoding="utf-8",
+    )
+
+
+def add_related(site: Path) -> None:
+    """Another outlet's copy of the bridge story: it joins that story."""
+    text = (site / BRIDGE).read_text(encoding="utf-8")
+    (site / ARTICLES / "2024/03/herald-bridge-shut.md").write_text(
+        text.replace('"Northern Ledger"', '"Harbour Herald"'), encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "held"),
+    [
+        (add_unrelated, True),  # a story of its own, as guessed
+        (add_related, False),
+        (lambda site: (site / MARATHON).unlink(), True),
+    ],
+)
+def test_articles_added_or_removed_are_guessed_and_give_the_clean_site(
+    built: Path, tmp_path: Path, settled: list[bool], change: Any, held: bool
+) -> None:
+    change(built)
+    build(BuildOptions(built))
+    assert settled == [held]
+    assert_clean_build(built, tmp_path)
+
+
+def test_no_guess_for_many_new_articles(
+    built: Path, settled: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build_module, "GUESS_NEW", 0)
+    add_unrelated(built)
+    build(BuildOptions(built))
+    assert settled == []
+
+
+def test_a_guess_is_the_last_clustering_of_the_articles_there_in_clustering_order(
+    tmp_path: Path,
+) -> None:
+    """Articles gone are left out, a new one is a story of its own, and the stories come
+    as clustering gives them: by their first article, each in the order of the ids."""
+    cache = BuildCache(tmp_path)
+    cache.keep_large(LAST_CLUSTERS, ("settings", [["a", "d"], ["b", "gone"], ["c"], ["e"]]))
+    guess = Speculation(cache).guess
+    assert guess("settings", ["a", "b", "c", "d", "e"]) == [["a", "d"], ["b"], ["c"], ["e"]]
+    assert guess("settings", ["b", "c", "new", "d", "e"]) == [["b"], ["c"], ["new"], ["d"], ["e"]]
+    assert guess("settings", ["a", "aa", "d"]) == [["a", "d"], ["aa"]]
+    assert guess("other settings", ["a", "b"]) is None
