@@ -148,8 +148,8 @@ def test_an_edit_that_leaves_every_lead_as_it_was_imports_no_grouping(tmp_path: 
     article.write_text(text.replace("Tomas Hale", "Tomas Hales"), encoding="utf-8")
     assert imported() == []
     article.write_text(text.replace("Port Alder bridge", "Port Alder's bridge"), encoding="utf-8")
-    regrouped = set(imported())  # a lead changed
-    assert {"generator.clustering", "scipy"} <= regrouped
+    regrouped = set(imported())  # a lead changed (scipy is imported where it groups:
+    assert "generator.clustering" in regrouped  # here, or in a forked child)
     assert not {"markdown_it", "numpy.f2py", "numpy.ma"} & regrouped
 
 
