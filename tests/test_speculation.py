@@ -122,35 +122,26 @@ def test_a_wrong_guess_is_replaced_and_what_was_found_is_not_made_again(
     assert settled == [False, True]  # the next build guesses from the grouping made
 
 
-def test_an_error_while_the_child_groups_stops_it_and_keeps_the_site(
-    built: Path, settled: list[bool], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("module", "name", "error"),
+    [
+        # Here, while the child groups: the child is stopped.
+        (render, "plan_site", BuildError("templates: broken")),
+        # In the child (a fork: it sees the patch), and then in grouping here.
+        (clustering, "labels_of_counted", ValueError("grouping broke")),
+    ],
+)
+def test_an_error_on_either_side_ends_the_build_and_keeps_the_site(
+    built: Path, monkeypatch: pytest.MonkeyPatch, module: Any, name: str, error: Exception
 ) -> None:
     before = tree(built / "build")
 
     def failing(*args: Any) -> Any:
-        raise BuildError("templates: broken")
+        raise error
 
-    monkeypatch.setattr(render, "plan_site", failing)
+    monkeypatch.setattr(module, name, failing)
     edit_lead(built)
-    with pytest.raises(BuildError, match="broken"):
-        build(BuildOptions(built))
-    assert multiprocessing.active_children() == []
-    assert tree(built / "build") == before
-
-
-def test_an_error_in_grouping_is_the_build_s_error(
-    built: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The child fails, and so does grouping in the build's process: its error ends the
-    build, and the previous site stays."""
-    before = tree(built / "build")
-
-    def failing(*args: Any) -> Any:
-        raise ValueError("grouping broke")
-
-    monkeypatch.setattr(clustering, "labels_of_counted", failing)  # the child is a fork
-    edit_lead(built)
-    with pytest.raises(ValueError, match="grouping broke"):
+    with pytest.raises(type(error), match=str(error)):
         build(BuildOptions(built))
     assert multiprocessing.active_children() == []
     assert tree(built / "build") == before
