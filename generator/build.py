@@ -683,19 +683,27 @@ def _clustered(
     memo = CacheMemo(cache, {LEAD_TERMS: [lead_in(r) for r in reads]})
     leads = leads_of(articles)
     same_settings = key_of("clustered-with", as_text(settings))
-    ids = [a.id for a in leads.articles]
-    guess = speculation.guess(same_settings, ids) if speculation is not None else None
-    if guess is not None and speculation is not None and len(leads.articles) > 1:
-        # The counts read and keep cache entries: made here, not in the child.
-        counted = counted_leads(leads.articles, leads.texts, memo)
-        labels = partial(labels_of_counted, counted, settings)
-        speculation.start(parallel.Later(labels), labels, key, same_settings, leads.articles, guess)
-        return guess
+    if speculation is not None and len(leads.articles) > 1:
+        guess = speculation.guess(same_settings, [a.id for a in leads.articles])
+        if guess is not None:
+            # The counts read and keep cache entries: made here, not in the child.
+            counted = counted_leads(leads.articles, leads.texts, memo)
+            labels = partial(labels_of_counted, counted, settings)
+            speculation.start(labels, key, same_settings, leads.articles, guess)
+            return guess
     stories = [[a.id for a in story] for story in cluster_leads(leads, settings, memo)]
-    cache.keep("clusters", key, stories)
-    if len(leads.articles) > 1:
-        cache.keep_large(LAST_CLUSTERS, (same_settings, stories))
+    keep_clustering(cache, key, same_settings, stories)
     return stories
+
+
+def keep_clustering(
+    cache: BuildCache, key: str, same_settings: str, stories: list[list[str]]
+) -> None:
+    """Keep a clustering made under its `key`, and as the last one (LAST_CLUSTERS) when
+    it grouped two articles or more."""
+    cache.keep("clusters", key, stories)
+    if sum(map(len, stories)) > 1:
+        cache.keep_large(LAST_CLUSTERS, (same_settings, stories))
 
 
 LAST_CLUSTERS = "last-clusters"
@@ -754,16 +762,16 @@ class Speculation:
 
     def start(
         self,
-        later: parallel.Later[list[int]],
-        remake: Callable[[], list[int]],
+        labels: Callable[[], list[int]],
         key: str,
         same_settings: str,
         ordered: Sequence[Article],
         guess: list[list[str]],
     ) -> None:
-        """The clustering under `key` is being made by `later` (labels of `ordered`).
-        The cache recalls what it gives from now on, for a second assembly."""
-        self._pending = _Pending(later, remake, key, same_settings, tuple(ordered), guess)
+        """Start a child making the clustering under `key`: `labels()` of `ordered`. The
+        cache recalls what it gives from now on, for a second assembly."""
+        later = parallel.Later(labels)
+        self._pending = _Pending(later, labels, key, same_settings, tuple(ordered), guess)
         self.cache.recall()
 
     def ready(self) -> bool:
@@ -784,8 +792,7 @@ class Speculation:
             # a guess would.
             labels = pending.remake()
         stories = [[a.id for a in story] for story in stories_of(pending.ordered, labels)]
-        self.cache.keep("clusters", pending.key, stories)
-        self.cache.keep_large(LAST_CLUSTERS, (pending.same_settings, stories))
+        keep_clustering(self.cache, pending.key, pending.same_settings, stories)
         self._settled = (pending.ordered, stories)
         return stories == pending.guess
 

@@ -90,27 +90,13 @@ def beside(here: Callable[[], None], there: Callable[[], Out]) -> Out:
             result = there()
             running.result()
         return result
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_result_into, args=(there, sender, os.getpid()), daemon=True)
-    child.start()
-    sender.close()
-    outcome: Any = None
+    later = Later(there)
     try:
         here()
-    finally:
-        try:
-            outcome = receiver.recv()
-        except EOFError:
-            outcome = RuntimeError("a worker process ended without its result")
-        finally:
-            receiver.close()
-            child.join()
-    if isinstance(outcome, BaseException):
-        raise outcome
-    return cast(Out, outcome)
+    except BaseException:
+        later.wait()  # `there` ends first; `here`'s error is the one raised
+        raise
+    return later.result()
 
 
 class Later(Generic[Out]):
@@ -133,8 +119,8 @@ class Later(Generic[Out]):
         """Whether the child has sent its result (or ended without one)."""
         return self._receiver.closed or self._receiver.poll()
 
-    def result(self) -> Out:
-        """The child's result, once it has sent it; its error raised."""
+    def wait(self) -> Out | BaseException:
+        """Wait for the child to end: its result, or the error it sent (or ended with)."""
         try:
             outcome: Any = self._receiver.recv()
         except EOFError:
@@ -142,9 +128,14 @@ class Later(Generic[Out]):
         finally:
             self._receiver.close()
             self._child.join()
+        return cast(Out | BaseException, outcome)
+
+    def result(self) -> Out:
+        """The child's result, once it has sent it; its error raised."""
+        outcome = self.wait()
         if isinstance(outcome, BaseException):
             raise outcome
-        return cast(Out, outcome)
+        return outcome
 
     def cancel(self) -> None:
         """Stop the child: its result is of no use now."""
@@ -155,7 +146,7 @@ class Later(Generic[Out]):
 
 
 def _result_into(there: Callable[[], Out], sender: Connection, parent: int) -> None:
-    """The child of `beside`: the result of `there`, or its error as `_compute_into`
+    """The child of a `Later`: the result of `there`, or its error as `_compute_into`
     sends one."""
     _die_with_parent(parent)
     try:

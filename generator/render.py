@@ -185,14 +185,13 @@ class SitePlan:
 
     def __init__(
         self,
-        site: Site,
         plans: list[_Plan],
         pages: list[PageSpec],
         assets: list[OutputFile],
         keys: PageKeys,
         templates: str,
     ) -> None:
-        self.site, self.plans, self.pages, self.assets = site, plans, pages, assets
+        self.plans, self.pages, self.assets = plans, pages, assets
         self.keys, self.templates = keys, templates
         self.keyed = 0
         """How many plans, from the first, have their key already (`key_until`)."""
@@ -243,7 +242,7 @@ def plan_site(
         key = partial(keys.feed, feed.path, feed.page, feed.title, feed.articles)
         plans.append(_Plan(feed.path, key, partial(_feed_bytes, site, feed)))
     _check_unique([p.path for p in plans] + [f.path for f in assets])
-    return SitePlan(site, plans, pages, assets, keys, templates)
+    return SitePlan(plans, pages, assets, keys, templates)
 
 
 def render_into(
