@@ -25,16 +25,18 @@ import pickle
 import shutil
 import stat
 import time
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator import cache as build_cache
 
 RECORD_DIR = "builds"
 """Folder (in the cache folder) of the records, one per output folder: `serve` and
 `build` write different folders and must not forget each other's."""
-RECORD_VERSION = 5
+RECORD_VERSION = 6
 SHA256_SIZE = 32
 """Bytes of a file's hash (anything else stands for an unreadable file)."""
 RECORD_SUFFIX = ".pickle"
@@ -54,8 +56,8 @@ class Record:
 
     inputs: str
     output: str
-    files: dict[str, list[int]]
-    """Output path -> [size, mtime_ns]."""
+    files: Mapping[str, Sequence[int]]
+    """Output path -> [size, mtime_ns] (a `FileStates`)."""
     summary: dict[str, object]
     """Its report: pages, articles, topics, warnings."""
     keys: dict[str, str]
@@ -71,6 +73,75 @@ class Record:
     """Output folder -> mtime_ns, when the build learnt them (`render.Swept`)."""
     folders_at: int = 0
     """`render.Swept.at` of that build."""
+
+
+class FileStates(Mapping[str, Sequence[int]]):
+    """Output path -> [size, mtime_ns], as a record keeps them: the paths in one string,
+    the sizes and times in two arrays (`packed`). A record of 100,000 articles names
+    288,639 files, and unpickling them as a dict of lists took 0.45-0.53 s of each of
+    the two records every build reads, and pickling them 0.18 s; packed, 0.01 s each
+    way, and the first lookup makes the index of paths (0.1 s)."""
+
+    __slots__ = ("_index", "_mtimes", "_paths", "_sizes")
+
+    def __init__(self, paths: list[str], sizes: array[int], mtimes: array[int]) -> None:
+        self._paths, self._sizes, self._mtimes = paths, sizes, mtimes
+        self._index: dict[str, int] | None = None
+
+    @staticmethod
+    def packed(files: Mapping[str, Sequence[int]]) -> tuple[str, bytes, bytes]:
+        """What a record keeps of `files`. Paths are joined by NUL, which no path holds."""
+        if isinstance(files, FileStates):
+            paths, sizes, mtimes = files._paths, files._sizes, files._mtimes
+        else:
+            paths = list(files)
+            sizes = array("q", [state[0] for state in files.values()])
+            mtimes = array("q", [state[1] for state in files.values()])
+        return "\0".join(paths), sizes.tobytes(), mtimes.tobytes()
+
+    @classmethod
+    def unpacked(cls, packed: tuple[str, bytes, bytes]) -> FileStates:
+        joined, sizes, mtimes = packed
+        paths = joined.split("\0") if joined else []
+        states = cls(paths, array("q", sizes), array("q", mtimes))
+        if not len(paths) == len(states._sizes) == len(states._mtimes):
+            raise ValueError("a record's file states do not match their paths")
+        return states
+
+    def _positions(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = dict(zip(self._paths, range(len(self._paths)), strict=True))
+        return self._index
+
+    def __getitem__(self, path: str) -> list[int]:
+        at = self._positions()[path]
+        return [self._sizes[at], self._mtimes[at]]
+
+    def get(self, path: str, default: object = None) -> Any:
+        at = self._positions().get(path)
+        return default if at is None else [self._sizes[at], self._mtimes[at]]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._positions()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __eq__(self, other: object) -> bool:
+        """The same paths with the same states as `other` (any mapping of them)."""
+        if not isinstance(other, Mapping) or len(other) != len(self._paths):
+            return False
+        positions, sizes, mtimes = self._positions(), self._sizes, self._mtimes
+        for path, state in other.items():
+            at = positions.get(path)
+            if at is None or len(state) != 2 or state[0] != sizes[at] or state[1] != mtimes[at]:
+                return False
+        return True
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking: as a dict, unhashable
 
 
 Sources = dict[str, list[int | str]]
@@ -219,7 +290,8 @@ def read_record(cache: Path, out: Path, kept: bool = False) -> Record | None:
         if data.get("version") != RECORD_VERSION or data["output"] != str(out.resolve()):
             return None
         return Record(
-            data["inputs"], data["output"], data["files"], data["summary"], data["keys"],
+            data["inputs"], data["output"], FileStates.unpacked(data["files"]),
+            data["summary"], data["keys"],
             data["sources"], data["read_at"], data["anchors"], data["folders"],
             data["folders_at"],
         )  # fmt: skip
@@ -249,7 +321,7 @@ def write_record(
         "version": RECORD_VERSION,
         "inputs": inputs,
         "output": str(out),
-        "files": output_state(out) if files is None else files,
+        "files": FileStates.packed(output_state(out) if files is None else files),
         "sources": scan.sources if scan else {},
         "read_at": scan.read_at if scan else 0,
         "summary": summary,
@@ -279,7 +351,7 @@ def write_kept_record(
     recorded = record_path(cache, out).read_bytes()
     try:
         data = pickle.loads(recorded)
-        data.update(files=dict(files), folders=dict(folders), folders_at=at)
+        data.update(files=FileStates.packed(files), folders=dict(folders), folders_at=at)
     except Exception as exc:  # damaged (pickle raises many kinds): as if unreadable
         raise OSError(f"the record of {out} cannot be read: {exc}") from exc
     path = record_path(cache, out, kept=True)

@@ -66,7 +66,8 @@ class Built:
             info = os.stat(self.prefix + path)
         except OSError:
             return False
-        return [info.st_size, info.st_mtime_ns] == list(self.files.get(path, ()))
+        recorded = self.files.get(path)
+        return recorded is not None and [info.st_size, info.st_mtime_ns] == list(recorded)
 
 
 class Taken(enum.IntEnum):

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.freshness import output_state, read_record, record_path, write_kept_record
+from generator.freshness import (
+    FileStates,
+    output_state,
+    read_record,
+    record_path,
+    write_kept_record,
+)
 from generator.frontmatter import dump
 
 
@@ -248,6 +254,44 @@ def test_output_state_is_every_file_below_the_folder(tmp_path: Path) -> None:
         "a/link.txt": status(outside / "file.txt"),
     }
     assert output_state(tmp_path / "missing") == {}
+
+
+_STATES = {"index.html": [120, 1_796_425_801_402_445_367], "a/b/c.css": [0, 5], "x y": [7, -1]}
+
+
+@pytest.mark.parametrize("states", [_STATES, {}], ids=["files", "none"])
+def test_file_states_are_what_was_packed(states: dict[str, list[int]]) -> None:
+    """A record keeps file states packed; unpacked, they are the same mapping, and equal
+    to it (and to a dict of them) either way round."""
+    unpacked = FileStates.unpacked(FileStates.packed(states))
+    assert dict(unpacked) == states and unpacked == states and states == unpacked
+    assert sorted(unpacked) == sorted(states) and len(unpacked) == len(states)
+    for path, state in states.items():
+        assert path in unpacked and unpacked[path] == state and unpacked.get(path) == state
+    assert "missing" not in unpacked and unpacked.get("missing") is None
+    assert FileStates.unpacked(FileStates.packed(unpacked)) == states  # packed again
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {**_STATES, "index.html": [121, 1_796_425_801_402_445_367]},  # another size
+        {**_STATES, "x y": [7, 0]},  # another time
+        {k: v for k, v in _STATES.items() if k != "x y"},  # a file fewer
+        {**_STATES, "new.html": [1, 1]},  # a file more
+        {**{k: v for k, v in _STATES.items() if k != "x y"}, "x z": [7, -1]},  # renamed
+    ],
+    ids=["size", "time", "fewer", "more", "renamed"],
+)
+def test_file_states_differ_by_any_file(other: dict[str, list[int]]) -> None:
+    unpacked = FileStates.unpacked(FileStates.packed(_STATES))
+    assert unpacked != other and other != unpacked
+
+
+def test_file_states_whose_arrays_do_not_match_are_refused() -> None:
+    joined, sizes, mtimes = FileStates.packed(_STATES)
+    with pytest.raises(ValueError):
+        FileStates.unpacked((joined, sizes[:-8], mtimes))
 
 
 @pytest.mark.parametrize("damaged", [b"", b"not a pickle", pickle.dumps(["a", "list"])])

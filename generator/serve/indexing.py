@@ -24,7 +24,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -196,7 +196,7 @@ def recorded_keys(out: Path, record: Record | None, pages: list[str]) -> dict[st
     return keys
 
 
-def _as_recorded(page: Path, recorded: list[int]) -> bool:
+def _as_recorded(page: Path, recorded: Sequence[int]) -> bool:
     try:
         found = page.stat()
     except OSError:
