@@ -577,3 +577,117 @@ def test_a_value_is_taken_on_use_unless_the_cache_recalls_it(tmp_path: Path) -> 
     assert sorted(BuildCache(tmp_path).find_many("k", list("abcde"))) == sorted(
         [(True, "A"), (True, "B"), (True, "C"), (True, "D"), (True, "E")]
     )
+
+
+def _packs(folder: Path, kind: str = "article") -> list[int]:
+    """How many values each stored pack of `kind` holds, largest first."""
+    with sqlite3.connect(folder / CACHE_FILE) as db:
+        rows = db.execute("SELECT value FROM entries WHERE kind = ?", (f"{kind}/packs",))
+        sizes = sorted((len(pickle.loads(value)) for (value,) in rows), reverse=True)
+    db.close()
+    return sizes
+
+
+@pytest.fixture
+def small_packs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_module, "PACK_SIZE", 8)  # small: fewer than 2
+    monkeypatch.setattr(cache_module, "SMALL_PACKS", 2)
+
+
+@pytest.mark.usefixtures("small_packs")
+def test_values_of_a_packed_kind_are_stored_many_to_a_row(tmp_path: Path) -> None:
+    """Values of a kind every build reads whole go PACK_SIZE to a row, one pickle; they
+    are found as stored values are, and again on a second look (not taken out)."""
+    first = BuildCache(tmp_path)
+    made = first.get_or_make_many("article", list("abcdefghij"), lambda m: [f"v{p}" for p in m])
+    first.save()
+    assert made == [f"v{p}" for p in range(10)] and _packs(tmp_path) == [8, 2]
+    second = BuildCache(tmp_path)
+    found = second.find_many("article", ["j", "a", "x", "a"])
+    assert found == [(True, "v9"), (True, "v0"), (False, None), (True, "v0")]
+    assert second.find("article", "b") == (True, "v1") and second.find("article", "y") == (
+        False,
+        None,
+    )
+    assert (second.hits, second.misses) == (4, 2)
+
+
+@pytest.mark.usefixtures("small_packs")
+def test_packs_mostly_unused_go_and_their_used_values_stay(tmp_path: Path) -> None:
+    """A pack more than a quarter of whose values a build did not use is dropped at its
+    end, the values it used stored again; a pack it used whole stays as it was."""
+    first = BuildCache(tmp_path)
+    for key in "abcdefghijklmnop":
+        first.keep("article", key, key.upper())
+    first.save()
+    second = BuildCache(tmp_path)
+    assert all(hit for hit, _ in second.find_many("article", list("abcdefghijklmop")))
+    second.save()
+    assert _packs(tmp_path) == [8, 8]  # n unused: a quarter at most, the pack stays
+    third = BuildCache(tmp_path)
+    assert all(hit for hit, _ in third.find_many("article", list("abcdefghijklm")))
+    third.save()
+    assert _packs(tmp_path) == [8, 5]
+    found = BuildCache(tmp_path).find_many("article", list("abcdefghijklmnop"))
+    assert "".join(value or "-" for _, value in found) == "ABCDEFGHIJKLM---"
+
+
+@pytest.mark.usefixtures("small_packs")
+def test_small_packs_are_merged(tmp_path: Path) -> None:
+    """Each build adds a pack of the values it made (an edit: one); past SMALL_PACKS
+    small packs, they become one."""
+    keys: list[str] = []
+    for build_number in range(7):
+        cache = BuildCache(tmp_path)
+        keys.append(f"k{build_number}")
+        cache.get_or_make_many("article", keys, lambda missing: ["made" for _ in missing])
+        cache.save()
+        assert sum(1 for size in _packs(tmp_path) if size < 2) <= 3  # SMALL_PACKS + 1
+    assert sum(_packs(tmp_path)) == len(keys) and len(_packs(tmp_path)) < len(keys)
+    last = BuildCache(tmp_path)
+    assert all(hit for hit, _ in last.find_many("article", keys))
+
+
+def test_a_damaged_pack_is_a_miss_and_goes(tmp_path: Path) -> None:
+    first = BuildCache(tmp_path)
+    first.keep("article", "a", "A")
+    first.keep("k", "b", "B")
+    first.save()
+    with sqlite3.connect(tmp_path / CACHE_FILE) as db:
+        db.execute("UPDATE entries SET value = ? WHERE kind = 'article/packs'", (b"garbage",))
+    db.close()
+    second = BuildCache(tmp_path)
+    assert second.get_or_make("article", "a", lambda: "again") == "again"
+    assert second.find("k", "b") == (True, "B")
+    second.save()
+    assert _packs(tmp_path) == [1]
+    assert BuildCache(tmp_path).find("article", "a") == (True, "again")
+
+
+def test_no_cache_replaces_the_packs(tmp_path: Path) -> None:
+    first = BuildCache(tmp_path)
+    first.keep("article", "a", "old")
+    first.keep("article", "b", "old")
+    first.save()
+    cold = BuildCache(tmp_path, read=False)
+    assert cold.get_or_make("article", "a", lambda: "new") == "new"
+    cold.save()
+    assert _packs(tmp_path) == [1]
+    again = BuildCache(tmp_path)
+    assert again.find_many("article", ["a", "b"]) == [(True, "new"), (False, None)]
+
+
+def test_with_memory_a_packed_value_not_remembered_is_made(tmp_path: Path) -> None:
+    """The preview's rebuild finds packed values in its memory; one not there is made
+    (a value is not fetched alone from a pack), and stored."""
+    memory = Memory()
+    first = BuildCache(tmp_path, memory=memory)
+    first.keep("article", "a", "A")
+    first.save()
+    BuildCache(tmp_path).find("article", "b")  # another process's build
+    second = BuildCache(tmp_path, memory=memory)
+    assert second.find_many("article", ["a", "b"]) == [(True, "A"), (False, None)]
+    second.keep("article", "b", "B")
+    second.save()
+    assert second._packs == {}  # the stored packs were never read
+    assert BuildCache(tmp_path).find_many("article", ["a", "b"]) == [(True, "A"), (True, "B")]
