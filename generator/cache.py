@@ -251,9 +251,7 @@ class BuildCache:
         if (remembered and self.read) or self._recalled is not None:
             return [self.find(kind, key) for key in keys]
         if kind in PACKED_KINDS:
-            packed = [self._packed_value(kind, key) for key in keys]
-            self.misses += sum(1 for hit, _ in packed if not hit)
-            return packed
+            return self._find_many_packed(kind, keys)
         stored = self._entries(kind)
         used = self._used.setdefault(kind, set())
         kept = self._kept.setdefault(kind, {}) if self.memory is not None else None
@@ -420,6 +418,19 @@ class BuildCache:
             rows = self._load(_pack_kind(kind)) if self.read else {}
             self._packs[kind] = _Packs.read(rows)
         return self._packs[kind]
+
+    def _find_many_packed(self, kind: str, keys: Sequence[str]) -> list[tuple[bool, Any]]:
+        """`find_many` of a packed kind (`_packed_value` of each key, in one loop: a
+        build of 100,000 articles looks up 100,000 keys of each such kind)."""
+        values = self._packed(kind).values
+        found = [(True, values[key]) if key in values else (False, None) for key in keys]
+        hits = [key for key in keys if key in values]
+        self.hits += len(hits)
+        self.misses += len(keys) - len(hits)
+        self._used.setdefault(kind, set()).update(hits)
+        if self.memory is not None:
+            self._kept.setdefault(kind, {}).update((key, values[key]) for key in hits)
+        return found
 
     def _packed_value(self, kind: str, key: str) -> tuple[bool, Any]:
         """(True, the value) of a packed kind when stored, else (False, None)."""

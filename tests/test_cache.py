@@ -691,3 +691,21 @@ def test_with_memory_a_packed_value_not_remembered_is_made(tmp_path: Path) -> No
     second.save()
     assert second._packs == {}  # the stored packs were never read
     assert BuildCache(tmp_path).find_many("article", ["a", "b"]) == [(True, "A"), (True, "B")]
+
+
+@pytest.mark.parametrize("memory", [False, True])
+def test_finding_many_packed_keys_at_once_is_finding_each(tmp_path: Path, memory: bool) -> None:
+    first = BuildCache(tmp_path)
+    for key in "abcd":
+        first.keep("article", key, key.upper())
+    first.save()
+    keys = ["b", "x", "a", "b"]
+    results = []
+    for many in (False, True):
+        cache = BuildCache(tmp_path, memory=Memory() if memory else None)
+        found = (
+            cache.find_many("article", keys) if many else [cache.find("article", k) for k in keys]
+        )
+        results.append((found, cache.hits, cache.misses, cache._used, cache._kept))
+    assert results[0] == results[1]
+    assert results[1][0] == [(True, "B"), (False, None), (True, "A"), (True, "B")]
