@@ -271,7 +271,7 @@ def replaced_keys(
         return live.keys
     if not out.is_dir():
         return {}
-    record = read_record(cache_dir, out)  # not read by a build without the cache
+    record = read_record(cache_dir, out, whole=False)  # not read by a build without the cache
     return record.keys if record is not None else {}
 
 
@@ -442,7 +442,7 @@ def last_built(
     from generator.render import Built
 
     if record is None:
-        record = read_record(cache_dir, out, kept=kept_in is not None)
+        record = read_record(cache_dir, out, kept=kept_in is not None, whole=False)
     if record is None:
         return None
     return Built(

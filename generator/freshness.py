@@ -36,7 +36,7 @@ from generator import cache as build_cache
 RECORD_DIR = "builds"
 """Folder (in the cache folder) of the records, one per output folder: `serve` and
 `build` write different folders and must not forget each other's."""
-RECORD_VERSION = 6
+RECORD_VERSION = 7
 SHA256_SIZE = 32
 """Bytes of a file's hash (anything else stands for an unreadable file)."""
 RECORD_SUFFIX = ".pickle"
@@ -284,16 +284,22 @@ def keep_record(cache: Path, out: Path) -> None:
         record_path(cache, out, kept=True).unlink(missing_ok=True)
 
 
-def read_record(cache: Path, out: Path, kept: bool = False) -> Record | None:
-    """The record of the last complete build into `out` (or of the site it replaced)."""
+def read_record(cache: Path, out: Path, kept: bool = False, whole: bool = True) -> Record | None:
+    """The record of the last complete build into `out` (or of the site it replaced).
+    Not `whole`: without what the build read and how its index was sharded (`sources`
+    and `anchors` left empty), kept in the record as pickles of their own: a build reads
+    only the kept site's files and keys, and unpickling the rest took 0.16 s of every
+    build at 100,000 articles."""
     try:
         data = pickle.loads(record_path(cache, out, kept).read_bytes())
         if data.get("version") != RECORD_VERSION or data["output"] != str(out.resolve()):
             return None
+        sources, anchors = (
+            (pickle.loads(data["sources"]), pickle.loads(data["anchors"])) if whole else ({}, {})
+        )
         return Record(
             data["inputs"], data["output"], FileStates.unpacked(data["files"]),
-            data["summary"], data["keys"],
-            data["sources"], data["read_at"], data["anchors"], data["folders"],
+            data["summary"], data["keys"], sources, data["read_at"], anchors, data["folders"],
             data["folders_at"],
         )  # fmt: skip
     except Exception:  # unreadable or damaged (pickle raises many kinds): no record
@@ -323,11 +329,11 @@ def write_record(
         "inputs": inputs,
         "output": str(out),
         "files": FileStates.packed(output_state(out) if files is None else files),
-        "sources": scan.sources if scan else {},
+        "sources": pickle.dumps(scan.sources if scan else {}, protocol=pickle.HIGHEST_PROTOCOL),
         "read_at": scan.read_at if scan else 0,
         "summary": summary,
         "keys": keys,
-        "anchors": anchors or {},
+        "anchors": pickle.dumps(anchors or {}, protocol=pickle.HIGHEST_PROTOCOL),
         "folders": dict(folders) if files is not None and folders is not None else {},
         "folders_at": folders_at,
     }

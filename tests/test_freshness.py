@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,15 @@ def test_the_record_of_a_first_build_is_honest(tmp_path: Path) -> None:
     assert build(BuildOptions(site)).unchanged
     assert not build(BuildOptions(site, cache=False)).unchanged
     assert {p: p.read_bytes() for p in sorted((site / "build").rglob("*")) if p.is_file()} == first
+
+
+def test_a_record_read_in_part_leaves_out_only_what_the_build_read(site: Path) -> None:
+    """A record read for its site's files alone (`whole=False`) is the whole record
+    without the inputs' hashes and the search anchors."""
+    whole = read_record(site / ".cache", site / "build")
+    part = read_record(site / ".cache", site / "build", whole=False)
+    assert whole is not None and part is not None and whole.sources
+    assert part == replace(whole, sources={}, anchors={})
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[object]:
