@@ -27,6 +27,7 @@ import pickle
 import re
 import sqlite3
 import sys
+import zlib
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -36,8 +37,14 @@ if TYPE_CHECKING:  # freshness imports this module
     from generator.freshness import Scan
 
 CACHE_FILE = "build-cache.sqlite"
-FORMAT = 3
+FORMAT = 4
 """Bumped when the layout of the database changes."""
+COMPRESSED_KINDS = frozenset({"summary"})
+"""Kinds whose values are stored compressed (zlib, level 1). A build reads every stored
+summary at its start and holds each until it ends (its topic's, `Lazy`): at 100,000
+articles, 17,707 pickles of 17 KB on average, 302 MB, which took 0.27-0.56 s to read.
+Compressed, they are 27 % of that; each costs 0.17 ms to compress when made and 0.07 ms
+to decompress when read."""
 PACKED_KINDS = frozenset({"article", "cluster-reads"})
 """Kinds that every build looks up whole, a value per article: their values are stored
 many to a row, as one pickle (`_Packs`), not a row and a pickle each. At 10,000 articles
@@ -260,7 +267,7 @@ class BuildCache:
             data = stored.pop(key, None)
             if data is not None:
                 try:
-                    value = pickle.loads(data)
+                    value = _value_of(kind, data)
                 except Exception:  # a damaged entry is a miss, never an error
                     data = None
             if data is None:
@@ -316,7 +323,7 @@ class BuildCache:
         """`find`, with a value stored in the file found as a `Lazy` of its pickle."""
         found, value, stored = self._look_up(kind, key)
         if stored is not None:
-            return True, self._hit(kind, key, Lazy(stored, remake))
+            return True, self._hit(kind, key, Lazy(stored, remake, kind in COMPRESSED_KINDS))
         if not found:
             self.misses += 1
         return found, value
@@ -328,7 +335,7 @@ class BuildCache:
             return True, value
         if stored is not None:
             try:
-                value = pickle.loads(stored)
+                value = _value_of(kind, stored)
             except Exception:  # a damaged entry is a miss, never an error
                 pass
             else:
@@ -370,6 +377,8 @@ class BuildCache:
                 fresh.clear()
         else:
             data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+            if kind in COMPRESSED_KINDS:
+                data = zlib.compress(data, 1)
             if not self._write(kind, key, data):
                 self._made.setdefault(kind, {})[key] = data
         if self.memory is not None:
@@ -627,6 +636,11 @@ class BuildCache:
         return self._file_is_current
 
 
+def _value_of(kind: str, stored: bytes) -> Any:
+    """A stored value (raises when its bytes are damaged)."""
+    return pickle.loads(zlib.decompress(stored) if kind in COMPRESSED_KINDS else stored)
+
+
 def _pack_kind(kind: str) -> str:
     """The kind of the rows that hold the packs of a packed kind."""
     return f"{kind}/packs"
@@ -716,11 +730,13 @@ class Lazy:
     A stored entry that cannot be unpickled is made again by `remake`, as `find` would
     have: a damaged cache never fails a build."""
 
-    __slots__ = ("_ready", "_remake", "_stored", "_value")
+    __slots__ = ("_compressed", "_ready", "_remake", "_stored", "_value")
 
-    def __init__(self, stored: bytes, remake: Callable[[], Any]) -> None:
+    def __init__(self, stored: bytes, remake: Callable[[], Any], compressed: bool = False) -> None:
         self._stored: bytes | None = stored
         self._remake: Callable[[], Any] | None = remake
+        self._compressed = compressed
+        """`stored` is compressed (COMPRESSED_KINDS)."""
         self._value: Any = None
         self._ready = False
 
@@ -728,7 +744,8 @@ class Lazy:
         """The value, unpickled (or remade) on the first call."""
         if not self._ready:
             try:
-                self._value = pickle.loads(self._stored)  # type: ignore[arg-type]
+                stored: bytes = self._stored  # type: ignore[assignment]
+                self._value = pickle.loads(zlib.decompress(stored) if self._compressed else stored)
             except Exception:
                 self._value = self._remake()  # type: ignore[misc]
             self._ready, self._stored, self._remake = True, None, None
@@ -753,3 +770,4 @@ class Lazy:
 
     def __setstate__(self, state: Any) -> None:
         self._stored, self._remake, self._value, self._ready = None, None, state, True
+        self._compressed = False

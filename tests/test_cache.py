@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import pickle
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -708,3 +709,35 @@ def test_finding_many_packed_keys_at_once_is_finding_each(tmp_path: Path, memory
         results.append((found, cache.hits, cache.misses, cache._used, cache._kept))
     assert results[0] == results[1]
     assert results[1][0] == [(True, "B"), (False, None), (True, "A"), (True, "B")]
+
+
+def test_summaries_are_stored_compressed_and_found_as_they_were(tmp_path: Path) -> None:
+    """A kind of COMPRESSED_KINDS is stored zlib-compressed; found, lazily found or
+    found through a memory's fetch, it is the value kept. A damaged entry is a miss."""
+    value = {"text": "The river rose two metres. " * 200, "n": 7}
+    first = BuildCache(tmp_path)
+    for key in "abc":
+        first.keep("summary", key, value)
+    first.save()
+    with sqlite3.connect(tmp_path / CACHE_FILE) as db:
+        stored = dict(db.execute("SELECT key, value FROM entries WHERE kind = 'summary'"))
+        db.execute("UPDATE entries SET value = ? WHERE key = 'c'", (b"not compressed",))
+    db.close()
+    assert pickle.loads(zlib.decompress(stored["a"])) == value
+    assert len(stored["a"]) < len(pickle.dumps(value)) // 4
+    cache = BuildCache(tmp_path)
+    assert cache.find("summary", "a") == (True, value)
+    lazily = cache.get_or_make_many_lazily("summary", ["b", "c"], lambda m: [], lambda p: "made")
+    assert lazily[0] == value and lazily[1] == "made"
+    memory = Memory()
+    warm = BuildCache(tmp_path, memory=memory)
+    warm.find("summary", "a")
+    warm.save()  # the memory holds "a"
+    other = BuildCache(tmp_path)  # another process's build
+    other.find("summary", "a")
+    other.keep("summary", "d", value)
+    other.save()
+    fetching = BuildCache(tmp_path, memory=memory)  # "d" is fetched alone from the file
+    assert fetching.find("summary", "d") == (True, value)
+    lazily = fetching.get_or_make_many_lazily("summary", ["d"], lambda m: [], lambda p: "made")
+    assert lazily[0] == value
