@@ -323,7 +323,7 @@ class BuildCache:
         """`find`, with a value stored in the file found as a `Lazy` of its pickle."""
         found, value, stored = self._look_up(kind, key)
         if stored is not None:
-            return True, self._hit(kind, key, Lazy(stored, remake, kind in COMPRESSED_KINDS))
+            return True, self._hit(kind, key, Lazy(stored, remake, kind))
         if not found:
             self.misses += 1
         return found, value
@@ -376,9 +376,7 @@ class BuildCache:
                 self._write_pack(kind, fresh)
                 fresh.clear()
         else:
-            data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-            if kind in COMPRESSED_KINDS:
-                data = zlib.compress(data, 1)
+            data = _stored_form(kind, value)
             if not self._write(kind, key, data):
                 self._made.setdefault(kind, {})[key] = data
         if self.memory is not None:
@@ -451,7 +449,7 @@ class BuildCache:
     def _write_pack(self, kind: str, values: dict[str, Any]) -> None:
         """Store `values` of a packed kind as a new pack (in the build's transaction, or
         by `save` when the database cannot take it now)."""
-        name, data = os.urandom(8).hex(), pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
+        name, data = _pack_row(values)
         if not self._write(_pack_kind(kind), name, data):
             self._made.setdefault(_pack_kind(kind), {})[name] = data
 
@@ -570,8 +568,8 @@ class BuildCache:
             db.execute("DELETE FROM entries WHERE kind = ?", (named,))
         items = list(fresh.items())
         for start in range(0, len(items), PACK_SIZE):
-            data = pickle.dumps(dict(items[start : start + PACK_SIZE]), pickle.HIGHEST_PROTOCOL)
-            self._made.setdefault(named, {})[os.urandom(8).hex()] = data
+            name, data = _pack_row(dict(items[start : start + PACK_SIZE]))
+            self._made.setdefault(named, {})[name] = data
         db.executemany(
             "INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)",
             ((named, name, data) for name, data in self._made.pop(named, {}).items()),
@@ -636,9 +634,20 @@ class BuildCache:
         return self._file_is_current
 
 
+def _stored_form(kind: str, value: Any) -> bytes:
+    """The bytes a value of `kind` is stored as (`_value_of` reads them)."""
+    data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    return zlib.compress(data, 1) if kind in COMPRESSED_KINDS else data
+
+
 def _value_of(kind: str, stored: bytes) -> Any:
     """A stored value (raises when its bytes are damaged)."""
     return pickle.loads(zlib.decompress(stored) if kind in COMPRESSED_KINDS else stored)
+
+
+def _pack_row(values: dict[str, Any]) -> tuple[str, bytes]:
+    """A new pack of `values`: its row's key (random: no pack replaces another) and bytes."""
+    return os.urandom(8).hex(), pickle.dumps(values, pickle.HIGHEST_PROTOCOL)
 
 
 def _pack_kind(kind: str) -> str:
@@ -730,13 +739,13 @@ class Lazy:
     A stored entry that cannot be unpickled is made again by `remake`, as `find` would
     have: a damaged cache never fails a build."""
 
-    __slots__ = ("_compressed", "_ready", "_remake", "_stored", "_value")
+    __slots__ = ("_kind", "_ready", "_remake", "_stored", "_value")
 
-    def __init__(self, stored: bytes, remake: Callable[[], Any], compressed: bool = False) -> None:
+    def __init__(self, stored: bytes, remake: Callable[[], Any], kind: str = "") -> None:
         self._stored: bytes | None = stored
         self._remake: Callable[[], Any] | None = remake
-        self._compressed = compressed
-        """`stored` is compressed (COMPRESSED_KINDS)."""
+        self._kind = kind
+        """The kind `stored` is of (`_value_of` reads it)."""
         self._value: Any = None
         self._ready = False
 
@@ -744,8 +753,7 @@ class Lazy:
         """The value, unpickled (or remade) on the first call."""
         if not self._ready:
             try:
-                stored: bytes = self._stored  # type: ignore[assignment]
-                self._value = pickle.loads(zlib.decompress(stored) if self._compressed else stored)
+                self._value = _value_of(self._kind, self._stored)  # type: ignore[arg-type]
             except Exception:
                 self._value = self._remake()  # type: ignore[misc]
             self._ready, self._stored, self._remake = True, None, None
@@ -770,4 +778,4 @@ class Lazy:
 
     def __setstate__(self, state: Any) -> None:
         self._stored, self._remake, self._value, self._ready = None, None, state, True
-        self._compressed = False
+        self._kind = ""
