@@ -320,30 +320,45 @@ def _strongest(pairs: Pairs, size: int, count: int) -> Pairs:
     ends = np.concatenate([pairs.left, pairs.right])
     similarity = np.concatenate([pairs.similarity, pairs.similarity])
     degree = np.bincount(ends, minlength=size)
-    crowded = degree > count
-    kept = ~crowded[ends]
+    kept = degree[ends] <= count
     busy = np.flatnonzero(~kept)
-    # By article, most similar first (similarity < 4, so the key keeps the order); the
-    # articles come in order, each with all its links, so each one's first is known.
-    busy = busy[_stable_argsort(ends[busy] * 4.0 - similarity[busy])]
-    links = degree[crowded]
-    rank = np.arange(len(busy)) - np.repeat(np.cumsum(links) - links, links)
-    kept[busy[rank < count]] = True
+    if len(busy):
+        # By article, most similar first (similarity < 4, so the key keeps the order).
+        ranked = _first_of_each(ends[busy], ends[busy] * 4.0 - similarity[busy], count)
+        kept[busy[ranked]] = True
     keep = kept[: len(pairs.left)] | kept[len(pairs.left) :]
     return Pairs(pairs.left[keep], pairs.right[keep], pairs.similarity[keep])
 
 
-def _stable_argsort(keys: Floats) -> Indices:
-    """`np.argsort(keys, kind="stable")`, faster where few keys are equal: an unstable
-    sort, then the runs of equal keys put in their input order (at 100,000 articles,
-    9.3 million keys: 0.5-1.1 s stable, 0.16 s unstable)."""
-    order: Indices = np.argsort(keys)
-    ranked = keys[order]
-    tied = ranked[1:] == ranked[:-1]
-    if tied.any():
-        runs = np.flatnonzero(np.concatenate([tied, [False]]) | np.concatenate([[False], tied]))
-        order[runs] = order[runs][np.lexsort((order[runs], ranked[runs]))]
-    return order
+def _first_of_each(ends: Indices, keys: Floats, count: int) -> Indices:
+    """The positions of the `count` lowest keys of each end (of equal keys, the first),
+    where each end has more than `count` and its keys are all below the next end's.
+
+    The keys alone are sorted, which gives each end's `count`-th lowest key: the entries
+    below it are in, and the first of those equal to it make up the number. Sorting the
+    keys took a third of the time of ordering the entries by them, which this replaced
+    (at 100,000 articles, 10 million entries: `_strongest` 0.55-0.65 s against
+    0.85-1.0 s)."""
+    ordered = np.sort(keys)
+    degree = np.bincount(ends)
+    present = np.flatnonzero(degree)
+    starts = np.cumsum(degree[present]) - degree[present]
+    cut = np.zeros(len(degree))
+    cut[present] = ordered[starts + count - 1]
+    below = np.zeros(len(degree), dtype=np.int64)  # each end's keys lower than its cut
+    below[present] = np.searchsorted(ordered, cut[present]) - starts
+    at_cut = cut[ends]
+    taken = keys < at_cut
+    # The entries equal to their end's cut, by end, each end's in input order: the
+    # first ones fill its `count`.
+    tied = np.flatnonzero(keys == at_cut)
+    tied = tied[np.argsort(ends[tied], kind="stable")]
+    tied_ends = ends[tied]
+    first = np.flatnonzero(np.concatenate([[True], tied_ends[1:] != tied_ends[:-1]]))
+    rank = np.arange(len(tied)) - np.repeat(first, np.diff(np.append(first, len(tied))))
+    taken[tied[rank < count - below[tied_ends]]] = True
+    found: Indices = np.flatnonzero(taken)
+    return found
 
 
 def _no_pairs() -> Pairs:

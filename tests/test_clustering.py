@@ -428,12 +428,24 @@ def test_components_are_scipys(seed: int) -> None:
     assert found.tolist() == [smallest[label] for label in expected.tolist()]
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_the_tie_mending_sort_is_a_stable_sort(seed: int) -> None:
+@pytest.mark.parametrize("seed", range(8))
+def test_the_lowest_keys_of_each_end_are_those_of_a_stable_sort(seed: int) -> None:
+    """`_first_of_each` against ordering the entries by key (a stable sort) and taking
+    each end's first `count`, with many equal keys (within an end and at its cut)."""
     rng = np.random.default_rng(seed)
-    size = int(rng.integers(1, 3000))
-    keys = rng.integers(0, [2, 50, 10**9][seed % 3], size).astype(np.float64) / 7
-    assert np.array_equal(clustering._stable_argsort(keys), np.argsort(keys, kind="stable"))
+    count = int(rng.integers(1, 6))
+    ends = rng.integers(0, int(rng.integers(1, 40)), 300)
+    ends = ends[np.bincount(ends)[ends] > count]  # the crowded ends, as `_strongest` gives
+    values = rng.integers(0, [2, 5, 10**9][seed % 3], len(ends)) / 7
+    keys = ends * 4.0 - values / (values.max(initial=0) + 1)
+    order = np.argsort(keys, kind="stable")
+    rank = np.zeros(len(ends), dtype=np.int64)
+    seen: dict[int, int] = {}
+    for position in order.tolist():
+        rank[position] = seen.get(int(ends[position]), 0)
+        seen[int(ends[position])] = rank[position] + 1
+    want = np.flatnonzero(rank < count)
+    assert np.array_equal(clustering._first_of_each(ends, keys, count), want)
 
 
 def strongest_one_by_one(pairs: Pairs, size: int, count: int) -> set[tuple[int, int]]:
