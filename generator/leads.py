@@ -45,8 +45,13 @@ class Leads:
 
 def leads_of(articles: Iterable[Article]) -> Leads:
     """The articles in clustering order and their lead texts."""
-    ordered = tuple(sorted(articles, key=lambda a: (a.id, a.path)))
-    return Leads(ordered, _LeadTexts(ordered))
+    return leads_in_order(sorted(articles, key=lambda a: (a.id, a.path)))
+
+
+def leads_in_order(ordered: Sequence[Article]) -> Leads:
+    """`leads_of` articles in clustering order already."""
+    articles = tuple(ordered)
+    return Leads(articles, _LeadTexts(articles))
 
 
 class _LeadTexts(Sequence[str]):

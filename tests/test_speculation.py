@@ -88,6 +88,20 @@ def test_a_lead_edit_keeps_its_guess_and_builds_the_clean_site(
     assert_clean_build(built, tmp_path)
 
 
+def test_the_counts_of_the_leads_grouped_in_the_child_are_kept(
+    built: Path, settled: list[bool]
+) -> None:
+    """The next regrouping starts from them: the edited lead's counts in place of its
+    old ones."""
+    before = BuildCache(built / ".cache").find_large(build_module.LEAD_COUNTS)
+    edit_lead(built)
+    build(BuildOptions(built))
+    assert settled == [True]
+    after = BuildCache(built / ".cache").find_large(build_module.LEAD_COUNTS)
+    assert len(after.keys) == len(before.keys)
+    assert len(set(after.keys) - set(before.keys)) == 1
+
+
 def test_no_guess_without_a_change_to_what_grouping_reads(
     built: Path, tmp_path: Path, settled: list[bool]
 ) -> None:
