@@ -3,11 +3,19 @@ previous build wrote it under is not made again; the previous site's copy is tak
 
 A page's key hashes everything its template can read:
 - always: the code version, every template, the site's settings, the theme assets and
-  the outlet, author and tag slugs (the `*_url` helpers read them);
+  the slugs of the outlets, authors and tags that are not `slugify` of their name (a
+  second name with the same slug, numbered);
 - the page's own fields and context, walked value by value: an article stands for the
   hash of its source file (`Content.digests`), a topic for the key of its summary (its
-  fields, its notes and its articles' sources), and a text that is an article id for
-  that article (templates look ids up with `articles_of`);
+  fields, its notes and its articles' sources), a text that is an article id for that
+  article (templates look ids up with `articles_of`), and a text that is the name of an
+  outlet, author or tag (as the `*_url` helpers find it: in any case) with its slugs;
+- the slugs of the texts of its templates that are such names (a link to one outlet
+  written into a template).
+The helpers' links of the names a page shows are then in its key: each name is found
+in its context or its templates, and its slug is either its `slugify` or one of the
+site's listed. So a new name (an article by a new author) changes only the pages that
+show it, not every page;
 - when the template, or any template it extends, includes or imports, names `site`,
   the whole site; when it names `topic_of` or `topics_covered`, the topic of every
   article the page refers to.
@@ -35,11 +43,14 @@ from generator.cache import as_text, key_of
 from generator.models import Article, Topic
 from generator.pages import PageSpec
 from generator.site import Site
+from generator.slugs import slugify
 
 SITE_WIDE = frozenset({"site"})
 """Template names through which a page can read anything of the site."""
 TOPICAL = frozenset({"topic_of", "topics_covered"})
 """Template names through which a page reads the topic of an article it refers to."""
+TEXT = "'"
+"""What marks a text of a template among the names it reads (no name starts so)."""
 
 
 class Unkeyable(Exception):
@@ -66,13 +77,15 @@ class PageKeys:
         self.known_names = {} if known_names is None else known_names
         self.article_keys = article_keys
         self.topic_keys = topic_keys
-        slugs = [(kind, g.name, g.slug) for kind, groups in _groups(site) for g in groups]
+        names, numbered = _names(site)
+        self.names = names
+        self._named_texts: dict[str, str] = {}
         self.base = key_of(
-            "pages", templates, as_text(site.config), repr(sorted(assets.items())), repr(slugs)
+            "pages", templates, as_text(site.config), repr(sorted(assets.items())), repr(numbered)
         )
         topic_key_of = {aid: topic_keys.get(t.id, "-") for aid, t in site.topic_of.items()}
         self._walks = {
-            topical: _Walk(article_keys, topic_keys, topic_key_of, topical)
+            topical: _Walk(article_keys, topic_keys, topic_key_of, topical, names)
             for topical in (False, True)
         }
 
@@ -93,11 +106,13 @@ class PageKeys:
             return None
         parts = [self.base, page.template, page.path, page.title, page.description]
         parts.append(repr(page.in_sitemap))
+        parts.append(self.named_texts(page.template, names))
+        walk = self._walks[bool(names & TOPICAL)]
+        parts.append(walk.named(page.title) + "|" + walk.named(page.description))
         if names & SITE_WIDE:
             if self.whole_site is None:
                 return None
             parts.append(self.whole_site)
-        walk = self._walks[bool(names & TOPICAL)]
         try:
             parts.append(walk.digest(page.context))
         except Unkeyable:
@@ -109,6 +124,17 @@ class PageKeys:
         entries = (self.article_keys.get(a.id) or repr(a) for a in articles)
         return key_of("feed", self.base, path, page, title, repr(self.site.updated), *entries)
 
+    def named_texts(self, template: str, used: frozenset[str]) -> str:
+        """The texts of a template (`used`: its `names_used`) that are names of outlets,
+        authors or tags, with their slugs: a text that becomes such a name, or ceases to
+        be one, changes the key of the template's pages."""
+        found = self._named_texts.get(template)
+        if found is None:
+            texts = sorted(name[1:] for name in used if name.startswith(TEXT))
+            slugs = ((text, self.names.get(text.casefold())) for text in texts)
+            found = self._named_texts[template] = "".join(f"{t}={s}\n" for t, s in slugs if s)
+        return found
+
     def names_used(self, template: str) -> frozenset[str] | None:
         """`find_names_used`, remembered in `known_names`."""
         if template not in self.known_names:
@@ -117,9 +143,10 @@ class PageKeys:
 
     def find_names_used(self, template: str) -> frozenset[str] | None:
         """Every name a template and the templates it references read (their locals
-        too: a superset of what they take from the context and globals), or None when
-        a reference cannot be followed. A walk of the parsed templates: Jinja's own
-        `meta.find_undeclared_variables` compiles them, which costs more than it saves."""
+        too: a superset of what they take from the context and globals), and their texts
+        (each after TEXT), or None when a reference cannot be followed. A walk of the
+        parsed templates: Jinja's own `meta.find_undeclared_variables` compiles them,
+        which costs more than it saves."""
         seen: set[str] = set()
         found: set[str] = set()
         pending = [template]
@@ -134,6 +161,8 @@ class PageKeys:
             except (jinja2.TemplateError, OSError):
                 return None
             found.update(node.name for node in tree.find_all(nodes.Name))
+            texts = (node.value for node in tree.find_all(nodes.Const))
+            found.update(TEXT + text for text in texts if isinstance(text, str))
             for referenced in meta.find_referenced_templates(tree):
                 if referenced is None:
                     return None
@@ -143,6 +172,20 @@ class PageKeys:
 
 def _groups(site: Site) -> tuple[tuple[str, tuple[Any, ...]], ...]:
     return (("outlets", site.outlets), ("authors", site.authors), ("tags", site.tags))
+
+
+def _names(site: Site) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """The slugs of each name of an outlet, author or tag (case-folded, as the `*_url`
+    helpers look them up), and the slugs that are not `slugify` of their name."""
+    slugs: dict[str, str] = {}
+    numbered = []
+    for kind, groups in _groups(site):
+        for group in groups:
+            name = group.name.casefold()
+            slugs[name] = f"{slugs.get(name, '')}{kind[0]}:{group.slug} "
+            if group.slug != slugify(name):
+                numbered.append((kind, name, group.slug))
+    return slugs, numbered
 
 
 _CATEGORIES: dict[type, str] = {}
@@ -208,12 +251,23 @@ class _Walk:
         topic_keys: Mapping[str, str],
         topic_key_of: Mapping[str, str],
         topical: bool,
+        names: Mapping[str, str] | None = None,
     ) -> None:
+        """`names`: the slugs of each outlet, author and tag name (`_names`)."""
         self.article_keys = article_keys
         self.topic_keys = topic_keys
         self.topic_key_of = topic_key_of
         self.topical = topical
+        self.names = names or {}
+        # Case-folding never shortens a text: one longer than every name is none.
+        self.longest = max(map(len, self.names), default=-1)
         self.known: dict[int, tuple[object, str]] = {}
+
+    def named(self, text: str) -> str:
+        """The slugs of the outlet, author or tag that `text` names, or ''."""
+        if len(text) > self.longest:
+            return ""
+        return self.names.get(text.casefold(), "")
 
     def digest(self, value: Any) -> str:
         """The hash of a value's texts."""
@@ -232,6 +286,8 @@ class _Walk:
             add("s" + value)
             if value in self.article_keys:
                 self._article(value, None, parts)
+            if len(value) <= self.longest and value.casefold() in self.names:
+                add("n" + self.names[value.casefold()])
         elif category == "article":
             self._article(value.id, value, parts)
         elif category == "topic":
@@ -258,12 +314,14 @@ class _Walk:
     def _mapping(self, value: Mapping[Any, Any], parts: list[str]) -> None:
         add, walk = parts.append, self._value
         add(f"{{{len(value)}")
-        article_keys = self.article_keys
+        article_keys, names, longest = self.article_keys, self.names, self.longest
         for key, item in value.items():
             if type(key) is str:  # most keys: `_value`'s first case, without the call
                 add("s" + key)
                 if key in article_keys:
                     self._article(key, None, parts)
+                if len(key) <= longest and key.casefold() in names:
+                    add("n" + names[key.casefold()])
             else:
                 walk(key, parts)
             walk(item, parts)
@@ -272,12 +330,14 @@ class _Walk:
         """A tuple's or a list's items (`_mapping` for a mapping's)."""
         add, walk = parts.append, self._value
         add(f"({len(value)}")
-        article_keys = self.article_keys
+        article_keys, names, longest = self.article_keys, self.names, self.longest
         for item in value:
             if type(item) is str:  # most items: `_value`'s first case, without the call
                 add("s" + item)
                 if item in article_keys:
                     self._article(item, None, parts)
+                if len(item) <= longest and item.casefold() in names:
+                    add("n" + names[item.casefold()])
             else:
                 walk(item, parts)
 

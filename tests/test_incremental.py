@@ -40,6 +40,14 @@ TOPICAL_PERIOD = """{% extends "base.html" %}
 """
 
 
+# A link written into a template, and one to the outlet a page's title names: empty
+# while the site has no such outlet.
+NAMED_LINKS = """{% extends "base.html" %}
+{% block main %}<a href="{{ outlet_url('Harbour Gazette') }}">Gazette</a>
+<a href="{{ outlet_url(page.title) }}">{{ page.title }}</a>{% endblock %}
+"""
+
+
 def replace_in(site: Path, path: Path | str, old: str, new: str) -> None:
     target = site / path
     text = target.read_text(encoding="utf-8")
@@ -55,6 +63,16 @@ def add_article(site: Path) -> None:
     )
 
 
+def add_article_by(site: Path, author: str, tag: str) -> None:
+    """An article by `author`, tagged `tag`, on a story of its own."""
+    (site / ARTICLES / "2024/04/courier-quarry-wall.md").write_text(
+        f'---\ntitle: "Quarry wall gives way at Ostrava Heights"\noutlet: "Coastal Courier"\n'
+        f'author: ["{author}"]\ntags: ["{tag}"]\ndate: 2024-04-03T09:00:00+02:00\n---\n\n'
+        "The northern wall of the Ostrava Heights quarry collapsed onto two excavators.\n",
+        encoding="utf-8",
+    )
+
+
 def add_template(site: Path, name: str, text: str) -> None:
     (site / "templates" / name).write_text(text, encoding="utf-8")
 
@@ -66,6 +84,13 @@ CHANGES: dict[str, Change] = {
     "article date": lambda s: replace_in(s, BRIDGE, "2024-03-04T11:00", "2024-04-14T11:00"),
     "article outlet": lambda s: replace_in(s, BRIDGE, '"Northern Ledger"', '"Southern Ledger"'),
     "article added": add_article,
+    "article by a new author, with a new tag": lambda s: add_article_by(s, "Zelda Quorn", "quarry"),
+    # "tomas  hale" sorts before "tomas hale": it takes the slug, which is numbered for
+    # the other, whose links on the pages of its articles change.
+    "article by a name that takes another's slug": lambda s: add_article_by(
+        s, "Tomas  Hale", "Transport!"
+    ),
+    "author spelled in capitals": lambda s: replace_in(s, BRIDGE, "Priya Nand", "PRIYA NAND"),
     "article removed": lambda s: (s / FLOOD).unlink(),
     "topic note": lambda s: replace_in(
         s, "content/topics/wend-valley-floods.md", "rainfall figures", "river levels"
@@ -75,6 +100,12 @@ CHANGES: dict[str, Change] = {
 }
 # Changes made on a site that already has the custom templates above.
 CUSTOM_CHANGES: dict[str, Change] = {
+    "outlet a template names": lambda s: replace_in(
+        s, BRIDGE, '"Northern Ledger"', '"Harbour Gazette"'
+    ),
+    # The page of the tag "food" (none of the edited article's) is titled so: an outlet
+    # of that name links there.
+    "outlet a page's title names": lambda s: replace_in(s, BRIDGE, '"Northern Ledger"', '"Food"'),
     "article added, site-wide template": add_article,
     "topic title, topical template": lambda s: replace_in(
         s, "content/topics/wend-valley-floods.md", "March 2024", "spring 2024"
@@ -126,6 +157,7 @@ def incremental_and_clean(tmp_path: Path, prepare: Change, change: Change) -> Bu
 def with_custom_templates(site: Path) -> None:
     add_template(site, "article.html", SITE_WIDE_ARTICLE)
     add_template(site, "period.html", TOPICAL_PERIOD)
+    add_template(site, "group.html", NAMED_LINKS)
 
 
 @pytest.mark.parametrize("name", sorted(CHANGES))
@@ -146,6 +178,21 @@ def test_an_edit_remakes_the_pages_that_show_it_and_takes_the_others(tmp_path: P
     assert (edited / "index.html").stat().st_ino != before[edited]
     assert (unrelated / "index.html").stat().st_ino == before[unrelated]  # the same file
     assert report.taken > 0
+
+
+def test_an_article_by_a_new_author_remakes_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    """A new name (an author, a tag) changes the pages that show it, not the links of
+    every other page: those are found by names whose slugs did not change."""
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site))
+    unrelated = site / "build" / "articles" / "2024" / "03" / "ledger-bridge-shut" / "index.html"
+    before = unrelated.stat().st_ino
+    add_article_by(site, "Zelda Quorn", "quarry")
+    report = build(BuildOptions(site))
+    assert (site / "build" / "authors" / "zelda-quorn" / "index.html").is_file()
+    assert unrelated.stat().st_ino == before  # taken as it was
+    assert report.taken > report.made
 
 
 def test_an_edit_remakes_only_the_page_of_a_list_that_shows_it(tmp_path: Path) -> None:

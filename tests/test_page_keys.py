@@ -99,3 +99,15 @@ def test_an_article_id_stands_for_the_articles_source_and_its_topic() -> None:
     assert walk().digest(context) == walk(topic_key="t2").digest(context)  # not topical
     assert walk(True).digest(context) != walk(True, topic_key="t2").digest(context)
     assert walk().digest("2024/01/a") != walk(article_key="k2").digest("2024/01/a")
+
+
+def test_a_name_stands_with_its_slugs_in_any_case() -> None:
+    """A text that names an outlet, author or tag is keyed with its slugs: the `*_url`
+    helpers link it (in any case), or find no such name."""
+    plain = _Walk({}, {}, {}, False, {})
+    named = _Walk({}, {}, {}, False, {"ada hale": "a:ada-hale "})
+    moved = _Walk({}, {}, {}, False, {"ada hale": "a:ada-hale-2 "})
+    for value in ("Ada Hale", "ADA HALE", ("Ada Hale",), {"Ada Hale": 1}, {"by": "ada hale"}):
+        assert len({plain.digest(value), named.digest(value), moved.digest(value)}) == 3
+    assert named.digest("Ada Hale reports") == plain.digest("Ada Hale reports")
+    assert (named.named("ADA HALE"), plain.named("Ada Hale")) == ("a:ada-hale ", "")
