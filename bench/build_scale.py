@@ -12,7 +12,9 @@ whole `briefing build` processes, each under /usr/bin/time for its peak memory:
 - edit: the same again, after that build (a user's usual edit);
 - edit (body), edit (lead): the same again, the sentence added past the article's lead
   (what grouping reads: the grouping is taken from the cache) or to its first paragraph
-  (the articles are grouped again), so that each kind has its own figure.
+  (the articles are grouped again), so that each kind has its own figure;
+- added: after an article was added (`add_one`: another's text under a new title, by a
+  new author, with a new tag), the commonest change to an archive.
 Each figure is the median of --runs runs; the seconds per stage come from `--timings`
 of the median run. CPU seconds (user and system, the build's processes and Pagefind's)
 are the median of their own: on a shared machine they move less with other people's
@@ -133,6 +135,25 @@ def edit_one(site: Path, rng: random.Random, part: str = "any") -> None:
     path.write_text(head + "\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
 
 
+def add_one(site: Path, rng: random.Random) -> None:
+    """Add an article beside one chosen at random: its text under a new title, by a new
+    author and with a new tag, as importing another report of a story does (it joins
+    that story, mostly, and its author's and tag's pages are new)."""
+    articles = sorted((site / "content" / "articles").rglob("*.md"))
+    path = rng.choice(articles)
+    head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+    number = rng.randrange(10**9)
+    fields = {
+        "title": f'"Another report, number {number}"',
+        "author": f'["Added Author {number}"]',
+        "tags": f'["added-{number}"]',
+    }
+    lines = [line for line in head.splitlines() if line.partition(":")[0] not in fields]
+    lines += [f"{name}: {value}" for name, value in fields.items()]
+    added = path.with_name(f"added-{number}.md")
+    added.write_text("\n".join(lines) + "\n---\n" + body, encoding="utf-8")
+
+
 def measure_builds(site: Path, runs: int) -> dict[str, Run]:
     """Median cold, warm and one-edit builds of the archive in `site`.
 
@@ -142,7 +163,7 @@ def measure_builds(site: Path, runs: int) -> dict[str, Run]:
     `build.keep_copy`); the second is an edit as a user's next one is, after a normal
     build."""
     rng = random.Random(1)
-    kinds = ("cold", "warm", "first edit", "edit", "edit (body)", "edit (lead)")
+    kinds = ("cold", "warm", "first edit", "edit", "edit (body)", "edit (lead)", "added")
     results: dict[str, list[Run]] = {kind: [] for kind in kinds}
     for _ in range(runs):
         shutil.rmtree(site / ".cache", ignore_errors=True)
@@ -155,6 +176,8 @@ def measure_builds(site: Path, runs: int) -> dict[str, Run]:
         for part in ("body", "lead"):
             edit_one(site, rng, part)
             results[f"edit ({part})"].append(build_once(site))
+        add_one(site, rng)
+        results["added"].append(build_once(site))
     return {kind: median_run(found) for kind, found in results.items()}
 
 
