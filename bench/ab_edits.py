@@ -1,16 +1,17 @@
 """Edit builds of two checkouts of briefing, timed in turn on two copies of one archive.
 
     .venv/bin/python bench/ab_edits.py OTHER_CHECKOUT ARCHIVE [--rounds 8]
-        [--part lead|body|any] [--work DIR]
+        [--part lead|body|any|added] [--work DIR]
 
 ARCHIVE is a site folder (`build_scale.py` writes them: `--work`/archive-N). It is copied
 twice into --work, once for each checkout, each copy with its own `.cache/` (a cache
 made by one checkout's code is of no use to the other's). Each copy is built twice first
 (the first may rebuild everything for its code). Then each round makes the same edit to
 both copies (`build_scale.edit_one` with the round's seed: a sentence added to one
-article, in its lead, past it, or anywhere) and builds each, in an order that alternates
-between rounds, so that the two checkouts meet the same machine: on a shared machine
-the speed moves by 20-40% within an hour, more than most changes do. Each build is a
+article, in its lead, past it, or anywhere; or, with `--part added`, an article added by
+`build_scale.add_one`, by a new author with a new tag) and builds each, in an order
+that alternates between rounds, so that the two checkouts meet the same machine: on a
+shared machine the speed moves by 20-40% within an hour, more than most changes do. Each build is a
 whole `briefing build` process under /usr/bin/time. It prints both checkouts' median
 wall and CPU seconds, every round's wall seconds, and whether the two sites were the
 same byte for byte at the end. Both checkouts' modules are compiled to bytecode first
@@ -32,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_scale import build_once, edit_one
+from build_scale import add_one, build_once, edit_one
 
 HERE = Path(__file__).resolve().parents[1]
 
@@ -53,7 +54,7 @@ def main() -> None:
     parser.add_argument("other", type=Path, help="the other checkout (its folder)")
     parser.add_argument("archive", type=Path, help="a site folder to copy")
     parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--part", choices=("lead", "body", "any"), default="lead")
+    parser.add_argument("--part", choices=("lead", "body", "any", "added"), default="lead")
     parser.add_argument("--work", type=Path, default=None, help="where the copies go")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ab-edits-"))
@@ -72,7 +73,11 @@ def main() -> None:
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in checkouts}
     for round_number in range(args.rounds):
         for site in sites.values():
-            edit_one(site, random.Random(1000 + round_number), args.part)
+            rng = random.Random(1000 + round_number)
+            if args.part == "added":
+                add_one(site, rng)
+            else:
+                edit_one(site, rng, args.part)
         order = list(checkouts) if round_number % 2 == 0 else list(checkouts)[::-1]
         for name in order:
             run = build_once(sites[name], code=checkouts[name])
