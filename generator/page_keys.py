@@ -183,6 +183,8 @@ def _names(site: Site) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
         for group in groups:
             name = group.name.casefold()
             slugs[name] = f"{slugs.get(name, '')}{kind[0]}:{group.slug} "
+            # Of the case-folded name, not the group's spelling: a page's article may
+            # spell it otherwise, and only this slug follows from every spelling.
             if group.slug != slugify(name):
                 numbered.append((kind, name, group.slug))
     return slugs, numbered
@@ -286,8 +288,8 @@ class _Walk:
             add("s" + value)
             if value in self.article_keys:
                 self._article(value, None, parts)
-            if len(value) <= self.longest and value.casefold() in self.names:
-                add("n" + self.names[value.casefold()])
+            if len(value) <= self.longest and (slugs := self.names.get(value.casefold())):
+                add("n" + slugs)
         elif category == "article":
             self._article(value.id, value, parts)
         elif category == "topic":
@@ -320,8 +322,8 @@ class _Walk:
                 add("s" + key)
                 if key in article_keys:
                     self._article(key, None, parts)
-                if len(key) <= longest and key.casefold() in names:
-                    add("n" + names[key.casefold()])
+                if len(key) <= longest and (slugs := names.get(key.casefold())):
+                    add("n" + slugs)
             else:
                 walk(key, parts)
             walk(item, parts)
@@ -336,8 +338,8 @@ class _Walk:
                 add("s" + item)
                 if item in article_keys:
                     self._article(item, None, parts)
-                if len(item) <= longest and item.casefold() in names:
-                    add("n" + names[item.casefold()])
+                if len(item) <= longest and (slugs := names.get(item.casefold())):
+                    add("n" + slugs)
             else:
                 walk(item, parts)
 
