@@ -100,6 +100,66 @@ def test_tiny_inputs(count: int) -> None:
     assert cluster(articles[:count], SETTINGS) == [[a] for a in articles[:count]]
 
 
+def placed_after(
+    articles: Sequence[Article], added: Sequence[str], settings: TopicsConfig
+) -> list[int]:
+    """`clustering.placed` of the articles `added`, from the grouping of the others: the
+    guess a build makes when they are new."""
+    ordered = sorted(articles, key=lambda a: a.id)
+    row = {a.id: at for at, a in enumerate(ordered)}
+    labels = list(range(len(ordered)))
+    for story in cluster([a for a in ordered if a.id not in added], settings):
+        for article in story:
+            labels[row[article.id]] = row[story[0].id]
+    return clustering.placed(extract(ordered), settings, labels, [row[i] for i in added])
+
+
+def grouped(articles: Sequence[Article], settings: TopicsConfig) -> list[int]:
+    return clustering.labels_of(extract(sorted(articles, key=lambda a: a.id)), settings)
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        *([a] for a in json.loads((STORIES / "stories.json").read_text())["port-alder-bridge"]),
+        ["herald-kestrel-bay-bridge-closed"],  # a story of two: it joins the other
+        ["herald-orsk-library-budget"],  # a story of its own
+        ["courier-halden-lantern-festival", "ledger-halden-festival-crowds"],  # a new story
+        ["ledger-port-alder-bridge-crack", "herald-kestrel-bay-bridge-closed"],
+    ],
+)
+def test_an_added_article_is_placed_where_grouping_puts_it(added: list[str]) -> None:
+    articles, _ = load_stories()
+    assert placed_after(articles, added, SETTINGS) == grouped(articles, SETTINGS)
+
+
+def test_an_added_article_is_placed_alone_beyond_the_window_or_the_threshold() -> None:
+    # Dated articles only: an undated one pairs with both, and grouping then joins them.
+    articles = [a for a in load_stories()[0] if a.date is not None]
+    first = next(a for a in articles if a.id == "herald-port-alder-bridge-closed")
+    assert first.date is not None
+    for days, joins in [(1, True), (SETTINGS.window_days + 1, False)]:
+        copy = dataclasses.replace(first, id="repeat", date=first.date + timedelta(days=days))
+        labels = placed_after([*articles, copy], ["repeat"], SETTINGS)
+        ids = sorted(a.id for a in [*articles, copy])
+        assert (labels[ids.index("repeat")] == labels[ids.index(first.id)]) is joins
+        assert labels == grouped([*articles, copy], SETTINGS)
+    strict = dataclasses.replace(SETTINGS, threshold=1.0)
+    assert placed_after(articles, [first.id], strict) == list(range(len(articles)))
+
+
+def test_an_added_article_is_placed_on_distinctive_terms_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A term in more than MAX_POSTING of the articles it could pair with tells nothing:
+    with none distinctive, grouping and the guess keep every article apart."""
+    monkeypatch.setattr(clustering, "MAX_POSTING", 1)
+    articles, _ = load_stories()
+    added = ["ledger-port-alder-bridge-crack"]
+    assert placed_after(articles, added, SETTINGS) == list(range(len(articles)))
+    assert grouped(articles, SETTINGS) == list(range(len(articles)))
+
+
 def test_pairs_are_symmetric_in_time_and_ordered() -> None:
     articles, _ = load_stories()
     ordered = sorted(articles, key=lambda a: a.id)

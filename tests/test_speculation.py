@@ -14,7 +14,7 @@ import pytest
 
 from generator import build as build_module
 from generator import clustering, parallel, render
-from generator.build import LAST_CLUSTERS, BuildOptions, Speculation, build
+from generator.build import LAST_CLUSTERS, BuildOptions, Guess, Speculation, build
 from generator.cache import BuildCache
 from generator.errors import BuildError
 
@@ -207,11 +207,32 @@ def add_related(site: Path) -> None:
     )
 
 
+def add_related_undated(site: Path) -> None:
+    """The same, its date left out: undated, it is compared with the whole archive."""
+    text = (site / BRIDGE).read_text(encoding="utf-8")
+    dated = next(line for line in text.splitlines() if line.startswith("date:"))
+    (site / ARTICLES / "2024/03/herald-bridge-shut.md").write_text(
+        text.replace('"Northern Ledger"', '"Harbour Herald"').replace(dated + "\n", ""),
+        encoding="utf-8",
+    )
+
+
+def add_two_related(site: Path) -> None:
+    """Two more outlets' copies of one new story: the second joins the first."""
+    add_unrelated(site)
+    text = (site / ARTICLES / "2024/04/ledger-garden-show.md").read_text(encoding="utf-8")
+    (site / ARTICLES / "2024/04/herald-garden-show.md").write_text(
+        text.replace('"Northern Ledger"', '"Harbour Herald"'), encoding="utf-8"
+    )
+
+
 @pytest.mark.parametrize(
     ("change", "held"),
     [
         (add_unrelated, True),  # a story of its own, as guessed
-        (add_related, False),
+        (add_related, True),  # placed in the bridge story
+        (add_related_undated, True),
+        (add_two_related, True),
         (lambda site: (site / MARATHON).unlink(), True),
     ],
 )
@@ -241,7 +262,13 @@ def test_a_guess_is_the_last_clustering_of_the_articles_there_in_clustering_orde
     cache = BuildCache(tmp_path)
     cache.keep_large(LAST_CLUSTERS, ("settings", [["a", "d"], ["b", "gone"], ["c"], ["e"]]))
     guess = Speculation(cache).guess
-    assert guess("settings", ["a", "b", "c", "d", "e"]) == [["a", "d"], ["b"], ["c"], ["e"]]
-    assert guess("settings", ["b", "c", "new", "d", "e"]) == [["b"], ["c"], ["new"], ["d"], ["e"]]
-    assert guess("settings", ["a", "aa", "d"]) == [["a", "d"], ["aa"]]
+    assert guess("settings", ["a", "b", "c", "d", "e"]) == Guess(
+        [["a", "d"], ["b"], ["c"], ["e"]], ()
+    )
+    assert guess("settings", ["b", "c", "new", "d", "e"]) == Guess(
+        [["b"], ["c"], ["new"], ["d"], ["e"]], ("new",)
+    )
+    assert guess("settings", ["a", "aa", "d", "z"]) == Guess(
+        [["a", "d"], ["aa"], ["z"]], ("aa", "z")
+    )
     assert guess("other settings", ["a", "b"]) is None
