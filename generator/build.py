@@ -749,12 +749,11 @@ class Speculation:
     grouped again (at 10,000 articles 0.7 s, at 100,000 5-8 s), yet the stories seldom
     change; an article added changes them little. The guess is the last grouping, with
     any new article placed in the story it is most like, or a story of its own (`guess`,
-    `placed_in`): the build summarises and keys its
-    pages with it while the child groups, on the other core. `settle` then waits for
-    the child, keeps its clustering in the cache and says whether the guess held; when
-    it did not, the build assembles the site again, with the clustering made (`known`).
-    What a build writes is always what the clustering gives: only the work done with a
-    wrong guess is lost."""
+    `placed_in`): the build summarises and keys its pages with it while the child
+    groups, on the other core. `settle` then waits for the child, keeps its clustering
+    in the cache and says whether the guess held; when it did not, the build assembles
+    the site again, with the clustering made (`known`). What a build writes is always
+    what the clustering gives: only the work done with a wrong guess is lost."""
 
     def __init__(self, cache: BuildCache) -> None:
         self.cache = cache
