@@ -1,7 +1,7 @@
 """Edit builds of two checkouts of briefing, timed in turn on two copies of one archive.
 
     .venv/bin/python bench/ab_edits.py OTHER_CHECKOUT ARCHIVE [--rounds 8]
-        [--part lead|body|any|added] [--work DIR]
+        [--part lead|body|any|added|newest] [--work DIR]
 
 ARCHIVE is a site folder (`build_scale.py` writes them: `--work`/archive-N). It is copied
 twice into --work, once for each checkout, each copy with its own `.cache/` (a cache
@@ -9,7 +9,8 @@ made by one checkout's code is of no use to the other's). Each copy is built twi
 (the first may rebuild everything for its code). Then each round makes the same edit to
 both copies (`build_scale.edit_one` with the round's seed: a sentence added to one
 article, in its lead, past it, or anywhere; or, with `--part added`, an article added by
-`build_scale.add_one`, by a new author with a new tag) and builds each, in an order
+`build_scale.add_one`, by a new author with a new tag; with `--part newest`, dated after
+every other, as today's coverage is) and builds each, in an order
 that alternates between rounds, so that the two checkouts meet the same machine: on a
 shared machine the speed moves by 20-40% within an hour, more than most changes do. Each build is a
 whole `briefing build` process under /usr/bin/time. It prints both checkouts' median
@@ -54,7 +55,7 @@ def main() -> None:
     parser.add_argument("other", type=Path, help="the other checkout (its folder)")
     parser.add_argument("archive", type=Path, help="a site folder to copy")
     parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--part", choices=("lead", "body", "any", "added"), default="lead")
+    parser.add_argument("--part", choices=("lead", "body", "any", "added", "newest"), default="lead")
     parser.add_argument("--work", type=Path, default=None, help="where the copies go")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ab-edits-"))
@@ -74,8 +75,8 @@ def main() -> None:
     for round_number in range(args.rounds):
         for site in sites.values():
             rng = random.Random(1000 + round_number)
-            if args.part == "added":
-                add_one(site, rng)
+            if args.part in ("added", "newest"):
+                add_one(site, rng, newest=args.part == "newest")
             else:
                 edit_one(site, rng, args.part)
         order = list(checkouts) if round_number % 2 == 0 else list(checkouts)[::-1]

@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -137,10 +137,12 @@ def edit_one(site: Path, rng: random.Random, part: str = "any") -> None:
     path.write_text(head + "\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
 
 
-def add_one(site: Path, rng: random.Random) -> None:
+def add_one(site: Path, rng: random.Random, newest: bool = False) -> None:
     """Add an article beside one chosen at random: its text under a new title, by a new
     author and with a new tag, as importing another report of a story does (it joins
-    that story, mostly, and its author's and tag's pages are new)."""
+    that story, mostly, and its author's and tag's pages are new). It has the chosen
+    article's date, somewhere in the middle of every list it joins; or, with `newest`,
+    a date a minute after the archive's newest, as today's coverage has."""
     articles = sorted((site / "content" / "articles").rglob("*.md"))
     path = rng.choice(articles)
     head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
@@ -150,10 +152,25 @@ def add_one(site: Path, rng: random.Random) -> None:
         "author": f'["Added Author {number}"]',
         "tags": f'["added-{number}"]',
     }
+    if newest:
+        fields["date"] = (newest_date(articles) + timedelta(minutes=1)).isoformat()
     lines = [line for line in head.splitlines() if line.partition(":")[0] not in fields]
     lines += [f"{name}: {value}" for name, value in fields.items()]
     added = path.with_name(f"added-{number}.md")
     added.write_text("\n".join(lines) + "\n---\n" + body, encoding="utf-8")
+
+
+def newest_date(articles: list[Path]) -> datetime:
+    """The latest `date:` in the front matter of the article files (all dated)."""
+    dates = []
+    for path in articles:
+        found = _DATE.search(path.read_text(encoding="utf-8"))
+        if found:
+            dates.append(datetime.fromisoformat(found.group(1)))
+    return max(dates)
+
+
+_DATE = re.compile(r"^date: *(\S+)$", re.MULTILINE)
 
 
 def measure_builds(site: Path, runs: int) -> dict[str, Run]:

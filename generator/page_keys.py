@@ -120,9 +120,14 @@ class PageKeys:
         return _hash_parts(parts)  # `base` holds the code version, as key_of would add
 
     def feed(self, path: str, page: str, title: str, articles: tuple[Article, ...]) -> str:
-        """A feed's key: its place, title, the site's last change and its entries."""
+        """A feed's key: its place, title and entries, and the site's last change when
+        the feed shows it: as the date of an undated entry, or its own when it has no
+        entry. Not otherwise: every article added as the newest moves that date, and
+        would remake the feed of every topic and outlet."""
         entries = (self.article_keys.get(a.id) or repr(a) for a in articles)
-        return key_of("feed", self.base, path, page, title, repr(self.site.updated), *entries)
+        shown = not articles or any(a.date is None for a in articles)
+        updated = repr(self.site.updated) if shown else ""
+        return key_of("feed", self.base, path, page, title, updated, *entries)
 
     def named_texts(self, template: str, used: frozenset[str]) -> str:
         """The texts of a template (`used`: its `names_used`) that are names of outlets,

@@ -73,6 +73,17 @@ def add_article_by(site: Path, author: str, tag: str) -> None:
     )
 
 
+def add_newest_article(site: Path) -> None:
+    """An article on a story of its own, dated after every other: the site's last change
+    moves, which only the undated clipping's topic feed shows."""
+    (site / ARTICLES / "2024/05/ledger-ferry-timetable.md").parent.mkdir(exist_ok=True)
+    (site / ARTICLES / "2024/05/ledger-ferry-timetable.md").write_text(
+        '---\ntitle: "Summer ferry timetable published"\noutlet: "Northern Ledger"\n'
+        "date: 2024-05-02T08:00:00+02:00\n---\n\nThe summer timetable adds a night crossing.\n",
+        encoding="utf-8",
+    )
+
+
 def add_template(site: Path, name: str, text: str) -> None:
     (site / "templates" / name).write_text(text, encoding="utf-8")
 
@@ -84,6 +95,7 @@ CHANGES: dict[str, Change] = {
     "article date": lambda s: replace_in(s, BRIDGE, "2024-03-04T11:00", "2024-04-14T11:00"),
     "article outlet": lambda s: replace_in(s, BRIDGE, '"Northern Ledger"', '"Southern Ledger"'),
     "article added": add_article,
+    "article added, the newest": add_newest_article,
     "article by a new author, with a new tag": lambda s: add_article_by(s, "Zelda Quorn", "quarry"),
     # "tomas  hale" sorts before "tomas hale": it takes the slug, which is numbered for
     # the other, whose links on the pages of its articles change.
@@ -193,6 +205,25 @@ def test_an_article_by_a_new_author_remakes_only_the_pages_that_show_it(tmp_path
     assert (site / "build" / "authors" / "zelda-quorn" / "index.html").is_file()
     assert unrelated.stat().st_ino == before  # taken as it was
     assert report.taken > report.made
+
+
+def test_the_newest_article_remakes_only_the_feeds_that_show_it(tmp_path: Path) -> None:
+    """A feed shows the site's last change only for an undated entry (the clipping's
+    topic): the feeds of other topics and outlets are taken as they were."""
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    build(BuildOptions(site))
+    feeds = {p: p.stat().st_ino for p in (site / "build").rglob("feed.xml")}
+    add_newest_article(site)
+    build(BuildOptions(site))
+    remade = sorted(
+        str(p.relative_to(site / "build")) for p in feeds if p.stat().st_ino != feeds[p]
+    )
+    assert remade == [
+        "feed.xml",
+        "outlets/northern-ledger/feed.xml",
+        "topics/an-old-clipping-with-no-date/feed.xml",
+    ]
 
 
 def test_an_edit_remakes_only_the_page_of_a_list_that_shows_it(tmp_path: Path) -> None:
