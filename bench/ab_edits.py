@@ -55,7 +55,9 @@ def main() -> None:
     parser.add_argument("other", type=Path, help="the other checkout (its folder)")
     parser.add_argument("archive", type=Path, help="a site folder to copy")
     parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--part", choices=("lead", "body", "any", "added", "newest"), default="lead")
+    parser.add_argument(
+        "--part", choices=("lead", "body", "any", "added", "newest"), default="lead"
+    )
     parser.add_argument("--work", type=Path, default=None, help="where the copies go")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ab-edits-"))
