@@ -7,7 +7,7 @@ what changed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -20,25 +20,18 @@ from generator.site import Group, Site
 
 @dataclass(frozen=True, slots=True)
 class Pager:
-    """One page of a paginated list."""
+    """One page of a paginated list (see `paginate`)."""
 
     number: int
-    count: int
+    """The page's place counted from the oldest page (1); the first page's is the highest."""
     items: tuple[Any, ...]
-    first_path: str
-    """Path of page 1; other pages are `<first_path>page/N/`."""
-
-    @property
-    def path(self) -> str:
-        return urls.page(self.first_path, self.number)
-
-    @property
-    def previous_path(self) -> str | None:
-        return urls.page(self.first_path, self.number - 1) if self.number > 1 else None
-
-    @property
-    def next_path(self) -> str | None:
-        return urls.page(self.first_path, self.number + 1) if self.number < self.count else None
+    path: str
+    first: bool
+    """Whether this is the list's first page (its own path, the newest items)."""
+    previous_path: str | None
+    """The page of newer items, if any."""
+    next_path: str | None
+    """The page of older items, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +50,35 @@ class PageSpec:
 
 
 def paginate(items: Sequence[Any], size: int, first_path: str) -> list[Pager]:
-    """Split `items` into pages of `size`; an empty list still has one page."""
-    count = max(1, -(-len(items) // size))
+    """Split `items` (newest first) into pages; an empty list still has one page.
+
+    The pages are cut from the oldest end: page N (`<first_path>page/N/`, counted from
+    the oldest) keeps its items while none older than they is added or removed. Adding
+    the newest article, the usual change to an archive, then remakes a list's first
+    page, and the one split off it every `size` articles, instead of every page behind
+    it, in every list the article is in. The first page shows the newest full page's
+    items and the rest: `size` up to twice as many less one.
+    """
+    total = len(items)
+    count = max(1, total // size)  # pages: the rest goes on the first
+
+    def path(number: int) -> str:
+        return first_path if number == count else urls.page(first_path, number)
+
+    def cut(number: int) -> tuple[Any, ...]:
+        end = total - (number - 1) * size  # just past the page's oldest item
+        return tuple(items[0 if number == count else end - size : end])
+
     return [
-        Pager(n + 1, count, tuple(items[n * size : (n + 1) * size]), first_path)
-        for n in range(count)
+        Pager(
+            number,
+            cut(number),
+            path(number),
+            number == count,
+            path(number + 1) if number < count else None,
+            path(number - 1) if number > 1 else None,
+        )
+        for number in range(count, 0, -1)
     ]
 
 
@@ -81,12 +98,13 @@ class GroupHeading:
 
     slug: str
     name: str
-    count: int
-    """Articles in the whole list."""
+    count: int | None
+    """Articles in the whole list; None on the pages behind the first (see `paginate`:
+    they would change with every article added)."""
     outlet: OutletConfig | None = None
     """The registry entry, for outlets that have one."""
-    topics: int = 0
-    """Topics an outlet's articles are in (0 for authors and tags)."""
+    topics: int | None = 0
+    """Topics an outlet's articles are in (0 for authors and tags; None as `count`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +114,8 @@ class PeriodHeading:
     key: str
     """`2022` or `2022/08`."""
     label: str
-    count: int
-    """Articles in the whole period."""
+    count: int | None
+    """Articles in the whole period; None on the pages behind the first (as GroupHeading)."""
 
 
 def _spec(path: str, template: str, title: str, description: str = "", **context: Any) -> PageSpec:
@@ -130,19 +148,23 @@ def _topics(site: Site) -> Iterator[PageSpec]:
     links = tuple(
         FilterLink(c.outlet.name, c.outlet.slug, len(c.topics), c.path) for c in by_outlet
     )
+    # The pages behind the first show no counts (see `paginate`).
+    uncounted = tuple(replace(link, count=None) for link in links)
     for pager in paginate(site.topics, site.config.page_size, "topics/"):
         description = f"Every story in {site.config.title}."
         yield _listing(
             pager, "topics.html", "Topics", description,
-            filters=links, outlet=None, topic_count=len(site.topics),
+            filters=links if pager.first else uncounted, outlet=None,
+            topic_count=len(site.topics) if pager.first else None,
         )  # fmt: skip
-    for choice, link in zip(by_outlet, links, strict=True):
+    for choice, link, bare in zip(by_outlet, links, uncounted, strict=True):
         title = f"Topics covered by {choice.outlet.name}"
-        description = f"{len(choice.topics)} topics covered by {choice.outlet.name}."
+        counted = f"{len(choice.topics)} topics covered by {choice.outlet.name}."
         for pager in paginate(choice.topics, site.config.page_size, choice.path):
             yield _listing(
-                pager, "topics.html", title, description,
-                filters=links, outlet=link, topic_count=len(choice.topics),
+                pager, "topics.html", title, counted if pager.first else f"{title}.",
+                filters=links if pager.first else uncounted, outlet=link if pager.first else bare,
+                topic_count=len(choice.topics) if pager.first else None,
             )  # fmt: skip
     for topic in site.topics:
         description = f"{len(topic.article_ids)} articles from {len(topic.outlets)} outlets."
@@ -175,8 +197,8 @@ class FilterLink:
 
     name: str
     slug: str
-    count: int
-    """Topics the outlet covered."""
+    count: int | None
+    """Topics the outlet covered; None on the pages behind the first (see `paginate`)."""
     path: str
     """`outlets/<slug>/topics/`: the filtered index's first page."""
 
@@ -195,13 +217,12 @@ def outlet_filters(site: Site) -> tuple[OutletFilter, ...]:
 
 
 def _listing(pager: Pager, template: str, title: str, description: str, **context: Any) -> PageSpec:
-    suffix = f" (page {pager.number} of {pager.count})" if pager.number > 1 else ""
-    spec = _spec(pager.path, template, title + suffix, description, pager=pager, **context)
-    return (
-        spec
-        if pager.number == 1
-        else PageSpec(spec.path, template, spec.title, description, spec.context, False)
-    )
+    """A page of a list: the first in the sitemap, the others not (and numbered)."""
+    if pager.first:
+        return _spec(pager.path, template, title, description, pager=pager, **context)
+    context = {"pager": pager, **context}
+    title = f"{title} (page {pager.number})"
+    return PageSpec(pager.path, template, title, description, MappingProxyType(context), False)
 
 
 def _group_pages(groups: Sequence[Group], kind: str, site: Site) -> Iterator[PageSpec]:
@@ -223,13 +244,21 @@ def _group_pages(groups: Sequence[Group], kind: str, site: Site) -> Iterator[Pag
     )
     for group, heading in zip(groups, headings, strict=True):
         first = f"{kind}/{group.slug}/"
+        # The pages behind the first show no counts (see `paginate`).
+        uncounted = replace(heading, count=None, topics=None)
         for pager in paginate(group.article_ids, site.config.page_size, first):
-            description = f"{len(group.article_ids)} articles: {group.name}."
-            covered = covering[group.slug] if pager.number == 1 else ()
-            yield _listing(
-                pager, "group.html", group.name, description,
-                group=heading, kind=kind, covered=covered,
-            )  # fmt: skip
+            if pager.first:
+                description = f"{len(group.article_ids)} articles: {group.name}."
+                yield _listing(
+                    pager, "group.html", group.name, description,
+                    group=heading, kind=kind, covered=covering[group.slug],
+                )  # fmt: skip
+            else:
+                description = f"Older articles: {group.name}."
+                yield _listing(
+                    pager, "group.html", group.name, description,
+                    group=uncounted, kind=kind, covered=(),
+                )  # fmt: skip
 
 
 def _outlets(site: Site) -> Iterator[PageSpec]:
@@ -255,9 +284,11 @@ def _archive(site: Site) -> Iterator[PageSpec]:
         years=years, months=months, undated_count=len(undated),
     )  # fmt: skip
     for period, heading in zip((*site.years, *site.months), (*years, *months), strict=True):
+        uncounted = replace(heading, count=None)  # behind the first page (see `paginate`)
         for pager in paginate(period.article_ids, site.config.page_size, urls.period(period.key)):
+            shown = heading if pager.first else uncounted
             yield _listing(
-                pager, "period.html", period.label, f"Articles of {period.label}.", period=heading
+                pager, "period.html", period.label, f"Articles of {period.label}.", period=shown
             )
     if undated:
         for pager in paginate(undated, site.config.page_size, "archive/undated/"):

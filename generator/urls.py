@@ -43,8 +43,8 @@ def period(key: str) -> str:
 
 
 def page(first: str, number: int) -> str:
-    """Page `number` of a paginated list whose first page is `first`."""
-    return first if number == 1 else f"{first}page/{number}/"
+    """Page `number` (counted from the oldest) behind the first page `first` of a list."""
+    return f"{first}page/{number}/"
 
 
 def output_file(path: str) -> str:

@@ -175,11 +175,18 @@ def test_pagination(tmp_path: Path) -> None:
     }
     site = make_site(tmp_path, articles, "title: T\npage_size: 2\n")
     build(BuildOptions(site))
-    assert (site / "build/outlets/o/page/3/index.html").is_file()
-    assert not (site / "build/outlets/o/page/4").exists()
-    assert (
-        'rel="next" href="/outlets/o/page/2/"' in (site / "build/outlets/o/index.html").read_text()
-    )
+    # Two pages, cut from the oldest: page 1 holds the two oldest, the first the rest.
+    first = (site / "build/outlets/o/index.html").read_text()
+    oldest = (site / "build/outlets/o/page/1/index.html").read_text()
+    assert not (site / "build/outlets/o/page/2").exists()
+    assert 'rel="next" href="/outlets/o/page/1/"' in first
+    assert 'rel="prev" href="/outlets/o/"' in oldest
+    # (the first page also lists the topics the outlet covered, titled as the articles)
+    listed = first.split('id="group-articles"')[1]
+    assert [f'/articles/a{i}/"' in listed for i in range(5)] == [False, False, True, True, True]
+    assert [f'/articles/a{i}/"' in oldest for i in range(5)] == [True, True, False, False, False]
+    # The list's size only on its first page: every article added would change it.
+    assert "5 articles" in first and "5 articles" not in oldest and "Older articles" in oldest
 
 
 @pytest.mark.parametrize("target", ["content", "templates", "content/articles", "."])

@@ -73,13 +73,14 @@ def add_article_by(site: Path, author: str, tag: str) -> None:
     )
 
 
-def add_newest_article(site: Path) -> None:
-    """An article on a story of its own, dated after every other: the site's last change
-    moves, which only the undated clipping's topic feed shows."""
-    (site / ARTICLES / "2024/05/ledger-ferry-timetable.md").parent.mkdir(exist_ok=True)
-    (site / ARTICLES / "2024/05/ledger-ferry-timetable.md").write_text(
-        '---\ntitle: "Summer ferry timetable published"\noutlet: "Northern Ledger"\n'
-        "date: 2024-05-02T08:00:00+02:00\n---\n\nThe summer timetable adds a night crossing.\n",
+def add_newest_article(site: Path, outlet: str = "Northern Ledger", day: int = 2) -> None:
+    """An article on a story of its own, dated after every other (on 2024-05-`day`): the
+    site's last change moves, which only the undated clipping's topic feed shows."""
+    path = site / ARTICLES / f"2024/05/ferry-timetable-{day}.md"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        f'---\ntitle: "Summer ferry timetable, day {day}"\noutlet: "{outlet}"\n'
+        f"date: 2024-05-{day:02}T08:00:00+02:00\n---\n\nThe timetable adds a night crossing.\n",
         encoding="utf-8",
     )
 
@@ -224,6 +225,32 @@ def test_the_newest_article_remakes_only_the_feeds_that_show_it(tmp_path: Path) 
         "outlets/northern-ledger/feed.xml",
         "topics/an-old-clipping-with-no-date/feed.xml",
     ]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_the_newest_article_leaves_the_pages_behind_the_first_of_each_list(
+    tmp_path: Path, size: int
+) -> None:
+    """Lists are cut into pages from their oldest end, and only their first pages show
+    their sizes: the newest article remakes a list's first page, not the pages behind
+    it, unless the first page was split (then the page behind the new one links to it)."""
+    site = copy_site(SITE, tmp_path / "site")
+    no_search(site)
+    replace_in(site, "site.yaml", "page_size: 3", f"page_size: {size}")
+    add_newest_article(site, "The Daily Meridian", 2)  # its 4th: pages behind the first
+    build(BuildOptions(site))
+    behind = {p: p.stat().st_ino for p in (site / "build").rglob("page/*/index.html")}
+    assert len(behind) >= 2, "the fixture's lists no longer span several pages"
+    first = site / "build" / "archive" / "2024" / "index.html"
+    before = first.stat().st_ino
+    add_newest_article(site, "The Daily Meridian", 3)
+    build(BuildOptions(site))
+    assert first.stat().st_ino != before
+    added = set((site / "build").rglob("page/*/index.html")) - set(behind)
+    split = {p.parent.parent for p in added}  # lists whose first page was split
+    remade = [p for p in behind if p.stat().st_ino != behind[p]]
+    assert [p for p in remade if p.parent.parent not in split] == []
+    assert len(remade) <= len(added)  # in each, the page behind the new one, if any
 
 
 def test_an_edit_remakes_only_the_page_of_a_list_that_shows_it(tmp_path: Path) -> None:
