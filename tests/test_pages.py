@@ -4,6 +4,8 @@ split, the page split off it and the one behind that."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from generator.pages import Pager, paginate
@@ -32,7 +34,7 @@ def test_pages_are_numbered_from_the_oldest_and_linked_in_order(total: int, size
     pages = pages_of(total, size)
     assert [page.number for page in pages] == list(range(len(pages), 0, -1))
     assert [page.path for page in pages[1:]] == [f"{FIRST}page/{p.number}/" for p in pages[1:]]
-    for newer, older in zip(pages, pages[1:], strict=False):
+    for newer, older in itertools.pairwise(pages):
         assert (newer.next_path, older.previous_path) == (older.path, newer.path)
     assert pages[-1].next_path is None
 
