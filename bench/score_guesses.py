@@ -4,8 +4,8 @@
     python bench/score_guesses.py --site SITE [--sample 20]
 
 A build that finds new articles goes on with a guess while a forked child groups
-(`build.Speculation`): the last grouping, each new article placed in the story it is most
-like (`clustering.placed`). A wrong guess costs the build a second assembly of its site.
+(`build.Speculation`): the last grouping, the stories near each new article grouped again
+with it (`clustering.placed`). A wrong guess costs the build a second assembly of its site.
 Here, for a sample of the labelled articles of ../shared/data/clusters (all files as one
 inbox, the path a build takes: `score_grouping.load_articles`), each article in turn is
 left out, the others grouped, the article placed, and the guess compared with the

@@ -689,13 +689,17 @@ def _clustered(
             # The counts read and keep cache entries: made here, not in the child.
             counted = counted_leads(leads.articles, leads.texts, memo)
             labels = partial(labels_of_counted, counted, settings)
-            stories = guess.stories
             if guess.new:
                 # Weighed here to place the new articles, and not again in the child.
                 features = features_of(counted)
-                stories = placed_in(guess, leads.articles, features, settings)
                 labels = partial(labels_of, features, settings)
-            speculation.start(labels, key, same_settings, leads.articles, stories)
+            speculation.start(labels, key, same_settings, leads.articles, guess.stories)
+            stories = guess.stories
+            if guess.new:
+                # Placed once the child groups: the build waits for it anyway, and
+                # placing groups a neighbourhood again (0.8-1.3 s at 100,000 articles).
+                stories = placed_in(guess, leads.articles, features, settings)
+                speculation.going_with(stories)
             memo.keep_held()  # while the child groups: the build waits for it anyway
             return stories
     stories = [[a.id for a in story] for story in cluster_leads(leads, settings, memo)]
@@ -707,11 +711,12 @@ def _clustered(
 def placed_in(
     guess: Guess, ordered: Sequence[Article], features: Features, settings: TopicsConfig
 ) -> list[list[str]]:
-    """The stories of `guess` with each new article moved into the story it is most like
-    (`clustering.placed`): most articles added to an archive are more coverage of a story
-    in it, and guessing each a story of its own made such a build assemble its site
-    twice (1.2-2.5 s of a 5-10 s build at 10,000 articles). `ordered`: the articles in
-    clustering order, the rows of `features`."""
+    """The stories of `guess` with the new articles placed among them
+    (`clustering.placed`: the stories near each grouped again with it): most articles
+    added to an archive are more coverage of a story in it, and guessing each a story of
+    its own made such a build assemble its site twice (1.2-2.5 s of a 5-10 s build at
+    10,000 articles). `ordered`: the articles in clustering order, the rows of
+    `features`."""
     from generator.clustering import placed, stories_of
 
     row = {article.id: at for at, article in enumerate(ordered)}
@@ -748,12 +753,12 @@ class Speculation:
     An edit in an article's lead changes what grouping reads, so the articles are
     grouped again (at 10,000 articles 0.7 s, at 100,000 5-8 s), yet the stories seldom
     change; an article added changes them little. The guess is the last grouping, with
-    any new article placed in the story it is most like, or a story of its own (`guess`,
-    `placed_in`): the build summarises and keys its pages with it while the child
-    groups, on the other core. `settle` then waits for the child, keeps its clustering
-    in the cache and says whether the guess held; when it did not, the build assembles
-    the site again, with the clustering made (`known`). What a build writes is always
-    what the clustering gives: only the work done with a wrong guess is lost."""
+    any new article placed among the stories near it (`guess`, `placed_in`): the build
+    summarises and keys its pages with it while the child groups, on the other core.
+    `settle` then waits for the child, keeps its clustering in the cache and says
+    whether the guess held; when it did not, the build assembles the site again, with
+    the clustering made (`known`). What a build writes is always what the clustering
+    gives: only the work done with a wrong guess is lost."""
 
     def __init__(self, cache: BuildCache) -> None:
         self.cache = cache
@@ -801,6 +806,11 @@ class Speculation:
         later = parallel.Later(labels)
         self._pending = _Pending(later, labels, key, same_settings, tuple(ordered), guess)
         self.cache.recall()
+
+    def going_with(self, guess: list[list[str]]) -> None:
+        """The guess the build goes on with, made after `start` (see `placed_in`)."""
+        assert self._pending is not None, "nothing started"
+        self._pending = replace(self._pending, guess=guess)
 
     def ready(self) -> bool:
         """Whether the clustering is made (`settle` will not wait)."""

@@ -133,6 +133,29 @@ def test_an_added_article_is_placed_where_grouping_puts_it(added: list[str]) -> 
     assert placed_after(articles, added, SETTINGS) == grouped(articles, SETTINGS)
 
 
+def test_an_added_article_that_brings_a_story_in_is_placed_where_grouping_puts_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At this threshold the repair plan stays apart from the rest of the Port Alder
+    story until the undated girder article joins it: the story's similarity to the plan
+    then reaches the threshold and the two merge. Joining the new article to the story it
+    is most like misses that (what `placed` falls back to beyond GUESS_ROWS); grouping
+    the stories near it again gives the grouping of all."""
+    settings = dataclasses.replace(SETTINGS, threshold=0.35)
+    articles, _ = load_stories()
+    added = ["undated-port-alder-girder"]
+    whole = grouped(articles, settings)
+    ids = sorted(a.id for a in articles)
+    story = {ids[at] for at, label in enumerate(whole) if label == whole[ids.index(added[0])]}
+    assert "herald-port-alder-bridge-repair-plan" in story
+    without = [a for a in articles if a.id not in added]
+    assert not any("herald-port-alder-bridge-repair-plan" in {a.id for a in s} and len(s) > 1
+                   for s in cluster(without, settings))  # fmt: skip
+    assert placed_after(articles, added, settings) == whole
+    monkeypatch.setattr(clustering, "GUESS_ROWS", 0)
+    assert placed_after(articles, added, settings) != whole
+
+
 def test_an_added_article_is_placed_alone_beyond_the_window_or_the_threshold() -> None:
     # Dated articles only: an undated one pairs with both, and grouping then joins them.
     articles = [a for a in load_stories()[0] if a.date is not None]

@@ -1,8 +1,8 @@
 """Pinned floor of how often a build's guess at the grouping holds for an added article.
 
-A build that finds new articles goes on with the last grouping, each new article placed
-in the story it is most like (`build.Speculation`, `clustering.placed`), while a forked
-child groups; a wrong guess costs a second assembly of the site. Here a sample of the
+A build that finds new articles goes on with the last grouping, the stories near each
+new article grouped again with it (`build.Speculation`, `clustering.placed`), while a
+forked child groups; a wrong guess costs a second assembly of the site. Here a sample of the
 labelled articles (../shared/data/clusters, all files as one inbox) is left out one at a
 time, the others grouped and the article placed (bench/score_guesses.py, which prints
 the same figures). The floor is in guess_floors.json; lowering it is an explicit,
