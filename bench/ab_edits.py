@@ -1,7 +1,7 @@
 """Edit builds of two checkouts of briefing, timed in turn on two copies of one archive.
 
     .venv/bin/python bench/ab_edits.py OTHER_CHECKOUT ARCHIVE [--rounds 8]
-        [--part lead|body|any|added|newest] [--work DIR]
+        [--part lead|body|any|added|newest|returned] [--work DIR]
 
 ARCHIVE is a site folder (`build_scale.py` writes them: `--work`/archive-N). It is copied
 twice into --work, once for each checkout, each copy with its own `.cache/` (a cache
@@ -10,12 +10,16 @@ made by one checkout's code is of no use to the other's). Each copy is built twi
 both copies (`build_scale.edit_one` with the round's seed: a sentence added to one
 article, in its lead, past it, or anywhere; or, with `--part added`, an article added by
 `build_scale.add_one`, by a new author with a new tag; with `--part newest`, dated after
-every other, as today's coverage is) and builds each, in an order
+every other, as today's coverage is; with `--part returned`, one of the archive's own
+articles taken out, both copies built without it (not timed), and put back: an article
+that arrives as real coverage does, which the build's guess at the grouping must place
+among stories that did not have it) and builds each, in an order
 that alternates between rounds, so that the two checkouts meet the same machine: on a
 shared machine the speed moves by 20-40% within an hour, more than most changes do. Each build is a
 whole `briefing build` process under /usr/bin/time. It prints both checkouts' median
-wall and CPU seconds, every round's wall seconds, and whether the two sites were the
-same byte for byte at the end. Both checkouts' modules are compiled to bytecode first
+wall and CPU seconds, every round's wall seconds, how many of the builds grouped twice
+(their guess at the grouping failed), and whether the two sites were the same byte for
+byte at the end. Both checkouts' modules are compiled to bytecode first
 (as `build_scale.py` does its own); before 2026-12-04, 21:00, the other checkout's were
 not, and where PYTHONDONTWRITEBYTECODE was set its builds compiled them every time.
 """
@@ -34,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_scale import add_one, build_once, edit_one
+from build_scale import Run, add_one, build_once, edit_one
 
 HERE = Path(__file__).resolve().parents[1]
 
@@ -50,13 +54,27 @@ def same_sites(first: Path, second: Path) -> bool:
     return all(same_sites(first / name, second / name) for name in compared.common_dirs)
 
 
+def taken_out(sites: dict[str, Path], rng: random.Random, work: Path) -> list[tuple[Path, Path]]:
+    """The same article, chosen by `rng`, moved out of each site into `work`: for each
+    site, where it was and where it is."""
+    first = next(iter(sites.values()))
+    articles = sorted(first.glob("content/articles/**/*.md"))
+    relative = rng.choice(articles).relative_to(first)
+    taken = []
+    for name, site in sites.items():
+        outside = work / f"taken-out-{name}.md"
+        shutil.move(site / relative, outside)
+        taken.append((site / relative, outside))
+    return taken
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("other", type=Path, help="the other checkout (its folder)")
     parser.add_argument("archive", type=Path, help="a site folder to copy")
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument(
-        "--part", choices=("lead", "body", "any", "added", "newest"), default="lead"
+        "--part", choices=("lead", "body", "any", "added", "newest", "returned"), default="lead"
     )
     parser.add_argument("--work", type=Path, default=None, help="where the copies go")
     args = parser.parse_args()
@@ -73,23 +91,32 @@ def main() -> None:
         shutil.copytree(args.archive, sites[name], symlinks=True)
         for _ in range(2):
             build_once(sites[name], code=checkouts[name])
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in checkouts}
+    runs: dict[str, list[Run]] = {name: [] for name in checkouts}
     for round_number in range(args.rounds):
+        order = list(checkouts) if round_number % 2 == 0 else list(checkouts)[::-1]
+        if args.part == "returned":
+            taken = taken_out(sites, random.Random(1000 + round_number), work)
+            for name in order:
+                build_once(sites[name], code=checkouts[name])
+            for inside, outside in taken:
+                shutil.move(outside, inside)
         for site in sites.values():
             rng = random.Random(1000 + round_number)
             if args.part in ("added", "newest"):
                 add_one(site, rng, newest=args.part == "newest")
-            else:
+            elif args.part != "returned":
                 edit_one(site, rng, args.part)
-        order = list(checkouts) if round_number % 2 == 0 else list(checkouts)[::-1]
         for name in order:
-            run = build_once(sites[name], code=checkouts[name])
-            runs[name].append((run.seconds, run.cpu_seconds))
+            runs[name].append(build_once(sites[name], code=checkouts[name]))
     for name, found in runs.items():
-        wall = statistics.median(run[0] for run in found)
-        cpu = statistics.median(run[1] for run in found)
-        rounds = " ".join(f"{run[0]:.2f}" for run in found)
-        print(f"{name} ({checkouts[name]}): wall {wall:.3f} s, CPU {cpu:.3f} s; rounds {rounds}")
+        wall = statistics.median(run.seconds for run in found)
+        cpu = statistics.median(run.cpu_seconds for run in found)
+        rounds = " ".join(f"{run.seconds:.2f}" for run in found)
+        twice = sum(1 for run in found if run.groupings > 1)
+        print(
+            f"{name} ({checkouts[name]}): wall {wall:.3f} s, CPU {cpu:.3f} s; rounds {rounds};"
+            f" grouped twice in {twice} of {len(found)}"
+        )
     same = same_sites(sites["this"] / "build", sites["other"] / "build")
     print("the two sites are", "the same byte for byte" if same else "DIFFERENT")
 

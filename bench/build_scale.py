@@ -67,6 +67,8 @@ class Run:
     peak_mb: float
     stages: dict[str, float]
     cpu_seconds: float
+    groupings: int = 1
+    """How many times the build grouped and summarised (twice when its guess failed)."""
 
 
 def machine() -> str:
@@ -101,7 +103,9 @@ def build_once(site: Path, *flags: str, code: Path | None = None) -> Run:
     stages: dict[str, float] = {}
     for name, value in _STAGE.findall(result.stderr):  # a build that groups twice lists
         stages[name] = stages.get(name, 0.0) + float(value)  # group and summarise twice
-    return Run(float(seconds), int(kilobytes) / 1024, stages, float(user) + float(system))
+    groupings = sum(1 for name, _ in _STAGE.findall(result.stderr) if name == "group")
+    cpu = float(user) + float(system)
+    return Run(float(seconds), int(kilobytes) / 1024, stages, cpu, groupings)
 
 
 def median_run(runs: list[Run]) -> Run:
