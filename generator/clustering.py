@@ -119,9 +119,10 @@ def placed(
     (joining alone: 12; the two missed had stories far off changed by the weights)."""
     vectors = combined(features)
     label = np.array(labels, dtype=np.int64)
-    found = _neighbourhood(vectors, features.days, label, new, settings)
+    similarities_to = _Similarities(vectors, features.days, settings)
+    found = _neighbourhood(similarities_to, label, new, settings)
     if found is None:
-        return _each_joined(vectors, features.days, label, new, settings)
+        return _each_joined(similarities_to, label, new, settings)
     rows, similarities = found
     return _regrouped(label, rows, similarities, settings)
 
@@ -136,11 +137,11 @@ GUESS_ROWS = 2_000
 
 
 def _neighbourhood(
-    vectors: Matrix, days: Floats, label: Indices, new: Sequence[int], settings: TopicsConfig
+    similarities_to: _Similarities, label: Indices, new: Sequence[int], settings: TopicsConfig
 ) -> tuple[Indices, dict[int, Floats]] | None:
     """The rows of the stories within GUESS_REACH links at the threshold of a row of
     `new` (whole stories, and the new rows), in order, and each one's similarity to every
-    row (`_similarities_to`); None when they are more than GUESS_ROWS."""
+    row (`_Similarities`); None when they are more than GUESS_ROWS."""
     members: dict[int, Indices] = {}
     similarities: dict[int, Floats] = {}
     chosen = {int(row) for row in new}
@@ -148,7 +149,7 @@ def _neighbourhood(
     for reach in range(GUESS_REACH + 1):
         following: list[int] = []
         for row in frontier:
-            similarity = _similarities_to(vectors, days, row, settings)
+            similarity = similarities_to(row)
             similarities[row] = similarity
             if reach == GUESS_REACH:
                 continue
@@ -198,7 +199,7 @@ def _regrouped(
 
 
 def _each_joined(
-    vectors: Matrix, days: Floats, label: Indices, new: Sequence[int], settings: TopicsConfig
+    similarities_to: _Similarities, label: Indices, new: Sequence[int], settings: TopicsConfig
 ) -> list[int]:
     """`label` with each new row, in turn, joined to the story whose mean similarity to
     it is the highest, if that reaches the threshold, as average-link agglomeration
@@ -208,7 +209,7 @@ def _each_joined(
     for row in new:
         if np.count_nonzero(label == label[row]) > 1:
             continue
-        similarity = _similarities_to(vectors, days, int(row), settings)
+        similarity = similarities_to(int(row))
         total = np.bincount(label, weights=similarity, minlength=len(label))
         size = np.bincount(label, minlength=len(label))
         mean = np.divide(total, size, out=np.zeros(len(label)), where=size > 0)
@@ -220,21 +221,57 @@ def _each_joined(
     return result
 
 
-def _similarities_to(vectors: Matrix, days: Floats, row: int, settings: TopicsConfig) -> Floats:
-    """Every row's similarity to `row` as `similar_pairs` has it, near enough for a
-    guess: over the terms of `row` found in at most MAX_POSTING of the rows it can pair
-    with (not block by block), time-scaled, below the keeping floor none."""
-    factor = time_factor(days, np.full(len(days), days[row]), settings)
-    near = np.flatnonzero(factor > 0)
-    query = vectors[row]
-    reach = vectors[near]
-    frequency = np.diff(reach[:, query.indices].tocsc().indptr)
-    query.data[frequency > MAX_POSTING] = 0.0
-    similarity = np.zeros(len(days))
-    similarity[near] = (reach @ query.T).toarray().ravel() * factor[near]
-    similarity[similarity < settings.threshold * KEEP_FRACTION] = 0.0
-    similarity[row] = 0.0
-    return similarity
+class _Similarities:
+    """Each row's similarity to every row, as `similar_pairs` has it (before its
+    MAX_LINKS cut): a dated pair at most a block apart over the terms distinctive in the
+    later of the two blocks (found in at most MAX_POSTING articles of it and the block
+    before), a pair with an undated article over the terms distinctive in the archive;
+    time-scaled, below the keeping floor none. For a few rows at a time (`placed`), where
+    `similar_pairs` pairs them all. (Sums may differ from its products in the last bit.)"""
+
+    def __init__(self, vectors: Matrix, days: Floats, settings: TopicsConfig) -> None:
+        self.vectors, self.days, self.settings = vectors, days, settings
+        self.block = np.floor(days / settings.window_days)  # NaN: undated
+        self.archive = np.bincount(vectors.indices, minlength=vectors.shape[1])
+        self.counts: dict[float, npt.NDArray[np.int64]] = {}
+
+    def _in_block(self, block: float) -> npt.NDArray[np.int64]:
+        """How many articles of a block hold each term."""
+        found = self.counts.get(block)
+        if found is None:
+            rows = np.flatnonzero(self.block == block)
+            held = self.vectors[rows].indices
+            found = self.counts[block] = np.bincount(held, minlength=self.vectors.shape[1])
+        return found
+
+    def _distinctive(self, terms: Indices, block: float) -> npt.NDArray[np.bool_]:
+        """Whether each term is distinctive for pairs whose later block is `block`."""
+        reach = self._in_block(block)[terms] + self._in_block(block - 1)[terms]
+        distinctive: npt.NDArray[np.bool_] = reach <= MAX_POSTING
+        return distinctive
+
+    def __call__(self, row: int) -> Floats:
+        days, block = self.days, self.block
+        factor = time_factor(days, np.full(len(days), days[row]), self.settings)
+        near = np.flatnonzero(factor > 0)
+        query = self.vectors[row]
+        terms, weights = query.indices.astype(np.int64), query.data
+        columns = self.vectors[near][:, terms]  # the near rows' weights of those terms
+        undated = np.isnan(block[near])
+        later = np.where(undated, np.nan, np.maximum(block[near], block[row]))
+        if np.isnan(block[row]):
+            later[:] = np.nan
+        products = np.zeros(len(near))
+        anywhere = self.archive[terms] <= MAX_POSTING
+        for value in np.unique(later):  # NaN: pairs with an undated article
+            within = np.flatnonzero(np.isnan(later) if np.isnan(value) else later == value)
+            counted = anywhere if np.isnan(value) else self._distinctive(terms, float(value))
+            products[within] = columns[within] @ (weights * counted)
+        similarity = np.zeros(len(days))
+        similarity[near] = products * factor[near]
+        similarity[similarity < self.settings.threshold * KEEP_FRACTION] = 0.0
+        similarity[row] = 0.0
+        return similarity
 
 
 def stories_of(articles: Sequence[Article], labels: Sequence[int]) -> list[list[Article]]:
