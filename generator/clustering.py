@@ -171,8 +171,8 @@ def _regrouped(
     """`label` with the `rows` (whole stories) agglomerated again from their
     similarities to every row, as `similar_pairs` keeps them: each row's MAX_LINKS
     strongest, counted over all its links, not only those among `rows`."""
-    left = [np.full(np.count_nonzero(similarities[int(r)]), r) for r in rows]
     right = [np.flatnonzero(similarities[int(r)]) for r in rows]
+    left = [np.full(len(found), r) for r, found in zip(rows, right, strict=True)]
     similarity = [similarities[int(r)][found] for r, found in zip(rows, right, strict=True)]
     pairs = _sorted(
         Pairs(np.concatenate(left), np.concatenate(right), np.concatenate(similarity)),
@@ -257,10 +257,9 @@ class _Similarities:
         query = self.vectors[row]
         terms, weights = query.indices.astype(np.int64), query.data
         columns = self.vectors[near][:, terms]  # the near rows' weights of those terms
-        undated = np.isnan(block[near])
-        later = np.where(undated, np.nan, np.maximum(block[near], block[row]))
-        if np.isnan(block[row]):
-            later[:] = np.nan
+        # A pair's later block (NaN, and then MAX_POSTING over the archive, when either
+        # article is undated: the maximum of a NaN is NaN).
+        later = np.maximum(block[near], block[row])
         products = np.zeros(len(near))
         anywhere = self.archive[terms] <= MAX_POSTING
         for value in np.unique(later):  # NaN: pairs with an undated article

@@ -220,9 +220,9 @@ def _listing(pager: Pager, template: str, title: str, description: str, **contex
     """A page of a list: the first in the sitemap, the others not (and numbered)."""
     if pager.first:
         return _spec(pager.path, template, title, description, pager=pager, **context)
-    context = {"pager": pager, **context}
-    title = f"{title} (page {pager.number})"
-    return PageSpec(pager.path, template, title, description, MappingProxyType(context), False)
+    numbered = f"{title} (page {pager.number})"
+    spec = _spec(pager.path, template, numbered, description, pager=pager, **context)
+    return replace(spec, in_sitemap=False)
 
 
 def _group_pages(groups: Sequence[Group], kind: str, site: Site) -> Iterator[PageSpec]:
@@ -246,19 +246,14 @@ def _group_pages(groups: Sequence[Group], kind: str, site: Site) -> Iterator[Pag
         first = f"{kind}/{group.slug}/"
         # The pages behind the first show no counts (see `paginate`).
         uncounted = replace(heading, count=None, topics=None)
+        counted = f"{len(group.article_ids)} articles: {group.name}."
         for pager in paginate(group.article_ids, site.config.page_size, first):
-            if pager.first:
-                description = f"{len(group.article_ids)} articles: {group.name}."
-                yield _listing(
-                    pager, "group.html", group.name, description,
-                    group=heading, kind=kind, covered=covering[group.slug],
-                )  # fmt: skip
-            else:
-                description = f"Older articles: {group.name}."
-                yield _listing(
-                    pager, "group.html", group.name, description,
-                    group=uncounted, kind=kind, covered=(),
-                )  # fmt: skip
+            yield _listing(
+                pager, "group.html", group.name,
+                counted if pager.first else f"Older articles: {group.name}.",
+                group=heading if pager.first else uncounted, kind=kind,
+                covered=covering[group.slug] if pager.first else (),
+            )  # fmt: skip
 
 
 def _outlets(site: Site) -> Iterator[PageSpec]:
