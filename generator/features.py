@@ -151,9 +151,14 @@ def counted_leads(
         counted = counted_again(last, keys, count)
         memo.keep_counted(counted)
         kinds = counted.kinds
-    hapax = 1 - (1 - HAPAX_WEIGHT) * min(1.0, len(articles) / HAPAX_ARCHIVE)
+    hapax = hapax_weight(len(articles))
     days = np.array([_days(article) for article in articles], dtype=np.float64)
     return Counted(kinds, days, hapax)
+
+
+def hapax_weight(articles: int) -> float:
+    """The weight of words found in one lead only, in an archive of `articles`."""
+    return 1 - (1 - HAPAX_WEIGHT) * min(1.0, articles / HAPAX_ARCHIVE)
 
 
 def features_of(counted: Counted) -> Features:
@@ -539,11 +544,41 @@ def figure_terms(token: str) -> Sequence[str]:
     return [number.replace(",", "") for number in _NUMBER.findall(token)]
 
 
+IDF_STEPS = 8
+"""Steps per doubling in which a term's idf counts the articles holding it and all the
+articles (`idf`)."""
+
+
+def idf_level(count: npt.NDArray[np.int64] | int) -> npt.NDArray[np.float64]:
+    """A count of articles as idf counts it: floor(IDF_STEPS * log2(count + 1))."""
+    level: npt.NDArray[np.float64] = np.floor(
+        IDF_STEPS * np.log2(np.asarray(count, dtype=np.float64) + 1)
+    )
+    return level
+
+
+def idf_of(frequency: npt.NDArray[np.int64], articles: int) -> npt.NDArray[np.float64]:
+    """log((articles + 1) / (frequency + 1)) + 1, the two counts taken in steps of an
+    eighth of a doubling (`idf_level`; within 0.09 of the exact value).
+
+    The steps keep one added article from moving every article's weights: with exact
+    counts it lowers the idf of each of its terms and raises every other, and at 100,000
+    synthetic articles that split or merged a story anywhere in time whose mean link
+    was within 1e-5 of the threshold (a story three years older than the article, which
+    shared none of its rare terms, in two articles of two added). In steps, only terms
+    whose count of articles crosses a step change weight, so a build's guess at the new
+    grouping (`clustering.placed`) knows the only stories that may change beyond its
+    neighbourhood: those of the articles holding such a term."""
+    steps = idf_level(articles) - idf_level(frequency)
+    weight: npt.NDArray[np.float64] = steps * (math.log(2) / IDF_STEPS) + 1
+    return weight
+
+
 def tfidf(counts: Counts, hapax_weight: float = 1.0) -> Matrix:
     """Rows of unit length: (1 + log tf) * idf, terms of one row only weighted down."""
     rows = counts.matrix.copy()
     frequency = np.bincount(rows.indices, minlength=rows.shape[1])
-    idf = np.log((rows.shape[0] + 1) / (frequency + 1)) + 1
+    idf = idf_of(frequency, rows.shape[0])
     idf[frequency < 2] *= hapax_weight
     rows.data = (1 + np.log(rows.data)) * idf[rows.indices]
     return _unit_rows(rows)

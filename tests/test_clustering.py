@@ -7,7 +7,7 @@ import json
 import pickle
 import random
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -141,7 +141,7 @@ def test_an_added_article_that_brings_a_story_in_is_placed_where_grouping_puts_i
     then reaches the threshold and the two merge. Joining the new article to the story it
     is most like misses that (what `placed` falls back to beyond GUESS_ROWS); grouping
     the stories near it again gives the grouping of all."""
-    settings = dataclasses.replace(SETTINGS, threshold=0.35)
+    settings = dataclasses.replace(SETTINGS, threshold=0.36)
     articles, _ = load_stories()
     added = ["undated-port-alder-girder"]
     whole = grouped(articles, settings)
@@ -154,6 +154,66 @@ def test_an_added_article_that_brings_a_story_in_is_placed_where_grouping_puts_i
     assert placed_after(articles, added, settings) == whole
     monkeypatch.setattr(clustering, "GUESS_ROWS", 0)
     assert placed_after(articles, added, settings) != whole
+
+
+def made_up_archive(size: int, seed: int) -> list[Article]:
+    """`size` dated articles of made-up words, some words in many of them and most in few
+    (a Zipf-like draw), with a made-up name and figure each."""
+    rng = random.Random(seed)
+    vocabulary = [f"wort{n}x" for n in range(400)]
+    weights = [1 / (n + 1) for n in range(len(vocabulary))]
+    articles = []
+    for n in range(size):
+        words = " ".join(rng.choices(vocabulary, weights, k=25))
+        name = f"Mira Quell{rng.randrange(60)}x"
+        text = f"{words}, {name} said of {rng.randrange(40)} zorbs."
+        body = Body("", (Paragraph(1, text),))
+        articles.append(
+            Article(
+                id=f"a{n:04d}",
+                path=f"articles/a{n:04d}.md",
+                title=f"Report {words.split()[0]}",
+                outlet=None,
+                authors=(),
+                date=datetime(2023, 3, 1, tzinfo=UTC) + timedelta(hours=n),
+                date_has_time=True,
+                body=body,
+            )
+        )
+    return articles
+
+
+def test_an_added_article_changes_the_weights_of_the_rows_it_says_only() -> None:
+    """Every row that `_reweighted` does not name keeps its weights bit for bit when an
+    article is added, so the guess's neighbourhood and those rows' stories are all that
+    may group differently; the named rows hold a term whose count crossed a step, and
+    most of them weigh their terms anew."""
+    archive = made_up_archive(150, seed=3)
+    added = dataclasses.replace(made_up_archive(151, seed=4)[-1], id="zz-added")
+    before, after = extract(archive), extract([*archive, added])
+    reweighted = clustering._reweighted(after, [len(archive)])
+    assert reweighted is not None and 0 < len(reweighted) < len(archive)
+    for kind in ("words", "names", "figures"):
+        old, new = getattr(before, kind), getattr(after, kind)
+        for row in range(len(archive)):
+            one, two = old[row], new[row]
+            same = np.array_equal(one.indices, two.indices) and np.array_equal(one.data, two.data)
+            assert same or row in reweighted, (kind, row)
+    changed = [
+        row
+        for row in reweighted.tolist()
+        if any(
+            not np.array_equal(getattr(before, k)[row].data, getattr(after, k)[row].data)
+            for k in ("words", "names", "figures")
+        )
+    ]
+    # A row holding one term of a kind keeps that kind's unit weight whatever its idf.
+    assert len(changed) > len(reweighted) / 2
+
+
+def test_every_row_is_reweighted_when_the_count_of_articles_crosses_a_step() -> None:
+    small = made_up_archive(60, seed=5)  # under HAPAX_ARCHIVE: the weight of hapaxes moves
+    assert clustering._reweighted(extract(small), [59]) is None
 
 
 def test_an_added_article_is_placed_alone_beyond_the_window_or_the_threshold() -> None:
