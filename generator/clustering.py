@@ -19,7 +19,7 @@ the result does not depend on the order of the input.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -112,32 +112,38 @@ def placed(
 ) -> list[int]:
     """A guess at `labels_of(features)` from the labels of a grouping without the rows
     `new` (there each labelled as a story of its own): the stories within GUESS_REACH
-    links at the threshold of a new row, and those of the rows whose weights the new rows
-    changed (`_reweighted`) with the stories a link from them, are grouped again, with
-    the new rows, from their rows' similarities (`_regrouped`); the others stay as they
-    were. Where that neighbourhood holds more than GUESS_ROWS rows, each new row instead
-    joins the story it is most like (`_each_joined`).
+    links at the threshold of a new row, and those of the rows whose similarities to
+    others the new rows changed (`_reweighted`, `_Similarities.recounted`) with the
+    stories a link from them, are grouped again, with the new rows, from their rows'
+    similarities (`_regrouped`); the others stay as they were. Where that neighbourhood
+    holds more than GUESS_ROWS rows, each new row instead joins the story it is most
+    like (`_each_joined`).
 
     Only a guess, for a build to go on with while the grouping is made (`build.
     Speculation`). A new row changes most the merges near it: it joins a story, and the
     story's mean similarity to its neighbours moves, so that two stories merge or one
     splits; joining it to the story it is most like missed those. It also changes the
-    weights of the rows holding a term whose count of articles crosses a step of its idf
-    (`features.idf_of`), wherever they are in time (for one synthetic article at the
-    median: 21 rows of 1,000, 5 of 10,000, 10 of 100,000; at most 290, 76, 613 of 200
-    tried); no other row's weights move, unless the count of all articles crosses a step,
-    where every row's do. With one labelled article
-    left out at a time, the guess was the grouping of all of them for 100 of 100 (joining
-    alone: 90), and at 10,000 synthetic articles for 18 of 20 (joining alone: 12)."""
+    similarities among other rows in two ways. The rows holding a term whose count of
+    articles crosses a step of its idf (`features.idf_of`) weigh their terms anew,
+    wherever they are in time (for one synthetic article at the median: 21 rows of
+    1,000, 5 of 10,000, 10 of 100,000; at most 290, 76, 613 of 200 tried); no other
+    row's weights move, unless the count of all articles crosses a step, where every
+    row's do. And a term that the new row makes found in more than MAX_POSTING articles
+    of its time blocks stops counting between the rows holding it there (13 of 100
+    articles at 100,000: 200 rows each). With one labelled article left out at a time,
+    the guess was the grouping of all of them for 100 of 100 (joining alone: 90), and at
+    10,000 synthetic articles for 20 of 20 (joining alone: 12)."""
     vectors = combined(features)
     label = np.array(labels, dtype=np.int64)
     similarities_to = _Similarities(vectors, features.days, settings)
     reweighted = _reweighted(features, new)
+    recounted = similarities_to.recounted(new)
     found = None
     if reweighted is None:  # every row's weights changed: the neighbourhood is a guess
-        found = _neighbourhood(similarities_to, label, new, np.zeros(0, np.int64), settings)
-    elif len(reweighted) <= GUESS_ROWS:
-        found = _neighbourhood(similarities_to, label, new, reweighted, settings)
+        found = _neighbourhood(similarities_to, label, new, recounted, settings)
+    elif len(reweighted) + len(recounted) <= GUESS_ROWS:
+        shifted = np.union1d(reweighted, recounted)
+        found = _neighbourhood(similarities_to, label, new, shifted, settings)
     if found is None:
         return _each_joined(similarities_to, label, new, settings)
     rows, similarities = found
@@ -147,10 +153,14 @@ def placed(
 GUESS_REACH = 2
 """Links at the threshold from a new row within which `placed` groups stories again: one
 link reaches the stories it may join, two the stories those may merge with. At 10,000
-synthetic articles, one held 16 guesses of 20 and two 18; the whole component of the
-graph at the threshold (7,864 articles there) the same 18, for 40 times the time."""
-GUESS_ROWS = 2_000
-"""Rows of a neighbourhood beyond which `placed` only joins each new row to a story."""
+synthetic articles (before the stories of reweighted rows were grouped again too), one
+held 16 guesses of 20 and two 18; the whole component of the graph at the threshold
+(7,864 articles there) the same 18, for 40 times the time."""
+GUESS_ROWS = 5_000
+"""Rows of a neighbourhood beyond which `placed` only joins each new row to a story. At
+100,000 synthetic articles, 14 articles left out in turn and placed (6 of them making a
+term common in their time blocks): 13 guesses held with 5,000, 11 with 2,000; placing
+took 0.3-2.4 s (`_Similarities`, 0.66 ms a row)."""
 
 
 def _reweighted(features: Features, new: Sequence[int]) -> Indices | None:
@@ -179,28 +189,27 @@ def _neighbourhood(
     similarities_to: _Similarities,
     label: Indices,
     new: Sequence[int],
-    reweighted: Indices,
+    shifted: Indices,
     settings: TopicsConfig,
-) -> tuple[Indices, dict[int, Floats]] | None:
+) -> tuple[Indices, dict[int, Links]] | None:
     """The rows of the stories within GUESS_REACH links at the threshold of a row of
-    `new` (whole stories, and the new rows), in order, and each one's similarity to every
+    `new` (whole stories, and the new rows), in order, and each one's links to every
     row (`_Similarities`); None when they are more than GUESS_ROWS. The stories of the
-    rows `reweighted` (whose weights the new rows changed: `_reweighted`) count as
-    linked to a new row."""
+    rows `shifted` (whose similarities to others the new rows changed) count as linked
+    to a new row."""
     members: dict[int, Indices] = {}
-    similarities: dict[int, Floats] = {}
+    similarities: dict[int, Links] = {}
     chosen = {int(row) for row in new}
     frontier = sorted(chosen)
     for reach in range(GUESS_REACH + 1):
         following: list[int] = []
         for row in frontier:
-            similarity = similarities_to(row)
-            similarities[row] = similarity
+            links = similarities[row] = similarities_to(row)
             if reach == GUESS_REACH:
                 continue
-            linked = label[similarity >= settings.threshold]
+            linked = label[links.rows[links.similarity >= settings.threshold]]
             if reach == 0:
-                linked = np.concatenate([linked, label[reweighted]])
+                linked = np.concatenate([linked, label[shifted]])
             for story in np.unique(linked).tolist():
                 if story not in members:
                     members[story] = np.flatnonzero(label == story)
@@ -214,14 +223,14 @@ def _neighbourhood(
 
 
 def _regrouped(
-    label: Indices, rows: Indices, similarities: dict[int, Floats], settings: TopicsConfig
+    label: Indices, rows: Indices, similarities: Mapping[int, Links], settings: TopicsConfig
 ) -> list[int]:
     """`label` with the `rows` (whole stories) agglomerated again from their
     similarities to every row, as `similar_pairs` keeps them: each row's MAX_LINKS
     strongest, counted over all its links, not only those among `rows`."""
-    right = [np.flatnonzero(similarities[int(r)]) for r in rows]
+    right = [similarities[int(r)].rows for r in rows]
     left = [np.full(len(found), r) for r, found in zip(rows, right, strict=True)]
-    similarity = [similarities[int(r)][found] for r, found in zip(rows, right, strict=True)]
+    similarity = [similarities[int(r)].similarity for r in rows]
     pairs = _sorted(
         Pairs(np.concatenate(left), np.concatenate(right), np.concatenate(similarity)),
         len(label),
@@ -257,8 +266,8 @@ def _each_joined(
     for row in new:
         if np.count_nonzero(label == label[row]) > 1:
             continue
-        similarity = similarities_to(int(row))
-        total = np.bincount(label, weights=similarity, minlength=len(label))
+        links = similarities_to(int(row))
+        total = np.bincount(label[links.rows], weights=links.similarity, minlength=len(label))
         size = np.bincount(label, minlength=len(label))
         mean = np.divide(total, size, out=np.zeros(len(label)), where=size > 0)
         mean[label[row]] = 0.0
@@ -269,8 +278,17 @@ def _each_joined(
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class Links:
+    """A row's similarities to the rows it is similar to at all (`_Similarities`)."""
+
+    rows: Indices
+    """Those rows, in order."""
+    similarity: Floats
+
+
 class _Similarities:
-    """Each row's similarity to every row, as `similar_pairs` has it (before its
+    """Each row's links to every row, as `similar_pairs` has them (before its
     MAX_LINKS cut): a dated pair at most a block apart over the terms distinctive in the
     later of the two blocks (found in at most MAX_POSTING articles of it and the block
     before), a pair with an undated article over the terms distinctive in the archive;
@@ -282,6 +300,10 @@ class _Similarities:
         self.block = np.floor(days / settings.window_days)  # NaN: undated
         self.archive = np.bincount(vectors.indices, minlength=vectors.shape[1])
         self.counts: dict[float, npt.NDArray[np.int64]] = {}
+        dated = np.flatnonzero(~np.isnan(days))
+        self.by_day = dated[np.argsort(days[dated], kind="stable")]
+        self.sorted_days = days[self.by_day]
+        self.undated = np.flatnonzero(np.isnan(days))
 
     def _in_block(self, block: float) -> npt.NDArray[np.int64]:
         """How many articles of a block hold each term."""
@@ -298,27 +320,86 @@ class _Similarities:
         distinctive: npt.NDArray[np.bool_] = reach <= MAX_POSTING
         return distinctive
 
-    def __call__(self, row: int) -> Floats:
+    def recounted(self, new: Sequence[int]) -> Indices:
+        """The rows other than `new` whose similarities to each other the rows `new`
+        changed by counting: those holding a term that the new rows made found in more
+        than MAX_POSTING articles of the blocks a pair is counted in (a new row's block
+        and the one before or after it, or the archive, for pairs with an undated
+        article), so that it is no longer distinctive there."""
+        found = [np.zeros(0, dtype=np.int64)]
+        for row in new:
+            terms = self.vectors[row].indices.astype(np.int64)
+            holders = self.vectors[:, terms].tocsc()
+            block = float(self.block[row])
+            blocks = [] if np.isnan(block) else [(block - 1, block), (block, block + 1)]
+            for pair in blocks:
+                reach = self._in_block(pair[0])[terms] + self._in_block(pair[1])[terms]
+                crossed = self._crossed(reach, terms, new, pair)
+                for term in crossed.tolist():
+                    rows = holders.indices[holders.indptr[term] : holders.indptr[term + 1]]
+                    found.append(rows[np.isin(self.block[rows], pair)].astype(np.int64))
+            if len(self.undated):
+                crossed = self._crossed(self.archive[terms], terms, new, None)
+                for term in crossed.tolist():
+                    rows = holders.indices[holders.indptr[term] : holders.indptr[term + 1]]
+                    found.append(rows.astype(np.int64))
+        recounted: Indices = np.setdiff1d(np.concatenate(found), np.asarray(new, np.int64))
+        return recounted
+
+    def _crossed(
+        self,
+        reach: npt.NDArray[np.int64],
+        terms: Indices,
+        new: Sequence[int],
+        blocks: tuple[float, ...] | None,
+    ) -> Indices:
+        """Positions in `terms` of those found in more than MAX_POSTING articles
+        (`reach`, counted in `blocks`, or the archive: None) with the rows `new`, and in
+        at most MAX_POSTING without them."""
+        counted = [r for r in new if blocks is None or self.block[r] in blocks]
+        held = np.zeros(len(terms), dtype=np.int64)
+        for row in counted:
+            held += np.isin(terms, self.vectors[row].indices)
+        crossed: Indices = np.flatnonzero((reach > MAX_POSTING) & (reach - held <= MAX_POSTING))
+        return crossed
+
+    def _candidates(self, row: int) -> Indices:
+        """The rows that may be near `row` in time, in order: every row for an undated
+        one; else the undated and those dated within a day more than the window."""
+        day = self.days[row]
+        if np.isnan(day):
+            return np.arange(len(self.days))
+        reach = self.settings.window_days + 1  # time_factor draws the exact line
+        start, end = np.searchsorted(self.sorted_days, [day - reach, day + reach])
+        return np.sort(np.concatenate([self.by_day[start:end], self.undated]))
+
+    def __call__(self, row: int) -> Links:
         days, block = self.days, self.block
-        factor = time_factor(days, np.full(len(days), days[row]), self.settings)
-        near = np.flatnonzero(factor > 0)
+        candidates = self._candidates(row)
+        factor = time_factor(days[candidates], np.full(len(candidates), days[row]), self.settings)
+        near = candidates[factor > 0]
+        factor = factor[factor > 0]
         query = self.vectors[row]
         terms, weights = query.indices.astype(np.int64), query.data
-        columns = self.vectors[near][:, terms]  # the near rows' weights of those terms
+        rows = self.vectors[near]
         # A pair's later block (NaN, and then MAX_POSTING over the archive, when either
         # article is undated: the maximum of a NaN is NaN).
         later = np.maximum(block[near], block[row])
         products = np.zeros(len(near))
         anywhere = self.archive[terms] <= MAX_POSTING
+        counted_weights = np.zeros(self.vectors.shape[1])
         for value in np.unique(later):  # NaN: pairs with an undated article
             within = np.flatnonzero(np.isnan(later) if np.isnan(value) else later == value)
             counted = anywhere if np.isnan(value) else self._distinctive(terms, float(value))
-            products[within] = columns[within] @ (weights * counted)
-        similarity = np.zeros(len(days))
-        similarity[near] = products * factor[near]
-        similarity[similarity < self.settings.threshold * KEEP_FRACTION] = 0.0
-        similarity[row] = 0.0
-        return similarity
+            counted_weights[terms] = weights * counted
+            # Each row's sum runs over its entries in order, the other terms' adding 0.0:
+            # the sums over the query's terms alone, bit for bit, without cutting those
+            # terms out of the rows (0.66 ms a row at 100,000 articles, against 0.99 ms).
+            products[within] = (rows @ counted_weights)[within]
+        similarity = products * factor
+        floor = self.settings.threshold * KEEP_FRACTION
+        kept = (similarity > 0) & (similarity >= floor) & (near != row)
+        return Links(near[kept], similarity[kept])
 
 
 def stories_of(articles: Sequence[Article], labels: Sequence[int]) -> list[list[Article]]:

@@ -156,9 +156,9 @@ def test_an_added_article_that_brings_a_story_in_is_placed_where_grouping_puts_i
     assert placed_after(articles, added, settings) != whole
 
 
-def made_up_archive(size: int, seed: int) -> list[Article]:
+def made_up_archive(size: int, seed: int, hours: int = 1) -> list[Article]:
     """`size` dated articles of made-up words, some words in many of them and most in few
-    (a Zipf-like draw), with a made-up name and figure each."""
+    (a Zipf-like draw), with a made-up name and figure each, `hours` apart."""
     rng = random.Random(seed)
     vocabulary = [f"wort{n}x" for n in range(400)]
     weights = [1 / (n + 1) for n in range(len(vocabulary))]
@@ -175,7 +175,7 @@ def made_up_archive(size: int, seed: int) -> list[Article]:
                 title=f"Report {words.split()[0]}",
                 outlet=None,
                 authors=(),
-                date=datetime(2023, 3, 1, tzinfo=UTC) + timedelta(hours=n),
+                date=datetime(2023, 3, 1, tzinfo=UTC) + timedelta(hours=n * hours),
                 date_has_time=True,
                 body=body,
             )
@@ -209,6 +209,44 @@ def test_an_added_article_changes_the_weights_of_the_rows_it_says_only() -> None
     ]
     # A row holding one term of a kind keeps that kind's unit weight whatever its idf.
     assert len(changed) > len(reweighted) / 2
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_an_added_article_changes_no_similarity_between_rows_it_does_not_name(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between two rows that neither `_reweighted` nor `recounted` names, an added
+    article changes no similarity, bit for bit: what `placed` groups again (their
+    stories, and the new article's neighbourhood) is all that can group differently.
+    MAX_POSTING is lowered to counts at which the article makes terms common in the time
+    blocks a pair is counted in (its own and the one before, or the one after)."""
+    archive = made_up_archive(150, seed=seed, hours=5)  # 31 days: four blocks
+    added = dataclasses.replace(made_up_archive(150, seed=seed + 10, hours=5)[70], id="zz-added")
+    before, after = extract(archive), extract([*archive, added])
+    new = [len(archive)]
+    reweighted = clustering._reweighted(after, new)
+    assert reweighted is not None
+    recounts = 0
+    for most in range(6, 60, 4):
+        monkeypatch.setattr(clustering, "MAX_POSTING", most)
+        recounted = clustering._Similarities(
+            clustering.combined(after), after.days, SETTINGS
+        ).recounted(new)
+        recounts += len(recounted) > 0
+        named = {*reweighted.tolist(), *recounted.tolist()}
+        links = []
+        for features in (before, after):
+            similarities = clustering._Similarities(
+                clustering.combined(features), features.days, SETTINGS
+            )
+            links.append([similarities(row) for row in range(len(archive))])
+        for row in set(range(len(archive))) - named:
+            old, now = links[0][row], links[1][row]
+            was = ~np.isin(old.rows, list(named))
+            kept = ~np.isin(now.rows, [*named, *new])
+            assert np.array_equal(old.rows[was], now.rows[kept]), (most, row)
+            assert np.array_equal(old.similarity[was], now.similarity[kept]), (most, row)
+    assert recounts >= 3
 
 
 def test_every_row_is_reweighted_when_the_count_of_articles_crosses_a_step() -> None:
