@@ -249,6 +249,30 @@ def test_an_added_article_changes_no_similarity_between_rows_it_does_not_name(
     assert recounts >= 3
 
 
+def test_too_many_reweighted_rows_leave_the_stories_near_the_new_one_grouped_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the stories of the rows an added article reweighted hold more than
+    GUESS_ROWS rows, the stories near it are still grouped again (as if none had been
+    reweighted), not merely joined."""
+    archive = made_up_archive(150, seed=7, hours=5)
+    ordered = sorted(archive, key=lambda a: a.id)
+    features = extract(ordered)
+    added = len(ordered) - 1
+    labels = list(range(len(ordered)))
+    for story in cluster(ordered[:added], SETTINGS):
+        for article in story:
+            labels[ordered.index(article)] = ordered.index(story[0])
+    monkeypatch.setattr(clustering, "GUESS_ROWS", 100)
+    monkeypatch.setattr(clustering, "_each_joined", None)  # a call would fail
+    monkeypatch.setattr(clustering, "_reweighted", lambda f, new: np.arange(added))
+    every = clustering.placed(features, SETTINGS, labels, [added])
+    monkeypatch.setattr(clustering, "_reweighted", lambda f, new: np.arange(0))
+    monkeypatch.setattr(clustering._Similarities, "recounted", lambda self, new: np.arange(0))
+    assert clustering.placed(features, SETTINGS, labels, [added]) == every
+    assert every != labels  # the added article was placed, not left on its own
+
+
 def test_every_row_is_reweighted_when_the_count_of_articles_crosses_a_step() -> None:
     small = made_up_archive(60, seed=5)  # under HAPAX_ARCHIVE: the weight of hapaxes moves
     assert clustering._reweighted(extract(small), [59]) is None
