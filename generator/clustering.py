@@ -136,7 +136,7 @@ def placed(
     vectors = combined(features)
     label = np.array(labels, dtype=np.int64)
     similarities_to = _Similarities(vectors, features.days, settings)
-    reweighted = _reweighted(features, new)
+    reweighted = _reweighted(vectors, new)
     recounted = similarities_to.recounted(new)
     # Every row's weights changed (None): the stories near the new rows are the best guess.
     shifted = recounted if reweighted is None else np.union1d(reweighted, recounted)
@@ -166,25 +166,21 @@ term common in their time blocks): 13 guesses held with 5,000, 11 with 2,000; pl
 took 0.3-2.4 s (`_Similarities`, 0.66 ms a row)."""
 
 
-def _reweighted(features: Features, new: Sequence[int]) -> Indices | None:
+def _reweighted(vectors: Matrix, new: Sequence[int]) -> Indices | None:
     """The rows other than `new` whose weights the new rows changed: those holding a term
-    whose count of articles crossed a step of its idf (`features.idf_of`); None when the
-    count of all articles did, or the weight of words found once changed (every row's
-    weights did)."""
-    size = len(features.days)
-    if idf_level(size) != idf_level(size - len(new)) or hapax_weight(size) != hapax_weight(
-        size - len(new)
-    ):
+    whose count of articles crossed a step of its idf (`features.idf_of`; a column of
+    `combined` is held by the articles its kind's term is); None when the count of all
+    articles did, or the weight of words found once changed (every row's weights did)."""
+    size, before = vectors.shape[0], vectors.shape[0] - len(new)
+    if idf_level(size) != idf_level(before) or hapax_weight(size) != hapax_weight(before):
         return None
-    found = [np.zeros(0, dtype=np.int64)]
-    for matrix in (features.words, features.names, features.figures):
-        terms, held = np.unique(matrix[list(new)].indices, return_counts=True)
-        columns = matrix[:, terms].tocsc()
-        after = np.diff(columns.indptr)
-        for term in np.flatnonzero(idf_level(after) != idf_level(after - held)).tolist():
-            holders = columns.indices[columns.indptr[term] : columns.indptr[term + 1]]
-            found.append(holders.astype(np.int64))
-    rows: Indices = np.setdiff1d(np.concatenate(found), np.asarray(new, dtype=np.int64))
+    terms, held = np.unique(vectors[list(new)].indices, return_counts=True)
+    columns = vectors[:, terms].tocsc()
+    after = np.diff(columns.indptr)
+    crossed = np.flatnonzero(idf_level(after) != idf_level(after - held)).tolist()
+    found = [columns.indices[columns.indptr[t] : columns.indptr[t + 1]] for t in crossed]
+    holders = np.concatenate([np.zeros(0, dtype=np.int64), *found]).astype(np.int64)
+    rows: Indices = np.setdiff1d(holders, np.asarray(new, dtype=np.int64))
     return rows
 
 

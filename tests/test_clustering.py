@@ -191,7 +191,7 @@ def test_an_added_article_changes_the_weights_of_the_rows_it_says_only() -> None
     archive = made_up_archive(150, seed=3)
     added = dataclasses.replace(made_up_archive(151, seed=4)[-1], id="zz-added")
     before, after = extract(archive), extract([*archive, added])
-    reweighted = clustering._reweighted(after, [len(archive)])
+    reweighted = clustering._reweighted(clustering.combined(after), [len(archive)])
     assert reweighted is not None and 0 < len(reweighted) < len(archive)
     for kind in ("words", "names", "figures"):
         old, new = getattr(before, kind), getattr(after, kind)
@@ -224,7 +224,7 @@ def test_an_added_article_changes_no_similarity_between_rows_it_does_not_name(
     added = dataclasses.replace(made_up_archive(150, seed=seed + 10, hours=5)[70], id="zz-added")
     before, after = extract(archive), extract([*archive, added])
     new = [len(archive)]
-    reweighted = clustering._reweighted(after, new)
+    reweighted = clustering._reweighted(clustering.combined(after), new)
     assert reweighted is not None
     recounts = 0
     for most in range(6, 60, 4):
@@ -265,9 +265,9 @@ def test_too_many_reweighted_rows_leave_the_stories_near_the_new_one_grouped_aga
             labels[ordered.index(article)] = ordered.index(story[0])
     monkeypatch.setattr(clustering, "GUESS_ROWS", 100)
     monkeypatch.setattr(clustering, "_each_joined", None)  # a call would fail
-    monkeypatch.setattr(clustering, "_reweighted", lambda f, new: np.arange(added))
+    monkeypatch.setattr(clustering, "_reweighted", lambda vectors, new: np.arange(added))
     every = clustering.placed(features, SETTINGS, labels, [added])
-    monkeypatch.setattr(clustering, "_reweighted", lambda f, new: np.arange(0))
+    monkeypatch.setattr(clustering, "_reweighted", lambda vectors, new: np.arange(0))
     monkeypatch.setattr(clustering._Similarities, "recounted", lambda self, new: np.arange(0))
     assert clustering.placed(features, SETTINGS, labels, [added]) == every
     assert every != labels  # the added article was placed, not left on its own
@@ -275,7 +275,7 @@ def test_too_many_reweighted_rows_leave_the_stories_near_the_new_one_grouped_aga
 
 def test_every_row_is_reweighted_when_the_count_of_articles_crosses_a_step() -> None:
     small = made_up_archive(60, seed=5)  # under HAPAX_ARCHIVE: the weight of hapaxes moves
-    assert clustering._reweighted(extract(small), [59]) is None
+    assert clustering._reweighted(clustering.combined(extract(small)), [59]) is None
 
 
 def test_an_added_article_is_placed_alone_beyond_the_window_or_the_threshold() -> None:
