@@ -37,8 +37,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import cbor2
-
 from generator.search_index import (
     COUNTS,
     ENTRY,
@@ -46,6 +44,7 @@ from generator.search_index import (
     IndexFormatError,
     compress,
     decode,
+    encode_cbor,
     encode_entry,
     full_hash,
     short_names,
@@ -155,7 +154,7 @@ def _format_errors() -> Iterator[None]:
     """Any error of decoding a bundle raised as IndexFormatError."""
     try:
         yield
-    except (zlib.error, cbor2.CBORError, LookupError, TypeError, ValueError) as exc:
+    except (zlib.error, LookupError, TypeError, ValueError) as exc:
         if isinstance(exc, IndexFormatError):
             raise
         raise IndexFormatError(f"{type(exc).__name__}: {exc}") from exc
@@ -228,7 +227,7 @@ def _merge(parts: list[_Part], target: Path) -> dict[str, Path]:
         [],
         fields,
     ]
-    data = SIGNATURE + cbor2.dumps(meta)
+    data = SIGNATURE + encode_cbor(meta)
     meta_name = f"{language}_{full_hash(data[len(SIGNATURE) :])[: len(language) + META_DIGITS]}"
     _put(target / f"pagefind.{meta_name}.pf_meta", compress(data, LEVEL))
     entry = dict(first.entry)
@@ -372,15 +371,14 @@ def _page_fields(page: _Page) -> set[str]:
     return set(meta)
 
 
-def _packed(
-    pages: list[tuple[int, list[int], list[int]]],
-) -> list[tuple[int, list[int], list[int]]]:
+def _packed(pages: list[tuple[int, list[int], list[int]]]) -> list[list[Any]]:
     """Pages sorted by number (each once in a word's list), each numbered by the
-    difference from the one before."""
+    difference from the one before: `[number, positions, metadata positions]` (lists,
+    which `encode_cbor` takes)."""
     pages.sort(key=_number)  # by an int: list.sort's fast path, not tuple comparisons
     numbers = list(map(_number, pages))
     deltas = map(operator.sub, numbers, itertools.chain((0,), numbers))
-    return list(zip(deltas, map(_LOCS, pages), map(_META, pages), strict=True))
+    return list(map(list, zip(deltas, map(_LOCS, pages), map(_META, pages), strict=True)))
 
 
 _number, _LOCS, _META = operator.itemgetter(0), operator.itemgetter(1), operator.itemgetter(2)
@@ -427,7 +425,7 @@ def _write_words(target: Path, words: dict[str, _Word], language: str) -> list[l
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="compress") as pool:
         bodies, packed = [], []
         for chunk in chunks:
-            bodies.append(cbor2.dumps([chunk]))
+            bodies.append(encode_cbor([chunk]))
             packed.append(pool.submit(compress, SIGNATURE + bodies[-1], LEVEL))
         names = short_names([f"{language}_{full_hash(body)}" for body in bodies], len(language) + 8)
         for name, data in zip(names, packed, strict=True):
@@ -456,7 +454,7 @@ def _write_filters(
     for name in sorted(filters):
         values = sorted((value, sorted(pages)) for value, pages in filters[name].items())
         counts[name] = {value: len(pages) for value, pages in values}
-        bodies.append((name, cbor2.dumps([name, values])))
+        bodies.append((name, encode_cbor([name, [list(value) for value in values]])))
     names = short_names(
         [f"{language}_{full_hash(body)}" for _, body in bodies], len(language) + 1 + HASH_DIGITS
     )

@@ -278,7 +278,7 @@ def _common_digest(arguments: str) -> hashlib._Hash:
     module's code, the CBOR library, zlib) and the code that decides what it reads."""
     digest = hashlib.sha256(arguments.encode())
     digest.update(library_version("pagefind_bin_extended").encode())
-    digest.update(f"{library_version('cbor2')} {zlib.ZLIB_RUNTIME_VERSION}".encode())
+    digest.update(f"{library_version('libipld')} {zlib.ZLIB_RUNTIME_VERSION}".encode())
     digest.update(CODE_VERSION.encode())
     return digest
 

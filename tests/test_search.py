@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import cbor2
+import libipld
 import pytest
 
 from generator import search, search_index, search_merge, search_shards
@@ -177,10 +177,10 @@ def scramble(bundle: Path) -> None:
     for _, hash_ in meta[search_index.META_FILTERS]:
         path = bundle / "filter" / f"{hash_}.pf_filter"
         filter_name, values = search_index.decode(path.read_bytes())
-        body = search_index.SIGNATURE + cbor2.dumps([filter_name, values[::-1]])
+        body = search_index.SIGNATURE + search_index.encode_cbor([filter_name, values[::-1]])
         path.write_bytes(search_index.compress(body))
     meta[search_index.META_FILTERS].reverse()
-    meta_body = search_index.SIGNATURE + cbor2.dumps(meta)
+    meta_body = search_index.SIGNATURE + search_index.encode_cbor(meta)
     (bundle / name).write_bytes(search_index.compress(meta_body))
 
 
@@ -231,7 +231,7 @@ def test_canonical_filters_are_sorted_and_named_after_their_content(bundle: Path
     assert [f[0] for f in filters] == sorted(["author", "outlet", "topic", "year"])
     for _, hash_ in filters:
         data = gzip.decompress((bundle / "filter" / f"{hash_}.pf_filter").read_bytes())
-        _, values = cbor2.loads(data[len(search_index.SIGNATURE) :])
+        _, values = libipld.decode_dag_cbor(data[len(search_index.SIGNATURE) :])
         assert [v[0] for v in values] == sorted(v[0] for v in values)
         assert all(pages == sorted(pages) for _, pages in values)
         digest = search_index.full_hash(data[len(search_index.SIGNATURE) :])

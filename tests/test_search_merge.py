@@ -440,7 +440,7 @@ def test_an_index_in_another_form_is_a_clear_error(
     shutil.copytree(golden_index[0] / BUNDLE_DIR, bundle)
     name, meta = meta_of(bundle)
     meta[4] = [["date", [0]]]  # sort orders, which briefing's pages never ask for
-    body = search_index.SIGNATURE + __import__("cbor2").dumps(meta)
+    body = search_index.SIGNATURE + search_index.encode_cbor(meta)
     (bundle / name).write_bytes(search_index.compress(body))
     with pytest.raises(search_merge.Unmergeable, match="sort orders"):
         merge([files_in(bundle)], tmp_path / "merged")
