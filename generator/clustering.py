@@ -40,6 +40,7 @@ from generator.features import (
 )
 from generator.leads import Leads, leads_of
 from generator.models import Article
+from generator.sorted_sets import distinct, found_in, without
 from generator.sparse_import import import_sparse
 
 WORD_WEIGHT = 0.7
@@ -139,7 +140,7 @@ def placed(
     reweighted = _reweighted(vectors, new)
     recounted = similarities_to.recounted(new)
     # Every row's weights changed (None): the stories near the new rows are the best guess.
-    shifted = recounted if reweighted is None else np.union1d(reweighted, recounted)
+    shifted = recounted if reweighted is None else distinct(np.concatenate([reweighted, recounted]))
     known: dict[int, Links] = {}
     found = _neighbourhood(similarities_to, label, new, shifted, settings, known)
     if found is None and len(shifted):
@@ -180,8 +181,7 @@ def _reweighted(vectors: Matrix, new: Sequence[int]) -> Indices | None:
     crossed = np.flatnonzero(idf_level(after) != idf_level(after - held)).tolist()
     found = [columns.indices[columns.indptr[t] : columns.indptr[t + 1]] for t in crossed]
     holders = np.concatenate([np.zeros(0, dtype=np.int64), *found]).astype(np.int64)
-    rows: Indices = np.setdiff1d(holders, np.asarray(new, dtype=np.int64))
-    return rows
+    return without(holders, new)
 
 
 def _neighbourhood(
@@ -211,7 +211,7 @@ def _neighbourhood(
             linked = label[links.rows[links.similarity >= settings.threshold]]
             if reach == 0:
                 linked = np.concatenate([linked, label[shifted]])
-            for story in np.unique(linked).tolist():
+            for story in distinct(linked).tolist():
                 if story not in members:
                     members[story] = np.flatnonzero(label == story)
                 fresh = [m for m in members[story].tolist() if m not in chosen]
@@ -344,8 +344,7 @@ class _Similarities:
                 for term in crossed.tolist():
                     rows = holders.indices[holders.indptr[term] : holders.indptr[term + 1]]
                     found.append(rows.astype(np.int64))
-        recounted: Indices = np.setdiff1d(np.concatenate(found), np.asarray(new, np.int64))
-        return recounted
+        return without(np.concatenate(found), new)
 
     def _crossed(
         self,
@@ -360,7 +359,7 @@ class _Similarities:
         counted = [r for r in new if blocks is None or self.block[r] in blocks]
         held = np.zeros(len(terms), dtype=np.int64)
         for row in counted:
-            held += np.isin(terms, self.vectors[row].indices)
+            held += found_in(terms, np.sort(self.vectors[row].indices))
         crossed: Indices = np.flatnonzero((reach > MAX_POSTING) & (reach - held <= MAX_POSTING))
         return crossed
 
@@ -389,7 +388,7 @@ class _Similarities:
         products = np.zeros(len(near))
         anywhere = self.archive[terms] <= MAX_POSTING
         counted_weights = np.zeros(self.vectors.shape[1])
-        for value in np.unique(later):  # NaN: pairs with an undated article
+        for value in distinct(later):  # NaN: pairs with an undated article
             within = np.flatnonzero(np.isnan(later) if np.isnan(value) else later == value)
             counted = anywhere if np.isnan(value) else self._distinctive(terms, float(value))
             counted_weights[terms] = weights * counted

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator import markup
+from generator import markup, sorted_sets
 from generator.models import Article, Body
 from generator.summary import align, arrays, dates, figures, lead, names, sources, speakers
 from generator.summary.sentences import Sentence, article_sentences, stem, terms_of, words_of
@@ -136,7 +136,7 @@ def test_among_keeps_order_and_membership(sentences: tuple[Sentence, ...]) -> No
 )
 def test_found_in_is_membership(values: list[int], table: list[int]) -> None:
     """`found_in` (binary search in a sorted table) is np.isin, duplicates and all."""
-    found = arrays.found_in(
+    found = sorted_sets.found_in(
         np.array(values, dtype=np.int64), np.sort(np.array(table, dtype=np.int64))
     )
     assert found.dtype == np.bool_

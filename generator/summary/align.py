@@ -18,7 +18,8 @@ from operator import mul
 import numpy as np
 import numpy.typing as npt
 
-from generator.summary.arrays import Indices, SparseRows, found_in, met
+from generator.sorted_sets import distinct, found_in
+from generator.summary.arrays import Indices, SparseRows, met
 from generator.summary.model import Ref
 from generator.summary.sentences import Sentence, stem
 
@@ -193,15 +194,8 @@ def candidate_pairs(vectors: Matrix) -> tuple[Indices, Indices]:
     keep = _rank_in_runs(columns) < MAX_POSTINGS
     rows, columns = rows[keep], columns[keep]
     first, second = met(rows, columns)
-    codes = sorted_distinct(first * size + second)
+    codes = distinct(first * size + second)
     return codes // size, codes % size
-
-
-def sorted_distinct(values: Indices) -> Indices:
-    """`np.unique(values)` by sorting: numpy 2.4's hash-based unique is ~10 times slower
-    on the few thousand integers of a topic."""
-    ordered = np.sort(values)
-    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
 
 def _rank_in_runs(values: Indices) -> Indices:

@@ -102,13 +102,3 @@ def met(rows: Indices, columns: Indices) -> tuple[Indices, Indices]:
     left = np.repeat(np.arange(len(columns)), later)
     right = np.arange(len(left)) - np.repeat(np.cumsum(later) - later, later) + left + 1
     return rows[left], rows[right]
-
-
-def found_in(values: Indices, table: Indices) -> npt.NDArray[np.bool_]:
-    """`np.isin(values, table)` for a sorted `table`, by binary search: np.isin sorts
-    by np.unique, whose first call imports numpy.ma (10 ms of an edit's build)."""
-    if not len(table):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
-    found: npt.NDArray[np.bool_] = table[at] == values
-    return found

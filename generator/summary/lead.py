@@ -34,8 +34,9 @@ from operator import attrgetter
 import numpy as np
 
 from generator.models import Article
-from generator.summary.align import Alignment, codes_of, sorted_distinct
-from generator.summary.arrays import Indices, found_in
+from generator.sorted_sets import distinct, found_in
+from generator.summary.align import Alignment, codes_of
+from generator.summary.arrays import Indices
 from generator.summary.sentences import Sentence, stem_token, terms_of, words_of
 
 LEAD_WORDS = 110
@@ -174,7 +175,7 @@ def _distinct_rows(first: Indices, second: Indices) -> tuple[Indices, Indices]:
     if not len(first):
         return first, second
     scale = int(second.max()) + 1
-    combined = sorted_distinct(first * scale + second)
+    combined = distinct(first * scale + second)
     return combined // scale, combined % scale
 
 
