@@ -698,8 +698,14 @@ def _clustered(
             if guess.new:
                 # Placed once the child groups: the build waits for it anyway, and
                 # placing groups a neighbourhood again (0.8-1.3 s at 100,000 articles).
-                stories = placed_in(guess, leads.articles, features, settings)
-                speculation.going_with(stories)
+                placed = placed_in(guess, leads.articles, features, settings, speculation.ready)
+                if placed is None:  # the child has grouped them: no guess to go on with
+                    speculation.settle()
+                    placed = speculation.known(leads.articles)
+                    assert placed is not None, "settled with these articles"
+                else:
+                    speculation.going_with(placed)
+                stories = placed
             memo.keep_held()  # while the child groups: the build waits for it anyway
             return stories
     stories = [[a.id for a in story] for story in cluster_leads(leads, settings, memo)]
@@ -709,22 +715,30 @@ def _clustered(
 
 
 def placed_in(
-    guess: Guess, ordered: Sequence[Article], features: Features, settings: TopicsConfig
-) -> list[list[str]]:
+    guess: Guess,
+    ordered: Sequence[Article],
+    features: Features,
+    settings: TopicsConfig,
+    until: Callable[[], bool] | None = None,
+) -> list[list[str]] | None:
     """The stories of `guess` with the new articles placed among them
     (`clustering.placed`: the stories near each grouped again with it): most articles
     added to an archive are more coverage of a story in it, and guessing each a story of
     its own made such a build assemble its site twice (1.2-2.5 s of a 5-10 s build at
     10,000 articles). `ordered`: the articles in clustering order, the rows of
-    `features`."""
-    from generator.clustering import placed, stories_of
+    `features`. None when `until()` said, while they were placed, that the grouping
+    guessed at is made (`clustering.Overtaken`): then a guess is of no more use."""
+    from generator.clustering import Overtaken, placed, stories_of
 
     row = {article.id: at for at, article in enumerate(ordered)}
     labels = [0] * len(ordered)
     for story in guess.stories:
         for i in story:
             labels[row[i]] = row[story[0]]
-    moved = placed(features, settings, labels, [row[i] for i in guess.new])
+    try:
+        moved = placed(features, settings, labels, [row[i] for i in guess.new], until)
+    except Overtaken:
+        return None
     return [[a.id for a in story] for story in stories_of(ordered, moved)]
 
 

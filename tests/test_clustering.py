@@ -782,3 +782,30 @@ def test_unique_keys_are_numpys(seed: int) -> None:
     for mine, numpys in zip(found, want, strict=True):
         assert np.array_equal(mine, numpys.ravel())
         assert mine.dtype == np.int64
+
+
+def test_placing_stops_once_the_grouping_it_guesses_at_is_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`until` is asked every UNTIL_ROWS rows whose links were found: while it says no the
+    guess is the one made without it; once it says yes, placing stops (Overtaken)."""
+    archive = made_up_archive(150, seed=7, hours=5)
+    ordered = sorted(archive, key=lambda a: a.id)
+    features = extract(ordered)
+    added = len(ordered) - 1
+    labels = list(range(len(ordered)))
+    for story in cluster(ordered[:added], SETTINGS):
+        for article in story:
+            labels[ordered.index(article)] = ordered.index(story[0])
+    monkeypatch.setattr(clustering, "UNTIL_ROWS", 2)
+    asked: list[int] = []
+
+    def not_yet() -> bool:
+        asked.append(1)
+        return False
+
+    guess = clustering.placed(features, SETTINGS, labels, [added])
+    assert clustering.placed(features, SETTINGS, labels, [added], not_yet) == guess
+    assert len(asked) > 1  # the neighbourhood's rows were found two at a time
+    with pytest.raises(clustering.Overtaken):
+        clustering.placed(features, SETTINGS, labels, [added], lambda: True)

@@ -245,6 +245,24 @@ def test_articles_added_or_removed_are_guessed_and_give_the_clean_site(
     assert_clean_build(built, tmp_path)
 
 
+def test_a_guess_overtaken_by_the_grouping_is_dropped_for_it(
+    built: Path, tmp_path: Path, settled: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the child has grouped the articles before the new one is placed, the build
+    goes on with the child's grouping, not a guess: nothing is assembled twice."""
+    monkeypatch.setattr(clustering, "UNTIL_ROWS", 1)
+    monkeypatch.setattr(Speculation, "ready", lambda self: True)
+
+    def no_guess(self: Speculation, guess: list[list[str]]) -> None:
+        raise AssertionError("the build went on with a guess")
+
+    monkeypatch.setattr(Speculation, "going_with", no_guess)
+    add_related(built)
+    build(BuildOptions(built))
+    assert settled == [False]  # the child's grouping: not the guess it was left alone in
+    assert_clean_build(built, tmp_path)
+
+
 def test_no_guess_for_many_new_articles(
     built: Path, settled: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
