@@ -22,7 +22,7 @@ from generator.cache import BuildCache, Memory, key_of
 from generator.clustering import Pairs, agglomerate, cluster, similar_pairs
 from generator.config import TopicsConfig
 from generator.content import parse_article
-from generator.features import extract
+from generator.features import Features, extract
 from generator.leads import what_cluster_reads
 from generator.models import Article, Body, Paragraph
 
@@ -249,20 +249,26 @@ def test_an_added_article_changes_no_similarity_between_rows_it_does_not_name(
     assert recounts >= 3
 
 
+def last_one_to_place() -> tuple[Features, list[int], int]:
+    """A made-up archive's features, the labels of its grouping without its last row
+    (there a story of its own), and that row: a guess's input for an article added."""
+    archive = made_up_archive(150, seed=7, hours=5)
+    ordered = sorted(archive, key=lambda a: a.id)
+    added = len(ordered) - 1
+    labels = list(range(len(ordered)))
+    for story in cluster(ordered[:added], SETTINGS):
+        for article in story:
+            labels[ordered.index(article)] = ordered.index(story[0])
+    return extract(ordered), labels, added
+
+
 def test_too_many_reweighted_rows_leave_the_stories_near_the_new_one_grouped_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """When the stories of the rows an added article reweighted hold more than
     GUESS_ROWS rows, the stories near it are still grouped again (as if none had been
     reweighted), not merely joined."""
-    archive = made_up_archive(150, seed=7, hours=5)
-    ordered = sorted(archive, key=lambda a: a.id)
-    features = extract(ordered)
-    added = len(ordered) - 1
-    labels = list(range(len(ordered)))
-    for story in cluster(ordered[:added], SETTINGS):
-        for article in story:
-            labels[ordered.index(article)] = ordered.index(story[0])
+    features, labels, added = last_one_to_place()
     monkeypatch.setattr(clustering, "GUESS_ROWS", 100)
     monkeypatch.setattr(clustering, "_each_joined", None)  # a call would fail
     monkeypatch.setattr(clustering, "_reweighted", lambda vectors, new: np.arange(added))
@@ -789,14 +795,7 @@ def test_placing_stops_once_the_grouping_it_guesses_at_is_made(
 ) -> None:
     """`until` is asked every UNTIL_ROWS rows whose links were found: while it says no the
     guess is the one made without it; once it says yes, placing stops (Overtaken)."""
-    archive = made_up_archive(150, seed=7, hours=5)
-    ordered = sorted(archive, key=lambda a: a.id)
-    features = extract(ordered)
-    added = len(ordered) - 1
-    labels = list(range(len(ordered)))
-    for story in cluster(ordered[:added], SETTINGS):
-        for article in story:
-            labels[ordered.index(article)] = ordered.index(story[0])
+    features, labels, added = last_one_to_place()
     monkeypatch.setattr(clustering, "UNTIL_ROWS", 2)
     asked: list[int] = []
 
