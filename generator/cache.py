@@ -287,17 +287,20 @@ class BuildCache:
         keys: Sequence[str],
         make: Callable[[list[int]], list[T]],
         remake: Callable[[int], T],
+        keep_made: bool = True,
     ) -> list[T | Lazy]:
         """`get_or_make_many`, but a stored value is unpickled only when first used
         (`Lazy`): for values most builds never read, such as the summaries of topics
         whose pages are taken from the last build (1,449 of them took 0.7 s to unpickle
         at 10,000 articles, for an edit that shows one). `remake(position)` makes a
-        value whose stored entry turns out to be damaged."""
+        value whose stored entry turns out to be damaged. Without `keep_made`, the
+        values `make` gives are not kept (the caller keeps them: `make` may give `Lazy`
+        values still to be made)."""
 
         def look(position: int, key: str) -> tuple[bool, Any]:
             return self._find_lazily(kind, key, partial(remake, position))
 
-        return self._many(kind, keys, make, look)
+        return self._many(kind, keys, make, look, keep_made)
 
     def _many(
         self,
@@ -305,6 +308,7 @@ class BuildCache:
         keys: Sequence[str],
         make: Callable[[list[int]], list[T]],
         look: Callable[[int, str], tuple[bool, Any]],
+        keep_made: bool = True,
     ) -> list[Any]:
         """The values `look(position, key)` finds, the others made by one `make` call."""
         values: list[Any] = []
@@ -315,7 +319,8 @@ class BuildCache:
             if not found:
                 missing.append(position)
         for position, value in zip(missing, make(missing), strict=True):
-            self.keep(kind, keys[position], value)
+            if keep_made:
+                self.keep(kind, keys[position], value)
             values[position] = value
         return values
 
@@ -737,11 +742,12 @@ class Lazy:
     """A value from the cache, unpickled when it is first used: its attributes (as a
     template or `archive.py` reads them), equality, hash and text are the value's.
     A stored entry that cannot be unpickled is made again by `remake`, as `find` would
-    have: a damaged cache never fails a build."""
+    have: a damaged cache never fails a build. Without a stored entry (None), the value
+    is what `remake` gives on first use (a value being made elsewhere meanwhile)."""
 
     __slots__ = ("_kind", "_ready", "_remake", "_stored", "_value")
 
-    def __init__(self, stored: bytes, remake: Callable[[], Any], kind: str = "") -> None:
+    def __init__(self, stored: bytes | None, remake: Callable[[], Any], kind: str = "") -> None:
         self._stored: bytes | None = stored
         self._remake: Callable[[], Any] | None = remake
         self._kind = kind
@@ -752,10 +758,13 @@ class Lazy:
     def value(self) -> Any:
         """The value, unpickled (or remade) on the first call."""
         if not self._ready:
-            try:
-                self._value = _value_of(self._kind, self._stored)  # type: ignore[arg-type]
-            except Exception:
+            if self._stored is None:
                 self._value = self._remake()  # type: ignore[misc]
+            else:
+                try:
+                    self._value = _value_of(self._kind, self._stored)
+                except Exception:
+                    self._value = self._remake()  # type: ignore[misc]
             self._ready, self._stored, self._remake = True, None, None
         return self._value
 

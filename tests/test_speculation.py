@@ -6,6 +6,7 @@ stops the child and leaves the previous site as it was."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -261,6 +262,74 @@ def test_a_guess_overtaken_by_the_grouping_is_dropped_for_it(
     build(BuildOptions(built))
     assert settled == [False]  # the child's grouping: not the guess it was left alone in
     assert_clean_build(built, tmp_path)
+
+
+def add_a_tag(site: Path) -> None:
+    """An edit of what grouping does not read: it is taken from the cache, and the
+    article's topic summarised again (a summary's key holds its articles' files)."""
+    replace_in(site, BRIDGE, 'tags: ["transport"]', 'tags: ["transport", "harbours"]')
+
+
+@pytest.fixture
+def asides(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many summaries each `build.Aside` of the builds was left."""
+    made: list[int] = []
+    real = build_module.Aside.__init__
+
+    def spied(self: build_module.Aside, summary: Any, topics: Any, *rest: Any) -> None:
+        made.append(len(topics))
+        real(self, summary, topics, *rest)
+
+    monkeypatch.setattr(build_module.Aside, "__init__", spied)
+    return made
+
+
+def test_an_edit_past_the_lead_is_summarised_in_a_child_and_builds_the_clean_site(
+    built: Path, tmp_path: Path, asides: list[int], settled: list[bool]
+) -> None:
+    add_a_tag(built)
+    build(BuildOptions(built))
+    assert (asides, settled) == ([1], [])
+    assert multiprocessing.active_children() == []
+    replace_in(built, MARATHON, 'tags: ["sport", "transport"]', 'tags: ["sport"]')
+    build(BuildOptions(built))  # the bridge topic's summary made aside was kept
+    assert asides == [1, 1]
+    assert_clean_build(built, tmp_path)
+
+
+def test_a_summary_child_that_dies_is_replaced_by_summarising_here(
+    built: Path, tmp_path: Path, asides: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    real = build_module.Aside._made_there
+
+    def dies_in_the_child(self: build_module.Aside) -> list[Any]:
+        if os.getpid() != parent:
+            os._exit(1)
+        return real(self)
+
+    monkeypatch.setattr(build_module.Aside, "_made_there", dies_in_the_child)
+    add_a_tag(built)
+    build(BuildOptions(built))
+    assert asides == [1]
+    assert_clean_build(built, tmp_path)
+
+
+def test_an_error_summarising_aside_ends_the_build_and_keeps_the_site(
+    built: Path, asides: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree(built / "build")
+
+    def failing(*args: Any) -> Any:
+        raise ValueError("summary broke")
+
+    monkeypatch.setattr(build_module, "summary_of_topic", failing)
+    add_a_tag(built)
+    with pytest.raises(ValueError, match="summary broke"):
+        build(BuildOptions(built))
+    assert asides == [1]
+    assert multiprocessing.active_children() == []
+    assert tree(built / "build") == before
 
 
 def test_no_guess_for_many_new_articles(
