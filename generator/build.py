@@ -1007,7 +1007,7 @@ def summarise_all(
 
     def make(positions: list[int]) -> list[Any]:
         wanted = [topics[p] for p in positions]
-        if aside and len(wanted) < PARALLEL_FROM and parallel.can_fork():
+        if aside and 0 < len(wanted) < PARALLEL_FROM and parallel.can_fork():
             left.append(Aside(summary, wanted, [keys[p] for p in positions], cache))
             return left[0].values
         made = parallel.on_both_cores(summary, wanted, PARALLEL_FROM)

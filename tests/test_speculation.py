@@ -297,6 +297,14 @@ def test_an_edit_past_the_lead_is_summarised_in_a_child_and_builds_the_clean_sit
     assert_clean_build(built, tmp_path)
 
 
+def test_nothing_is_left_aside_where_no_summary_is_to_make(built: Path, asides: list[int]) -> None:
+    """A change that no summary reads (a template's text) forks no child to summarise."""
+    (built / "templates").mkdir(exist_ok=True)
+    (built / "templates" / "footer.html").write_text("<footer>Changed.</footer>\n", "utf-8")
+    build(BuildOptions(built))
+    assert asides == []
+
+
 def test_a_summary_child_that_dies_is_replaced_by_summarising_here(
     built: Path, tmp_path: Path, asides: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
