@@ -1042,11 +1042,11 @@ class Aside:
         from generator.cache import Lazy
 
         self.summary, self.topics, self.keys, self.cache = summary, list(topics), keys, cache
-        self.later: parallel.Later[list[Any]] | None = parallel.Later(self._made_there)
+        self.later: parallel.Later[list[Any]] | None = parallel.Later(self._make_all)
         self.made: list[Any] | None = None
         self.values = [Lazy(None, partial(self._made, n)) for n in range(len(topics))]
 
-    def _made_there(self) -> list[Any]:
+    def _make_all(self) -> list[Any]:
         return [self.summary(topic) for topic in self.topics]
 
     def ready(self) -> bool:
@@ -1060,7 +1060,7 @@ class Aside:
                 made = later.result() if later is not None else None
             except Exception:  # the child failed or ended without its result: made here
                 made = None
-            self.made = made if made is not None else self._made_there()
+            self.made = made if made is not None else self._make_all()
             for key, value in zip(self.keys, self.made, strict=True):
                 self.cache.keep("summary", key, value)
         return self.made[position]

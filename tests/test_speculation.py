@@ -309,14 +309,14 @@ def test_a_summary_child_that_dies_is_replaced_by_summarising_here(
     built: Path, tmp_path: Path, asides: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parent = os.getpid()
-    real = build_module.Aside._made_there
+    real = build_module.Aside._make_all
 
     def dies_in_the_child(self: build_module.Aside) -> list[Any]:
         if os.getpid() != parent:
             os._exit(1)
         return real(self)
 
-    monkeypatch.setattr(build_module.Aside, "_made_there", dies_in_the_child)
+    monkeypatch.setattr(build_module.Aside, "_make_all", dies_in_the_child)
     add_a_tag(built)
     build(BuildOptions(built))
     assert asides == [1]
