@@ -1025,8 +1025,8 @@ def summarise_all(
 
 class Aside:
     """Summaries a forked child makes while the build keys its pages (they need each
-    topic's summary key, not its summary): an edit summarises its topic, 0.08-0.11 s at
-    1,000 articles and 0.6 s at 100,000, and keying every page took as long or longer.
+    topic's summary key, not its summary): an edit summarises its topic, 0.05-0.11 s at
+    1,000 articles, and keying every page took as long or longer.
     `values` stand for the summaries (`Lazy`); `resolved` waits for them, keeps them in
     the cache, and makes every value ready, so that no process forked afterwards reads
     the child's pipe. A child that ends without its result is replaced by making the

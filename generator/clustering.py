@@ -214,8 +214,7 @@ def _reweighted(vectors: Matrix, new: Sequence[int]) -> Indices | None:
     after = np.diff(columns.indptr)
     crossed = np.flatnonzero(idf_level(after) != idf_level(after - held)).tolist()
     found = [columns.indices[columns.indptr[t] : columns.indptr[t + 1]] for t in crossed]
-    holders = np.concatenate([np.zeros(0, dtype=np.int64), *found]).astype(np.int64)
-    return without(holders, new)
+    return without(np.concatenate([np.zeros(0, dtype=np.int64), *found]), new)
 
 
 def _neighbourhood(

@@ -454,7 +454,7 @@ def _write_filters(
     for name in sorted(filters):
         values = sorted((value, sorted(pages)) for value, pages in filters[name].items())
         counts[name] = {value: len(pages) for value, pages in values}
-        bodies.append((name, encode_cbor([name, [list(value) for value in values]])))
+        bodies.append((name, encode_cbor([name, [list(entry) for entry in values]])))
     names = short_names(
         [f"{language}_{full_hash(body)}" for _, body in bodies], len(language) + 1 + HASH_DIGITS
     )
