@@ -102,7 +102,7 @@ def test_candidate_pairs_match_the_blocking_rule(sentences: tuple[Sentence, ...]
 def test_row_dots_by_table_and_by_search_are_the_dot_products(
     sentences: tuple[Sentence, ...], cells: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every pair of rows, matched through the table of codes or by binary search (0
+    """Every pair of rows, read from the dense matrix or found by binary search (0
     cells: always the search): the same values, bit for bit, as the row-by-row sum."""
     monkeypatch.setattr(arrays, "LOOKUP_CELLS", cells)
     matrix = align.vectorise(sentences, {})

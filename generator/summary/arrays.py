@@ -46,25 +46,27 @@ class SparseRows:
 
     def row_dots(self, first: Indices, second: Indices) -> Floats:
         """Dot product of row first[k] with row second[k], for every k: each row of
-        `first` entry by entry in column order, matched in the other row through every
-        entry's (row, column) code: looked up in a table of all codes while that table is
-        at most LOOKUP_CELLS long (every topic of the benchmark archives: their sentence
-        vectors have at most a few hundred terms), else by binary search over the codes,
-        which the layout keeps sorted (the search was 15% of the summary stage)."""
+        `first` entry by entry in column order, times the other row's value in that
+        column. While the matrix has at most LOOKUP_CELLS cells (every topic of the
+        benchmark archives: their sentence vectors have at most a few hundred terms), that
+        value is read from the matrix made dense, zero where the row lacks the column
+        (`np.zeros` leaves the pages never written unmapped); else it is found by binary
+        search over the entries' (row, column) codes, which the layout keeps sorted (the
+        search was 15% of the summary stage). The products and their sums are the same
+        either way, bit for bit: a missing entry adds 0.0 to its row's sum."""
         width = self.shape[1]
-        codes = self.entry_rows() * width + self.indices
         pair = np.repeat(np.arange(len(first), dtype=np.int64), self._lengths(first))
         entry = self._entries_of(first)
         wanted = second[pair] * width + self.indices[entry]
         if self.shape[0] * width <= LOOKUP_CELLS:
-            position = np.full(self.shape[0] * width, -1, dtype=np.int64)
-            position[codes] = np.arange(len(codes), dtype=np.int64)
-            found = position[wanted]
-            hit = found >= 0
+            dense = np.zeros(self.shape[0] * width, dtype=np.float64)
+            dense[self.entry_rows() * width + self.indices] = self.data
+            products = self.data[entry] * dense[wanted]
         else:
+            codes = self.entry_rows() * width + self.indices
             found = np.minimum(np.searchsorted(codes, wanted), max(len(codes) - 1, 0))
             hit = codes[found] == wanted if len(codes) else np.zeros(0, dtype=bool)
-        products = np.where(hit, self.data[entry] * self.data[found], 0.0)
+            products = np.where(hit, self.data[entry] * self.data[found], 0.0)
         return np.bincount(pair, weights=products, minlength=len(first)).astype(np.float64)
 
     def column_sums(self, rows: Indices) -> Floats:
