@@ -66,7 +66,7 @@ def wire_pairs(articles: Sequence[Article]) -> list[tuple[int, int]]:
     carried = np.bincount(columns)[columns] if len(columns) else columns
     keep = carried <= MAX_POSTINGS
     rows, columns = rows[keep], columns[keep]
-    order = np.lexsort((rows, columns))
+    order = np.argsort(columns * len(sets) + rows)  # each (row, column) once: one order
     first, second = met(rows[order], columns[order])
     pairs, shared = np.unique(first * len(sets) + second, return_counts=True)
     first, second = pairs // len(sets), pairs % len(sets)
