@@ -55,8 +55,7 @@ class SparseRows:
         search was 15% of the summary stage). The products and their sums are the same
         either way, bit for bit: a missing entry adds 0.0 to its row's sum."""
         width = self.shape[1]
-        pair = np.repeat(np.arange(len(first), dtype=np.int64), self._lengths(first))
-        entry = self._entries_of(first)
+        pair, entry = self._expanded(first)
         wanted = second[pair] * width + self.indices[entry]
         if self.shape[0] * width <= LOOKUP_CELLS:
             dense = np.zeros(self.shape[0] * width, dtype=np.float64)
@@ -71,26 +70,25 @@ class SparseRows:
 
     def column_sums(self, rows: Indices) -> Floats:
         """The sum of the given rows (in that order)."""
-        entries = self._entries_of(rows)
+        _, entries = self._expanded(rows)
         columns, values = self.indices[entries], self.data[entries]
         return np.bincount(columns, weights=values, minlength=self.shape[1]).astype(np.float64)
 
     def times(self, rows: Indices, vector: Floats) -> Floats:
         """The product of the given rows with a vector of one value per column."""
-        entries = self._entries_of(rows)
-        owner = np.repeat(np.arange(len(rows), dtype=np.int64), self._lengths(rows))
+        owner, entries = self._expanded(rows)
         values = self.data[entries] * vector[self.indices[entries]]
         return np.bincount(owner, weights=values, minlength=len(rows)).astype(np.float64)
 
-    def _lengths(self, rows: Indices) -> Indices:
-        return (self.indptr[rows + 1] - self.indptr[rows]).astype(np.int64)
-
-    def _entries_of(self, rows: Indices) -> Indices:
-        lengths = self._lengths(rows)
-        offset = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(
-            np.cumsum(lengths) - lengths, lengths
-        )
-        return np.repeat(self.indptr[rows], lengths) + offset
+    def _expanded(self, rows: Indices) -> tuple[Indices, Indices]:
+        """The entries of the given rows, in order: for each, its place in `rows` and
+        its index in `indices` and `data`."""
+        starts = self.indptr[rows]
+        lengths = (self.indptr[rows + 1] - starts).astype(np.int64)
+        owner = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+        # Entry k of the output is entry (k - where its row's run begins) of that row.
+        shift = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        return owner, shift + np.arange(len(owner), dtype=np.int64)
 
 
 def met(rows: Indices, columns: Indices) -> tuple[Indices, Indices]:
