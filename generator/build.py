@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import parallel
-from generator.cache import BuildCache, Memory, as_text, key_of
+from generator.cache import BuildCache, Made, Memory, as_text, key_of
 from generator.config import SiteConfig, TopicsConfig, load_config, with_base_url
 from generator.errors import BuildError, ContentError, Diagnostic, Severity
 from generator.freshness import (
@@ -1010,10 +1010,12 @@ def summarise_all(
         if aside and 0 < len(wanted) < PARALLEL_FROM and parallel.can_fork():
             left.append(Aside(summary, wanted, [keys[p] for p in positions], cache))
             return left[0].values
-        made = parallel.on_both_cores(summary, wanted, PARALLEL_FROM)
-        for position, value in zip(positions, made, strict=True):
-            cache.keep("summary", keys[position], value)
-        return made
+        # Each summary pickled for the cache where it is made: a child's is sent as
+        # those bytes (`Made`), and the build does not pickle it again, on one core.
+        made = parallel.on_both_cores(partial(_made, "summary", summary), wanted, PARALLEL_FROM)
+        for position, item in zip(positions, made, strict=True):
+            cache.keep("summary", keys[position], item.value, item.stored)
+        return [item.value for item in made]
 
     def remake(position: int) -> Any:
         return summary(topics[position])
@@ -1042,12 +1044,12 @@ class Aside:
         from generator.cache import Lazy
 
         self.summary, self.topics, self.keys, self.cache = summary, list(topics), keys, cache
-        self.later: parallel.Later[list[Any]] | None = parallel.Later(self._make_all)
-        self.made: list[Any] | None = None
+        self.later: parallel.Later[list[Made]] | None = parallel.Later(self._make_all)
+        self.made: list[Made] | None = None
         self.values = [Lazy(None, partial(self._made, n)) for n in range(len(topics))]
 
-    def _make_all(self) -> list[Any]:
-        return [self.summary(topic) for topic in self.topics]
+    def _make_all(self) -> list[Made]:
+        return [_made("summary", self.summary, topic) for topic in self.topics]
 
     def ready(self) -> bool:
         """Whether the child has ended (`resolved` will not wait)."""
@@ -1061,9 +1063,9 @@ class Aside:
             except Exception:  # the child failed or ended without its result: made here
                 made = None
             self.made = made if made is not None else self._make_all()
-            for key, value in zip(self.keys, self.made, strict=True):
-                self.cache.keep("summary", key, value)
-        return self.made[position]
+            for key, item in zip(self.keys, self.made, strict=True):
+                self.cache.keep("summary", key, item.value, item.stored)
+        return self.made[position].value
 
     def resolved(self) -> None:
         """Wait for the summaries and make every value ready (see the class)."""
@@ -1075,6 +1077,11 @@ class Aside:
         if self.later is not None:
             self.later.cancel()
             self.later = None
+
+
+def _made(kind: str, function: Callable[[Any], Any], item: Any) -> Made:
+    """`function(item)`, with the bytes the cache stores it as (see `Made`)."""
+    return Made(kind, function(item))
 
 
 def summary_key(

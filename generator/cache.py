@@ -368,11 +368,11 @@ class BuildCache:
         # the end is what this build did not use.
         return False, None, self._entries(kind).pop(key, None)
 
-    def keep(self, kind: str, key: str, value: Any) -> None:
+    def keep(self, kind: str, key: str, value: Any, stored: bytes | None = None) -> None:
         """Store a value made by this build: written at once into the build's open
         transaction (so a large build does not hold every new value's bytes until it
         ends), committed by `save`; a value of a packed kind with others, PACK_SIZE at a
-        time."""
+        time. `stored`: the bytes it is stored as, when already made (`Made`)."""
         self._used.setdefault(kind, set()).add(key)
         if kind in PACKED_KINDS:
             fresh = self._fresh.setdefault(kind, {})
@@ -381,7 +381,7 @@ class BuildCache:
                 self._write_pack(kind, fresh)
                 fresh.clear()
         else:
-            data = _stored_form(kind, value)
+            data = _stored_form(kind, value) if stored is None else stored
             if not self._write(kind, key, data):
                 self._made.setdefault(kind, {})[key] = data
         if self.memory is not None:
@@ -637,6 +637,29 @@ class BuildCache:
         if self._file_is_current is None:
             self._file_is_current = _written_by_this_code(db)
         return self._file_is_current
+
+
+class Made:
+    """A value of a kind kept unpacked (not PACKED_KINDS), made with the bytes it is
+    stored as (`keep(kind, key, made.value, made.stored)`). Sent to another process,
+    only those bytes go, and the value is unpickled from them there: the process that
+    made it also made its stored form, which the receiving one would otherwise make
+    after it. A cold build's summaries made by a forked child were pickled to be sent,
+    then again to be kept, by the build, on one core, once both were done."""
+
+    __slots__ = ("kind", "stored", "value")
+
+    def __init__(self, kind: str, value: Any, stored: bytes | None = None) -> None:
+        self.kind, self.value = kind, value
+        self.stored = _stored_form(kind, value) if stored is None else stored
+
+    def __reduce__(self) -> tuple[Callable[[str, bytes], Made], tuple[str, bytes]]:
+        return _made_elsewhere, (self.kind, self.stored)
+
+
+def _made_elsewhere(kind: str, stored: bytes) -> Made:
+    """A `Made` sent by another process (see `Made.__reduce__`)."""
+    return Made(kind, _value_of(kind, stored), stored)
 
 
 def _stored_form(kind: str, value: Any) -> bytes:

@@ -744,3 +744,23 @@ def test_summaries_are_stored_compressed_and_found_as_they_were(tmp_path: Path) 
     assert fetching.find("summary", "d") == (True, value)
     lazily = fetching.get_or_make_many_lazily("summary", ["d"], lambda m: [], lambda p: "made")
     assert lazily[0] == value
+
+
+def test_a_value_made_elsewhere_travels_as_its_stored_bytes_and_is_kept_as_them(
+    tmp_path: Path,
+) -> None:
+    """`Made` pickles as the bytes the cache stores (another process sends no second
+    pickle of the value), and `keep` writes those bytes as they are."""
+    value = {"summary": ["a", "b"], "n": 3}
+    made = cache_module.Made("summary", value)
+    assert made.stored == zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+    sent = pickle.loads(pickle.dumps(made))
+    assert sent.value == value and sent.stored == made.stored and sent.kind == "summary"
+    sent_bytes = pickle.dumps(made)  # the stored bytes, remade into a Made on arrival
+    assert made.stored in sent_bytes and b"_made_elsewhere" in sent_bytes
+    assert b"value" not in sent_bytes
+    first = BuildCache(tmp_path)
+    first.keep("summary", "k", sent.value, sent.stored)
+    first.save()
+    later = BuildCache(tmp_path)
+    assert later.get_or_make("summary", "k", lambda: pytest.fail("made again")) == value
