@@ -295,3 +295,46 @@ def test_reordered_patterns_match_as_the_plain_ones(name: str, text: str) -> Non
     fast, plain = PLAIN_PATTERNS[name]
     expected = [(m.span(), m.groups()) for m in re.finditer(plain, text)]
     assert [(m.span(), m.groups()) for m in fast.finditer(text)] == expected
+
+
+# The speech verbs and date expressions behind a look-ahead for their first letters,
+# against the patterns as they were without it.
+PLAIN_VERB = (
+    r"\b(?:said|says|told|tells|added|adds|stated|claimed|claims|concluded|explained|noted|"
+    r"warned|warns|argued|insisted|wrote|writes|tweeted|asked|called|declared|announced|"
+    r"recalled|remarked|acknowledged|admitted|suggested|alluded|urged|vowed|stressed|"
+    r"confirmed|denied|according to)\b"
+)
+_PLAIN_MONTH = (
+    r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|"
+    r"aug(?:ust|\.)?|sept?(?:ember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)"
+)
+PLAIN_DATE = re.compile(
+    rf"\b(?:(?P<md>{_PLAIN_MONTH}\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<md_year>\d{{4}}))?)"
+    rf"|(?P<dm>(?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm_month>{_PLAIN_MONTH})(?:,?\s+(?P<dm_year>\d{{4}}))?)"
+    rf"|(?P<m>(?:in|since|last|early|late|mid-?|by|until|from)\s+(?P<m_month>{_PLAIN_MONTH})(?:\s+(?P<m_year>\d{{4}}))?)"
+    r"|(?P<wd>(?:on\s+|last\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
+    r"|(?P<rel>yesterday|today|last (?:week|month|year)|this (?:week|month|year))"
+    r"|(?P<y>(?:in|since|by|until|from)\s+(?P<year>(?:19|20)\d\d)))\b",
+    re.IGNORECASE,
+)
+# Words of every branch in several cases, letters that fold to their first letters
+# (long s, dotted and dotless i, Kelvin sign), digits of two scripts, and joiners.
+DATE_PIECES = st.sampled_from(
+    ["in", "IN", "İn", "ın", "ſince", "Since", "mid-", "Mid", "last", "LAST", "this", "on",
+     "early", "by", "until", "from", "Aug.", "august", "MAY", "Sept", "Friday", "friday",
+     "ſunday", "yesterday", "Today", "week", "month", "year", "of", "8", "8th", "12", "2022",
+     "1998", "٣", "٢٠٢٢", " ", " ", ",", ".", "x", "_", "é", "said", "told", "according to",
+     "asked", "ſaid", "Said", "'s"]
+)  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(DATE_PIECES, max_size=14).map("".join))
+@example("He said on Friday, Aug. 8, 2022, and in July 2021 (since 1998; 8th of May).")
+@example("ſaid İn july ın May ſince 2020 mid-March LAST WEEK according to X")
+def test_guarded_verbs_and_dates_match_as_the_plain_patterns(text: str) -> None:
+    verbs = [m.span() for m in re.finditer(PLAIN_VERB, text)]
+    assert [m.span() for m in speakers._VERB.finditer(text)] == verbs
+    found = [(m.span(), m.groupdict()) for m in PLAIN_DATE.finditer(text)]
+    assert [(m.span(), m.groupdict()) for m in dates._EXPRESSION.finditer(text)] == found

@@ -23,13 +23,24 @@ MONTHS = (
 ).split()
 _MONTH = r"(?:jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|aug(?:ust|\.)?|sept?(?:ember|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?)"  # noqa: E501
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_BEFORE_MONTH = "in since last early late mid by until from".split()
+_BEFORE_YEAR = "in since by until from".split()
+_RELATIVE = "yesterday today last this".split()
+# Each branch starts with a digit or one of these words: a look-ahead for their first
+# letters turns most word boundaries away before `re` tries every branch (nearly half the
+# time of finding the dates of 1,000 articles), and finds the same matches.
+_FIRST_LETTERS = "".join(
+    sorted({w[0] for w in [*MONTHS, *_BEFORE_MONTH, *_WEEKDAYS, "on", *_RELATIVE]})
+)
+_BEFORE_MONTHS = "|".join(_BEFORE_MONTH).replace("mid", "mid-?")  # "mid-March", "mid March"
 _EXPRESSION = re.compile(
-    rf"\b(?:(?P<md>{_MONTH}\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<md_year>\d{{4}}))?)"
+    rf"\b(?=[\d{_FIRST_LETTERS}])"
+    rf"(?:(?P<md>{_MONTH}\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<md_year>\d{{4}}))?)"
     rf"|(?P<dm>(?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm_month>{_MONTH})(?:,?\s+(?P<dm_year>\d{{4}}))?)"
-    rf"|(?P<m>(?:in|since|last|early|late|mid-?|by|until|from)\s+(?P<m_month>{_MONTH})(?:\s+(?P<m_year>\d{{4}}))?)"
+    rf"|(?P<m>(?:{_BEFORE_MONTHS})\s+(?P<m_month>{_MONTH})(?:\s+(?P<m_year>\d{{4}}))?)"
     rf"|(?P<wd>(?:on\s+|last\s+)?(?P<weekday>{'|'.join(_WEEKDAYS)}))"
     rf"|(?P<rel>yesterday|today|last (?:week|month|year)|this (?:week|month|year))"
-    rf"|(?P<y>(?:in|since|by|until|from)\s+(?P<year>(?:19|20)\d\d)))\b",
+    rf"|(?P<y>(?:{'|'.join(_BEFORE_YEAR)})\s+(?P<year>(?:19|20)\d\d)))\b",
     re.IGNORECASE,
 )
 

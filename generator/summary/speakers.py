@@ -21,11 +21,20 @@ from generator.summary.sentences import Sentence
 # letter): a pattern whose branches all start with a character lets `re` skip to the
 # next quote mark instead of trying each position (masking took a third of the time).
 QUOTE = re.compile(r"“[^“”]+”|\"[^\"]+\"|‘(?<!\w‘)[^‘’]+’(?!\w)")
+SPEECH_VERBS = (
+    *"said says told tells added adds stated claimed claims concluded explained noted warned "
+    "warns argued insisted wrote writes tweeted asked called declared announced recalled "
+    "remarked acknowledged admitted suggested alluded urged vowed stressed confirmed "
+    "denied".split(),
+    "according to",
+)
+"""Words that attribute what is said, tried in this order (`_VERB`)."""
+# `\b` then the verbs: at every word boundary `re` tries each verb in turn. The look-ahead
+# for their first letters turns most boundaries away at once (a third of the time of
+# finding them in the sentences of 1,000 articles), and finds the same matches.
 _VERB = re.compile(
-    r"\b(?:said|says|told|tells|added|adds|stated|claimed|claims|concluded|explained|noted|"
-    r"warned|warns|argued|insisted|wrote|writes|tweeted|asked|called|declared|announced|"
-    r"recalled|remarked|acknowledged|admitted|suggested|alluded|urged|vowed|stressed|"
-    r"confirmed|denied|according to)\b"
+    rf"\b(?=[{''.join(sorted({verb[0] for verb in SPEECH_VERBS}))}])"
+    rf"(?:{'|'.join(SPEECH_VERBS)})\b"
 )
 _AUXILIARIES = re.compile(
     r"(?:\s+(?:has|had|have|also|then|later|previously|earlier|reportedly|once|again|"
