@@ -19,7 +19,6 @@ checkouts' modules are compiled to bytecode first, as `build_scale.py` does its 
 from __future__ import annotations
 
 import argparse
-import compileall
 import shutil
 import statistics
 import sys
@@ -28,10 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ab_edits import same_sites
+from ab_edits import compiled_checkouts, same_sites
 from build_scale import STAGES, Run, build_once
 
-HERE = Path(__file__).resolve().parents[1]
 INPUTS = ("site.yaml", "content", "templates")
 """What of the archive each build gets a copy of."""
 
@@ -69,9 +67,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="where the copies go")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="ab-cold-"))
-    checkouts = {"this": HERE, "other": args.other.resolve()}
-    for code in checkouts.values():
-        compileall.compile_dir(code / "generator", quiet=1)
+    checkouts = compiled_checkouts(args.other)
     runs: dict[str, list[Run]] = {name: [] for name in checkouts}
     for round_number in range(args.rounds):
         order = list(checkouts) if round_number % 2 == 0 else list(checkouts)[::-1]
