@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator import parallel
-from generator.cache import BuildCache, Made, Memory, as_text, key_of
+from generator.cache import BuildCache, Lazy, Made, Memory, as_text, key_of
 from generator.config import SiteConfig, TopicsConfig, load_config, with_base_url
 from generator.errors import BuildError, ContentError, Diagnostic, Severity
 from generator.freshness import (
@@ -1041,8 +1041,6 @@ class Aside:
         keys: Sequence[str],
         cache: BuildCache,
     ) -> None:
-        from generator.cache import Lazy
-
         self.summary, self.topics, self.keys, self.cache = summary, list(topics), keys, cache
         self.later: parallel.Later[list[Made]] | None = parallel.Later(self._make_all)
         self.made: list[Made] | None = None

@@ -57,12 +57,12 @@ class SparseRows:
         width = self.shape[1]
         pair, entry = self._expanded(first)
         wanted = second[pair] * width + self.indices[entry]
+        codes = self.entry_rows() * width + self.indices
         if self.shape[0] * width <= LOOKUP_CELLS:
             dense = np.zeros(self.shape[0] * width, dtype=np.float64)
-            dense[self.entry_rows() * width + self.indices] = self.data
+            dense[codes] = self.data
             products = self.data[entry] * dense[wanted]
         else:
-            codes = self.entry_rows() * width + self.indices
             found = np.minimum(np.searchsorted(codes, wanted), max(len(codes) - 1, 0))
             hit = codes[found] == wanted if len(codes) else np.zeros(0, dtype=bool)
             products = np.where(hit, self.data[entry] * self.data[found], 0.0)
