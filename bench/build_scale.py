@@ -146,11 +146,19 @@ def add_one(site: Path, rng: random.Random, newest: bool = False) -> None:
     author and with a new tag, as importing another report of a story does (it joins
     that story, mostly, and its author's and tag's pages are new). It has the chosen
     article's date, somewhere in the middle of every list it joins; or, with `newest`,
-    a date a minute after the archive's newest, as today's coverage has."""
+    a date a minute after the archive's newest, as today's coverage has.
+
+    Its number is one no article added earlier has: the benchmarks draw from the same
+    seeds on every run, and an archive kept between runs holds the articles added by the
+    last one, so the same number would rewrite an article with the same text (a build
+    then finds nothing changed) instead of adding one."""
     articles = sorted((site / "content" / "articles").rglob("*.md"))
     path = rng.choice(articles)
     head, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+    taken = {p.stem for p in articles}
     number = rng.randrange(10**9)
+    while f"added-{number}" in taken:
+        number = rng.randrange(10**9)
     fields = {
         "title": f'"Another report, number {number}"',
         "author": f'["Added Author {number}"]',
