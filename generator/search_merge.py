@@ -24,6 +24,7 @@ fields. Words are cut into chunks once a chunk holds CHUNK_SIZE positions and pa
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import operator
@@ -86,13 +87,58 @@ class _Page:
     """The full hash of its fragment, read only when another page's name begins alike."""
 
 
+class _Pages:
+    """The pages of a word, or of one of its forms, in the merged bundle: those of one
+    part whose pages keep their order in the merge, as read (`read`, renumbered by
+    `new`), and the others' as (number, positions, metadata positions), numbered as in
+    the merged bundle (`pages`).
+
+    The part kept as read is an edit's base: the last merge, less the pages the edit
+    changed. Most of its lists are written as they are, or with a page number or two
+    changed around a page left out or put in (`_packed_in_order`). Taking each of its
+    pages apart and putting it back took 0.9 s of CPU in the 2.2 s merge of an edited
+    shard at 100,000 articles."""
+
+    __slots__ = ("new", "pages", "read")
+
+    def __init__(self) -> None:
+        self.read: list[Any] | None = None
+        self.new: list[int] = []
+        self.pages: list[tuple[int, list[int], list[int]]] = []
+
+    def add_in_order(self, pages: list[Any], new: list[int]) -> None:
+        """Add the pages as read (`[[difference, positions, metadata positions], ...]`)
+        of a part whose pages keep their order in the merge and whose metadata fields
+        are numbered as in it, renumbered by `new`."""
+        if self.read is None:
+            self.read, self.new = pages, new
+        else:
+            self.pages.extend(_absolute(pages, new))
+
+    def packed(self) -> list[list[Any]]:
+        """The pages as the word index lists them (see `_packed`); [] when the merge
+        leaves out every one of them."""
+        if self.read is None:
+            return _packed(self.pages)
+        if len(self.pages) <= IN_ORDER_INSERTS:
+            return _packed_in_order(self.read, self.new, self.pages)
+        self.pages.extend(_absolute(self.read, self.new))
+        self.read = None
+        return _packed(self.pages)
+
+
+IN_ORDER_INSERTS = 64
+"""Most pages of other parts put one by one into a word's list kept as read; with more
+(a cold build's parts, where a small part may happen to be in order), the lists are
+taken apart and sorted."""
+
+
 @dataclass
 class _Word:
-    """A word's pages, and each of its forms' pages: (number, positions, metadata
-    positions) each, numbered as in the merged bundle."""
+    """A word's pages, and each of its forms' pages."""
 
-    pages: list[tuple[int, list[int], list[int]]] = field(default_factory=list)
-    variants: dict[str, list[tuple[int, list[int], list[int]]]] = field(default_factory=dict)
+    pages: _Pages = field(default_factory=_Pages)
+    variants: dict[str, _Pages] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -282,16 +328,43 @@ def _absolute(
 ) -> list[tuple[int, list[int], list[int]]]:
     """A word's pages with their numbers made absolute and then renumbered by `new`,
     without the pages left out (DROPPED; `drops` false: `new` leaves out none)."""
-    numbers = itertools.accumulate(map(_number, pages))
+    numbers = map(new.__getitem__, itertools.accumulate(map(_number, pages)))
     if not drops:  # every page kept (a cold build's parts): zipped without a loop of ours
-        return list(
-            zip(map(new.__getitem__, numbers), map(_LOCS, pages), map(_META, pages), strict=True)
-        )
+        return list(zip(numbers, map(_LOCS, pages), map(_META, pages), strict=True))
     return [
-        (new[number], page[1], page[2])
+        (number, page[1], page[2])
         for number, page in zip(numbers, pages, strict=True)
-        if new[number] != DROPPED
+        if number != DROPPED
     ]
+
+
+def _packed_in_order(
+    pages: list[Any], new: list[int], others: list[tuple[int, list[int], list[int]]]
+) -> list[list[Any]]:
+    """`_packed` of the pages of a part that keep their order in the merge, as read and
+    renumbered by `new`, with the pages of other parts (`others`, few) put in their
+    places: only the pages whose difference from the page before changed are made anew,
+    the others are written as they were read."""
+    numbers = list(map(new.__getitem__, itertools.accumulate(map(_number, pages))))
+    entries = pages
+    if DROPPED in numbers:
+        kept = list(map(operator.ne, numbers, itertools.repeat(DROPPED)))
+        numbers = list(itertools.compress(numbers, kept))
+        entries = list(itertools.compress(pages, kept))
+    if others:
+        entries = list(pages) if entries is pages else entries
+        for number, locs, meta in others:
+            at = bisect.bisect_left(numbers, number)
+            numbers.insert(at, number)
+            entries.insert(at, [None, locs, meta])  # its difference is set below
+    differences = list(map(operator.sub, numbers, itertools.chain((0,), numbers)))
+    written = list(map(_number, entries))
+    if differences == written:
+        return entries
+    packed = list(entries) if entries is pages else entries
+    for at in itertools.compress(itertools.count(), map(operator.ne, differences, written)):
+        packed[at] = [differences[at], packed[at][1], packed[at][2]]
+    return packed
 
 
 def _renumber_fields(
@@ -305,25 +378,43 @@ def _renumber_fields(
 
 
 def _add_words(words: dict[str, _Word], part: _Part, new: list[int], field_of: list[int]) -> None:
-    """Add the part's words, each with the pages the merge keeps (a word or form that
-    only pages left out had is not added)."""
+    """Add the part's words and their forms, each with its pages (those the merge leaves
+    out are taken out as it writes them: `_write_words`)."""
     same_fields = field_of == list(range(len(field_of)))
-    drops = DROPPED in new
+    kept = [number for number in new if number != DROPPED]
+    if same_fields and all(map(operator.lt, kept, itertools.islice(kept, 1, None))):
+        _add_words_in_order(words, part, new)
+        return
+    drops = len(kept) < len(new)
     for chunk in part.chunks:
         for word, pages, variants in chunk:
-            here = _absolute(pages, new, drops)
-            forms = [(form, _absolute(forms_pages, new, drops)) for form, forms_pages in variants]
-            forms = [(form, found) for form, found in forms if found]
-            if not here and not forms:
-                continue
             found = words.get(word)
             if found is None:
                 found = words[word] = _Word()
-            found.pages.extend(here if same_fields else _renumber_fields(here, field_of))
-            for form, forms_pages in forms:
-                if not same_fields:
-                    forms_pages = _renumber_fields(forms_pages, field_of)
-                found.variants.setdefault(form, []).extend(forms_pages)
+            here = _absolute(pages, new, drops)
+            found.pages.pages.extend(here if same_fields else _renumber_fields(here, field_of))
+            for form, forms_pages in variants:
+                forms = found.variants.get(form)
+                if forms is None:
+                    forms = found.variants[form] = _Pages()
+                here = _absolute(forms_pages, new, drops)
+                forms.pages.extend(here if same_fields else _renumber_fields(here, field_of))
+
+
+def _add_words_in_order(words: dict[str, _Word], part: _Part, new: list[int]) -> None:
+    """`_add_words` of a part whose pages keep their order in the merge and whose
+    metadata fields are numbered as in it (`_Pages`)."""
+    for chunk in part.chunks:
+        for word, pages, variants in chunk:
+            found = words.get(word)
+            if found is None:
+                found = words[word] = _Word()
+            found.pages.add_in_order(pages, new)
+            for form, forms_pages in variants:
+                forms = found.variants.get(form)
+                if forms is None:
+                    forms = found.variants[form] = _Pages()
+                forms.add_in_order(forms_pages, new)
 
 
 def _add_filters(filters: dict[str, dict[str, list[int]]], part: _Part, new: list[int]) -> None:
@@ -385,10 +476,13 @@ _number, _LOCS, _META = operator.itemgetter(0), operator.itemgetter(1), operator
 
 
 def _variants(word: _Word) -> list[list[Any]]:
-    """The word's forms with diacritics, in the order of the forms. (Pagefind lists them
-    as its pages first have them, which depends on its page numbers; the browser looks
-    each form up by its text.)"""
-    return [[form, _packed(pages)] for form, pages in sorted(word.variants.items())]
+    """The word's forms with diacritics that some page the merge keeps has, in the order
+    of the forms. (Pagefind lists them as its pages first have them, which depends on
+    its page numbers; the browser looks each form up by its text.)"""
+    if not word.variants:  # most words
+        return []
+    found = ((form, pages.packed()) for form, pages in sorted(word.variants.items()))
+    return [[form, packed] for form, packed in found if packed]
 
 
 def _chunk_size(word: list[Any]) -> int:
@@ -406,7 +500,9 @@ def _write_words(target: Path, words: dict[str, _Word], language: str) -> list[l
     chunk: list[list[Any]] = []
     size = 0
     for word in sorted(words):
-        entry = [word, _packed(words[word].pages), _variants(words[word])]
+        entry = [word, words[word].pages.packed(), _variants(words[word])]
+        if not entry[1] and not entry[2]:  # only pages the merge leaves out had it
+            continue
         size += _chunk_size(entry)
         chunk.append(entry)
         if size >= CHUNK_SIZE:

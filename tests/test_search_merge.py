@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import search, search_index, search_merge, search_shards
 from generator.config import SiteConfig, load_config, parse_config
@@ -424,6 +426,38 @@ def test_pages_are_ordered_by_their_fragments_full_hash() -> None:
     assert [p.name for p in order] == ["en_0123456", "en_abcdef1", "en_abcdef12"]
     assert fragment_names(order) == ["en_0123456", "en_abcdef1", "en_abcdef12"]
     assert fragment_names(order[1:])[1] == "en_abcdef12"
+
+
+@st.composite
+def in_order_lists(draw: st.DrawFn) -> tuple[list[Any], list[int], list[Any]]:
+    """A word's pages as a part whose pages keep their order in the merge lists them,
+    that part's renumbering (some pages left out), and the word's pages of other parts
+    in the merge's numbering, in no order."""
+    size = draw(st.integers(1, 30))
+    left_out = draw(st.sets(st.integers(0, size - 1)))
+    total = size - len(left_out) + draw(st.integers(0, 30))
+    slots = sorted(draw(st.permutations(range(total)))[: size - len(left_out)])
+    theirs = sorted(set(range(total)) - set(slots))
+    kept = iter(slots)
+    new = [search_merge.DROPPED if n in left_out else next(kept) for n in range(size)]
+    read, before = [], 0
+    for number in sorted(draw(st.sets(st.integers(0, size - 1), min_size=1))):
+        read.append([number - before, [number, number + 1], [-1] if number % 3 else []])
+        before = number
+    chosen = draw(st.lists(st.sampled_from(theirs), unique=True)) if theirs else []
+    return read, new, [(n, [n * 2], []) for n in chosen]
+
+
+@given(in_order_lists())
+def test_a_list_kept_as_read_packs_as_if_taken_apart(
+    case: tuple[list[Any], list[int], list[Any]],
+) -> None:
+    """`_packed_in_order` (an edit's base) writes what taking every page apart writes."""
+    read, new, others = case
+    copy = json.loads(json.dumps(read))
+    taken_apart = search_merge._packed(search_merge._absolute(read, new) + list(others))
+    assert search_merge._packed_in_order(read, new, others) == taken_apart
+    assert read == copy  # the pages as read are not changed
 
 
 def test_chunks_are_bounded_by_the_shortest_telling_prefixes() -> None:
